@@ -1,0 +1,15 @@
+module github.com/unipay/payments
+
+go 1.24.0
+
+require (
+	golang.org/x/oauth2 v0.34.0
+	golang.org/x/time v0.14.0
+)
+
+require (
+	github.com/davecgh/go-spew v1.1.1 // indirect
+	github.com/pmezard/go-difflib v1.0.0 // indirect
+	github.com/stretchr/testify v1.11.1
+	gopkg.in/yaml.v3 v3.0.1 // indirect
+)

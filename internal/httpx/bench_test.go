@@ -1,0 +1,78 @@
+package httpx
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/unipay/payments"
+)
+
+// payment is a typical verify answer, as Moneroo documents it.
+const benchPayment = `{"message":"Payment transaction fetched successfully!","data":{"id":"k4su1ii7abdz","status":"success",` +
+	`"is_processed":false,"processed_at":null,"amount":200,"amount_formatted":"XOF 200","currency":{"code":"XOF","name":"CFA Franc BCEAO",` +
+	`"symbol":"XOF","decimals":0},"description":"Payment for order #124","return_url":"https://shop.example.com/return",` +
+	`"environment":"sandbox","initiated_at":"2024-01-31T14:46:13.000000Z","metadata":{"order_id":"124","customer_id":"124"},` +
+	`"customer":{"id":"tzowl42roc7z","first_name":"John","last_name":"Doe","email":"john@example.com","phone":null},` +
+	`"created_at":"2024-01-31T14:46:13.000000Z"},"errors":null}`
+
+type benchOut struct {
+	Data struct {
+		ID       string            `json:"id"`
+		Status   string            `json:"status"`
+		Amount   json.Number       `json:"amount"`
+		Metadata map[string]string `json:"metadata"`
+	} `json:"data"`
+}
+
+// BenchmarkHTTPX compares one JSON GET through httpx (auth, User-Agent,
+// timeout, retry bookkeeping, body cap, decode) with the same GET through
+// plain net/http and encoding/json, against one local server.
+func BenchmarkHTTPX(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(benchPayment))
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+
+	b.Run("plain", func(b *testing.B) {
+		hc := &http.Client{}
+		b.ReportAllocs()
+		for b.Loop() {
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/v1/payments/k4su1ii7abdz/verify", nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			req.Header.Set("Authorization", "Bearer sk_test_key")
+			req.Header.Set("Accept", "application/json")
+			resp, err := hc.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var out benchOut
+			err = json.NewDecoder(resp.Body).Decode(&out)
+			resp.Body.Close()
+			if err != nil || out.Data.ID == "" {
+				b.Fatal(err)
+			}
+		}
+	})
+
+	b.Run("httpx", func(b *testing.B) {
+		c, err := New(Config{Provider: payments.Moneroo, BaseURL: srv.URL, Settings: payments.NewSettings(), Auth: BearerAuth("sk_test_key")})
+		if err != nil {
+			b.Fatal(err)
+		}
+		req := &Request{Op: "verify payment", Method: http.MethodGet, Path: "/v1/payments/k4su1ii7abdz/verify"}
+		b.ReportAllocs()
+		for b.Loop() {
+			var out benchOut
+			if _, err := c.Do(ctx, req, &out); err != nil || out.Data.ID == "" {
+				b.Fatal(err)
+			}
+		}
+	})
+}

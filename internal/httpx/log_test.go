@@ -1,0 +1,133 @@
+package httpx
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/oauth2"
+
+	"github.com/unipay/payments"
+)
+
+const (
+	apiKey        = "sk_test_9f8e7d6c5b4a"
+	clientSecret  = "cs_very_secret_0123"
+	accessToken   = "eyJhbGciOiJIUzI1NiJ9.access.sig"
+	refreshToken  = "rt_opaque_refresh_4567"
+	webhookSecret = "whsec_abcdef123456"
+	clientJWT     = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.intent.jwt"
+)
+
+var allSecrets = []string{apiKey, clientSecret, accessToken, refreshToken, webhookSecret, clientJWT}
+
+// A debug-level log of whole requests and responses, including a token
+// endpoint, bodies that echo secrets and an error, must contain none of them.
+func TestDebugLogContainsNoSecret(t *testing.T) {
+	srv := newServer(t,
+		// The token endpoint.
+		status(200, `{"access_token":"`+accessToken+`","refresh_token":"`+refreshToken+`","token_type":"bearer","expires_in":1800}`, "Content-Type", "application/json"),
+		// An API answer carrying a client JWT and echoing the key.
+		status(201, `{"id":"pi_1","token":"`+clientJWT+`","note":"key `+apiKey+` used","nested":{"secret":"`+webhookSecret+`"}}`, "Content-Type", "application/json", "Set-Cookie", "session="+accessToken),
+		// An error that quotes the key in plain text.
+		status(400, `invalid key `+apiKey, "Content-Type", "text/plain"),
+	)
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, err := New(Config{
+		Provider: payments.Hub2, BaseURL: srv.URL,
+		Settings: payments.NewSettings(payments.WithLogger(logger), payments.WithRetries(0)),
+		Auth:     BearerAuth(apiKey),
+		Secrets:  []string{webhookSecret},
+	})
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {"cid"}, "client_secret": {clientSecret}}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	_, err = c.Do(ctx, &Request{Op: "token", Method: "POST", Path: "/oauth2/token", Form: form, NoAuth: true}, &tok)
+	require.NoError(t, err)
+	c.Redactor().Learn(tok.AccessToken)
+
+	var intent struct{ Token string }
+	_, err = c.Do(ctx, &Request{Op: "create intent", Method: "POST", Path: "/payment-intents",
+		JSON: map[string]any{"amount": 500, "refresh_token": refreshToken, "webhook": map[string]string{"secret": webhookSecret}}}, &intent)
+	require.NoError(t, err)
+	c.Redactor().Learn(intent.Token)
+
+	_, err = c.Do(ctx, &Request{Op: "attempt", Method: "POST", Path: "/payment-intents/pi_1/payments",
+		Header: http.Header{"Authorization-Token": {clientJWT}}, JSON: map[string]string{"token": clientJWT}}, nil)
+	require.Error(t, err)
+
+	out := logs.String()
+	require.NotEmpty(t, out)
+	assert.Contains(t, out, `"msg":"http request"`)
+	assert.Contains(t, out, `"msg":"http response"`)
+	assert.Contains(t, out, "pi_1", "what is not secret stays readable")
+	assert.Contains(t, out, Redacted)
+	for _, s := range allSecrets {
+		assert.NotContains(t, out, s, "the log leaks a secret")
+		assert.NotContains(t, err.Error(), s, "the error leaks a secret")
+		var perr *payments.Error
+		if assert.ErrorAs(t, err, &perr) {
+			assert.NotContains(t, string(perr.Raw), s)
+		}
+	}
+}
+
+func TestNoLoggingWorkWhenDebugIsOff(t *testing.T) {
+	srv := newServer(t, status(200, `{}`))
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	c, _ := newClient(t, srv.URL, payments.WithLogger(logger))
+	_, err := c.Do(context.Background(), &Request{Op: "x", Path: "/x"}, nil)
+	require.NoError(t, err)
+	assert.Empty(t, logs.String())
+}
+
+func TestTokenAuthLearnsEachToken(t *testing.T) {
+	srv := newServer(t, status(500, `boom`))
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, err := New(Config{Provider: payments.HelloAsso, BaseURL: srv.URL, Settings: payments.NewSettings(payments.WithLogger(logger), payments.WithRetries(0)),
+		Auth: TokenAuth{Source: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: accessToken, TokenType: "Bearer"})}})
+	require.NoError(t, err)
+	_, _ = c.Do(context.Background(), &Request{Op: "x", Path: "/x"}, nil)
+	assert.Equal(t, "Bearer "+accessToken, srv.last.Header.Get("Authorization"))
+	assert.Equal(t, Redacted, c.Redactor().String(accessToken))
+	assert.NotContains(t, logs.String(), accessToken)
+}
+
+func TestRedactor(t *testing.T) {
+	r := NewRedactor()
+	r.Add(apiKey, "abc") // "abc" is too short to redact
+	assert.Equal(t, "key=[REDACTED] abc", r.String("key="+apiKey+" abc"))
+	assert.Equal(t, []byte("nothing"), r.Bytes([]byte("nothing")))
+
+	body := r.Body("application/json", []byte(`{"a":1,"list":[{"Token":"t1234"}],"client_secret":"x1234","n":12345678901234567890}`))
+	assert.JSONEq(t, `{"a":1,"list":[{"Token":"[REDACTED]"}],"client_secret":"[REDACTED]","n":12345678901234567890}`, body, "big numbers survive")
+	assert.Equal(t, "client_id=id&client_secret=%5BREDACTED%5D", r.Body("application/x-www-form-urlencoded", []byte("client_id=id&client_secret=s3cr3t")))
+	assert.Equal(t, "not json "+Redacted, r.Body("text/plain", []byte("not json "+apiKey)))
+
+	h := r.Header(http.Header{"Authorization": {"Bearer x"}, "Apikey": {"y"}, "X-Echo": {apiKey}})
+	assert.Equal(t, []string{Redacted}, h["Authorization"])
+	assert.Equal(t, []string{Redacted}, h["Apikey"])
+	assert.Equal(t, []string{Redacted}, h["X-Echo"])
+
+	assert.Equal(t, "https://x.example/p?access_token=%5BREDACTED%5D&page=1", r.URL("https://x.example/p?page=1&access_token=zzzz"))
+
+	for i := range maxLearnt + 1 {
+		r.Learn("learnt-token-" + strings.Repeat("x", i))
+	}
+	assert.Equal(t, "learnt-token-", r.String("learnt-token-"), "the oldest learnt secret is forgotten")
+	assert.Equal(t, Redacted, r.String("learnt-token-"+strings.Repeat("x", maxLearnt)))
+	assert.Equal(t, Redacted, r.String(apiKey), "configured secrets are never forgotten")
+}
