@@ -152,3 +152,24 @@ func isUpperASCII(s string) bool {
 	}
 	return true
 }
+
+// OptionsAs returns the provider options of type T carried in o (a
+// CreateRequest's or RefundRequest's Options): a T, a non-nil *T, or the
+// zero T when o is nil. Anything else, such as another provider's options,
+// is recorded in fe as an error on the field "Options".
+func OptionsAs[T any](o any, fe *FieldErrors) T {
+	var zero T
+	switch v := o.(type) {
+	case nil:
+		return zero
+	case T:
+		return v
+	case *T:
+		if v != nil {
+			return *v
+		}
+		return zero
+	}
+	fe.Addf("Options", "%T are not %T", o, zero)
+	return zero
+}

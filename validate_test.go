@@ -90,3 +90,17 @@ func TestCheckers(t *testing.T) {
 	assert.NotEmpty(t, payments.CheckURL("http://shop.example.com/x", true))
 	assert.Empty(t, payments.CheckURL("https://shop.example.com/x?a=1", true))
 }
+
+func TestOptionsAs(t *testing.T) {
+	type mine struct{ Plan string }
+	type theirs struct{ Plan string }
+	var fe payments.FieldErrors
+	assert.Equal(t, mine{"a"}, payments.OptionsAs[mine](mine{"a"}, &fe))
+	assert.Equal(t, mine{"b"}, payments.OptionsAs[mine](&mine{"b"}, &fe))
+	assert.Equal(t, mine{}, payments.OptionsAs[mine](nil, &fe))
+	assert.Equal(t, mine{}, payments.OptionsAs[mine]((*mine)(nil), &fe))
+	assert.Empty(t, fe)
+	assert.Equal(t, mine{}, payments.OptionsAs[mine](theirs{"c"}, &fe))
+	assert.Equal(t, []string{"Options"}, fields(fe))
+	assert.Contains(t, fe[0].Message, "payments_test.theirs are not payments_test.mine")
+}

@@ -115,11 +115,7 @@ func (f *Fake) Create(ctx context.Context, req payments.CreateRequest) (*payment
 	if req.ReturnURL == "" {
 		fe.Add("ReturnURL", "is required")
 	}
-	switch req.Options.(type) {
-	case nil, FakeOptions, *FakeOptions:
-	default:
-		fe.Addf("Options", "%T are not the fake provider's options", req.Options)
-	}
+	payments.OptionsAs[FakeOptions](req.Options, &fe)
 	if err := fe.Err(FakeProvider, "create checkout"); err != nil {
 		return nil, err
 	}
@@ -178,7 +174,7 @@ func (f *Fake) Verify(ctx context.Context, paymentID string) (*payments.Payment,
 	if p.status == payments.StatusFailed {
 		out.FailureCode, out.FailureMessage = "declined", "the test declined the payment"
 	}
-	if o, ok := fakeOptions(p.req.Options); ok && o.Note != "" {
+	if o := payments.OptionsAs[FakeOptions](p.req.Options, new(payments.FieldErrors)); o.Note != "" {
 		if out.Metadata == nil {
 			out.Metadata = map[string]string{}
 		}
@@ -380,18 +376,6 @@ func (f *Fake) get(id, op string) (*fakePayment, error) {
 
 func refundRefused(msg string) error {
 	return &payments.Error{Provider: FakeProvider, Op: "refund", Kind: payments.ErrInvalidRequest, Message: msg}
-}
-
-func fakeOptions(o any) (FakeOptions, bool) {
-	switch v := o.(type) {
-	case FakeOptions:
-		return v, true
-	case *FakeOptions:
-		if v != nil {
-			return *v, true
-		}
-	}
-	return FakeOptions{}, false
 }
 
 func copyMap(m map[string]string) map[string]string {
