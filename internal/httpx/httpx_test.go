@@ -155,12 +155,15 @@ func TestRetriesStopAtTheLimit(t *testing.T) {
 func TestContextCancelledDuringBackoffReturnsAtOnce(t *testing.T) {
 	srv := newServer(t, status(429, `{}`, "Retry-After", "30"))
 	c, err := New(Config{Provider: payments.Moneroo, BaseURL: srv.URL, Settings: payments.NewSettings()})
-	require.NoError(t, err) // the real sleep
+	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
+	backingOff := make(chan time.Duration, 1)
+	c.sleep = func(ctx context.Context, d time.Duration) error {
+		backingOff <- d
+		return sleepContext(ctx, d) // the real wait, which must end on cancel
+	}
 	go func() {
-		for srv.hits.Load() == 0 {
-			time.Sleep(time.Millisecond)
-		}
+		<-backingOff
 		cancel()
 	}()
 	start := time.Now()
