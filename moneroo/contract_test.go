@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/unipay/payments"
-	"github.com/unipay/payments/internal/simkit"
 	"github.com/unipay/payments/moneroo"
 	"github.com/unipay/payments/moneroo/monerootest"
 	"github.com/unipay/payments/paymentstest"
@@ -43,15 +42,6 @@ func validRequest() payments.CreateRequest {
 	}
 }
 
-// submit posts the hosted page's form (pay or decline) and returns the
-// query the browser brings back to the return URL.
-func submit(t *testing.T, s *payments.Session, form string, values url.Values) url.Values {
-	t.Helper()
-	loc, err := simkit.SubmitForm(context.Background(), s.RedirectURL+"/"+form, values)
-	require.NoError(t, err)
-	return loc.Query()
-}
-
 func TestContract(t *testing.T) {
 	paymentstest.RunContract(t, func(t *testing.T) paymentstest.Harness {
 		srv, c := newSim(t)
@@ -64,10 +54,14 @@ func TestContract(t *testing.T) {
 			Checkout:   c,
 			NewRequest: validRequest,
 			Pay: func(t *testing.T, s *payments.Session) url.Values {
-				return submit(t, s, "pay", url.Values{"phone": {"(414) 951-8161"}})
+				back, err := srv.PayOnPage(context.Background(), s.ID, "(414) 951-8161")
+				require.NoError(t, err)
+				return back.Query()
 			},
 			Decline: func(t *testing.T, s *payments.Session) url.Values {
-				return submit(t, s, "decline", nil)
+				back, err := srv.DeclineOnPage(context.Background(), s.ID)
+				require.NoError(t, err)
+				return back.Query()
 			},
 			Requests: srv.Requests,
 			Webhook: func(t *testing.T, id string) (http.Header, []byte) {

@@ -184,6 +184,20 @@ func (s *Server) Deliveries() []Delivery {
 // CheckoutURL returns the hosted page of payment id.
 func (s *Server) CheckoutURL(id string) string { return s.URL + "/checkout/" + url.PathEscape(id) }
 
+// PayOnPage posts the hosted page's Pay form of payment id with phone, as
+// the payer's browser would, and returns where the browser is sent back: the
+// return_url with Moneroo's parameters. The sandbox test numbers decide the
+// outcome.
+func (s *Server) PayOnPage(ctx context.Context, id, phone string) (*url.URL, error) {
+	return simkit.SubmitForm(ctx, s.CheckoutURL(id)+"/pay", url.Values{"phone": {phone}})
+}
+
+// DeclineOnPage posts the hosted page's Decline form of payment id and
+// returns where the browser is sent back.
+func (s *Server) DeclineOnPage(ctx context.Context, id string) (*url.URL, error) {
+	return simkit.SubmitForm(ctx, s.CheckoutURL(id)+"/decline", nil)
+}
+
 // Pay completes payment id as a payer with a good test number would. A
 // payment already final cannot change.
 func (s *Server) Pay(id string) error { return s.settle(id, statusSuccess, "", "") }

@@ -16,7 +16,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/unipay/payments"
-	"github.com/unipay/payments/internal/simkit"
 	"github.com/unipay/payments/moneroo"
 	"github.com/unipay/payments/moneroo/monerootest"
 	"github.com/unipay/payments/paymentstest"
@@ -42,9 +41,9 @@ func order(currency string, minor int64) payments.CreateRequest {
 
 // payWith posts the hosted page's Pay form with phone and returns where the
 // browser is sent.
-func payWith(t *testing.T, s *payments.Session, phone string) *url.URL {
+func payWith(t *testing.T, srv *monerootest.Server, s *payments.Session, phone string) *url.URL {
 	t.Helper()
-	loc, err := simkit.SubmitForm(context.Background(), s.RedirectURL+"/pay", url.Values{"phone": {phone}})
+	loc, err := srv.PayOnPage(context.Background(), s.ID, phone)
 	require.NoError(t, err)
 	return loc
 }
@@ -92,7 +91,7 @@ func TestTheSandboxTestNumbersDecideTheOutcome(t *testing.T) {
 			s, err := c.Create(context.Background(), order("USD", 10000))
 			require.NoError(t, err)
 
-			loc := payWith(t, s, tc.phone)
+			loc := payWith(t, srv, s, tc.phone)
 			q := loc.Query()
 			assert.Equal(t, "shop.example.com", loc.Host)
 			assert.Equal(t, "9", q.Get("order"), "the merchant's own parameters stay")
@@ -131,7 +130,7 @@ func TestAPendingPaymentSettlesLater(t *testing.T) {
 	req.Options = moneroo.Options{Methods: []string{"mtn_bj", "moov_bj"}}
 	s, err := c.Create(context.Background(), req)
 	require.NoError(t, err)
-	payWith(t, s, monerootest.PhonePending)
+	payWith(t, srv, s, monerootest.PhonePending)
 	st, err := srv.Status(s.ID)
 	require.NoError(t, err)
 	assert.Equal(t, "pending", st)
@@ -181,8 +180,8 @@ func TestAPayerComingBackTwiceChangesNothing(t *testing.T) {
 	h := listen(t, srv, c)
 	s, err := c.Create(context.Background(), order("XOF", 5000))
 	require.NoError(t, err)
-	first := payWith(t, s, monerootest.PhoneSuccess)
-	second := payWith(t, s, monerootest.PhoneFailed)
+	first := payWith(t, srv, s, monerootest.PhoneSuccess)
+	second := payWith(t, srv, s, monerootest.PhoneFailed)
 	assert.Equal(t, first.String(), second.String())
 	st, _ := srv.Status(s.ID)
 	assert.Equal(t, "success", st)
@@ -214,7 +213,7 @@ func TestTheHostedPage(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 
-	loc, err := simkit.SubmitForm(context.Background(), s.RedirectURL+"/decline", nil)
+	loc, err := srv.DeclineOnPage(context.Background(), s.ID)
 	require.NoError(t, err)
 	assert.Equal(t, "failed", loc.Query().Get("paymentStatus"))
 }
