@@ -16,17 +16,6 @@ import (
 	"github.com/unipay/payments/paymentstest"
 )
 
-// newSim starts a simulator and a client pointed at it.
-func newSim(t *testing.T, opts ...payments.Option) (*monerootest.Server, *moneroo.Client) {
-	t.Helper()
-	srv := monerootest.NewServer()
-	t.Cleanup(srv.Close)
-	c, err := moneroo.New(moneroo.Config{SecretKey: monerootest.SecretKey, WebhookSecret: monerootest.WebhookSecret},
-		append([]payments.Option{payments.WithBaseURL(srv.URL)}, opts...)...)
-	require.NoError(t, err)
-	return srv, c
-}
-
 var refs atomic.Int64
 
 // validRequest is a create request Moneroo accepts: XOF, whole units, a
@@ -44,7 +33,7 @@ func validRequest() payments.CreateRequest {
 
 func TestContract(t *testing.T) {
 	paymentstest.RunContract(t, func(t *testing.T) paymentstest.Harness {
-		srv, c := newSim(t)
+		srv, c := monerootest.Start(t)
 		with := func(f func(r *payments.CreateRequest)) payments.CreateRequest {
 			r := validRequest()
 			f(&r)

@@ -5,8 +5,7 @@
 //
 //	srv := monerootest.NewServer()
 //	defer srv.Close()
-//	client, _ := moneroo.New(moneroo.Config{SecretKey: monerootest.SecretKey, WebhookSecret: monerootest.WebhookSecret},
-//		payments.WithBaseURL(srv.URL))
+//	client, err := srv.NewClient() // or moneroo.New with SecretKey, WebhookSecret and payments.WithBaseURL(srv.URL)
 //
 // What it serves, under srv.URL:
 //
@@ -43,10 +42,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/unipay/payments"
 	"github.com/unipay/payments/internal/simkit"
+	"github.com/unipay/payments/moneroo"
 	"github.com/unipay/payments/paymentstest"
 )
 
@@ -148,6 +149,26 @@ func NewServer() *Server {
 	s.srv = httptest.NewServer(mux)
 	s.URL = s.srv.URL
 	return s
+}
+
+// NewClient returns a Moneroo client pointed at the simulator, with the
+// credentials it accepts and opts (payments.WithRetries, WithLogger…).
+func (s *Server) NewClient(opts ...payments.Option) (*moneroo.Client, error) {
+	return moneroo.New(moneroo.Config{SecretKey: SecretKey, WebhookSecret: WebhookSecret},
+		append([]payments.Option{payments.WithBaseURL(s.URL)}, opts...)...)
+}
+
+// Start starts a simulator for test t, closed when t ends, and returns it
+// with a client pointed at it (NewClient with opts).
+func Start(t testing.TB, opts ...payments.Option) (*Server, *moneroo.Client) {
+	t.Helper()
+	s := NewServer()
+	t.Cleanup(s.Close)
+	c, err := s.NewClient(opts...)
+	if err != nil {
+		t.Fatalf("monerootest: %v", err)
+	}
+	return s, c
 }
 
 // Close shuts the simulator down.

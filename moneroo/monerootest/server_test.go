@@ -21,16 +21,6 @@ import (
 	"github.com/unipay/payments/paymentstest"
 )
 
-func start(t *testing.T, opts ...payments.Option) (*monerootest.Server, *moneroo.Client) {
-	t.Helper()
-	srv := monerootest.NewServer()
-	t.Cleanup(srv.Close)
-	c, err := moneroo.New(moneroo.Config{SecretKey: monerootest.SecretKey, WebhookSecret: monerootest.WebhookSecret},
-		append([]payments.Option{payments.WithBaseURL(srv.URL)}, opts...)...)
-	require.NoError(t, err)
-	return srv, c
-}
-
 func order(currency string, minor int64) payments.CreateRequest {
 	return payments.CreateRequest{
 		Amount: payments.Money{Amount: minor, Currency: currency}, Reference: "order-9",
@@ -86,7 +76,7 @@ func TestTheSandboxTestNumbersDecideTheOutcome(t *testing.T) {
 		{"", "success", payments.StatusSucceeded, "payment.success"},
 	} {
 		t.Run(tc.phone, func(t *testing.T) {
-			srv, c := start(t)
+			srv, c := monerootest.Start(t)
 			h := listen(t, srv, c)
 			s, err := c.Create(context.Background(), order("USD", 10000))
 			require.NoError(t, err)
@@ -125,7 +115,7 @@ func TestTheSandboxTestNumbersDecideTheOutcome(t *testing.T) {
 }
 
 func TestAPendingPaymentSettlesLater(t *testing.T) {
-	srv, c := start(t)
+	srv, c := monerootest.Start(t)
 	req := order("XOF", 5000)
 	req.Options = moneroo.Options{Methods: []string{"mtn_bj", "moov_bj"}}
 	s, err := c.Create(context.Background(), req)
@@ -146,7 +136,7 @@ func TestAPendingPaymentSettlesLater(t *testing.T) {
 }
 
 func TestExpireCancelsAndNotifies(t *testing.T) {
-	srv, c := start(t)
+	srv, c := monerootest.Start(t)
 	h := listen(t, srv, c)
 	s, err := c.Create(context.Background(), order("XOF", 5000))
 	require.NoError(t, err)
@@ -176,7 +166,7 @@ func TestExpireCancelsAndNotifies(t *testing.T) {
 }
 
 func TestAPayerComingBackTwiceChangesNothing(t *testing.T) {
-	srv, c := start(t)
+	srv, c := monerootest.Start(t)
 	h := listen(t, srv, c)
 	s, err := c.Create(context.Background(), order("XOF", 5000))
 	require.NoError(t, err)
@@ -194,7 +184,7 @@ func TestAPayerComingBackTwiceChangesNothing(t *testing.T) {
 }
 
 func TestTheHostedPage(t *testing.T) {
-	srv, c := start(t)
+	srv, c := monerootest.Start(t)
 	s, err := c.Create(context.Background(), order("XOF", 5000))
 	require.NoError(t, err)
 	assert.Equal(t, srv.CheckoutURL(s.ID), s.RedirectURL)
@@ -308,7 +298,7 @@ func TestTheSimulatorNeverPanicsOnGarbage(t *testing.T) {
 }
 
 func TestTheProvidersFieldErrorsReachTheMerchant(t *testing.T) {
-	_, c := start(t)
+	_, c := monerootest.Start(t)
 	// The typed API sends what it is given: the simulator's 422 comes back
 	// with Moneroo's field names.
 	_, err := c.InitializePayment(context.Background(), &moneroo.InitializeRequest{
@@ -328,7 +318,7 @@ func TestTheProvidersFieldErrorsReachTheMerchant(t *testing.T) {
 }
 
 func TestTheRateLimit(t *testing.T) {
-	srv, c := start(t, payments.WithRetries(0))
+	srv, c := monerootest.Start(t, payments.WithRetries(0))
 	srv.SetRateLimit(3)
 	for range 3 {
 		_, err := c.PaymentMethods(context.Background())
@@ -343,7 +333,7 @@ func TestTheRateLimit(t *testing.T) {
 }
 
 func TestFaultsHitTheAPI(t *testing.T) {
-	srv, c := start(t)
+	srv, c := monerootest.Start(t)
 	s, err := c.Create(context.Background(), order("XOF", 5000))
 	require.NoError(t, err)
 
@@ -376,7 +366,7 @@ func TestFaultsHitTheAPI(t *testing.T) {
 }
 
 func TestTheCatalogueMatchesTheAdaptersCurrencies(t *testing.T) {
-	_, c := start(t)
+	_, c := monerootest.Start(t)
 	methods, err := c.PaymentMethods(context.Background())
 	require.NoError(t, err)
 	seen := map[string]bool{}
@@ -395,7 +385,7 @@ func TestTheCatalogueMatchesTheAdaptersCurrencies(t *testing.T) {
 }
 
 func TestWebhookIsSignedWithTheSimulatorSecret(t *testing.T) {
-	srv, c := start(t)
+	srv, c := monerootest.Start(t)
 	s, err := c.Create(context.Background(), order("XOF", 5000))
 	require.NoError(t, err)
 	h, body, err := srv.Webhook(s.ID)
