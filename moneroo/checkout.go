@@ -116,18 +116,19 @@ func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payme
 	}
 	if out.ID == "" {
 		return nil, &payments.Error{Provider: payments.Moneroo, Op: op, Kind: payments.ErrMalformedResponse,
-			Message: "Moneroo answered without a payment id"}
+			Message: "Moneroo answered without a payment id", Raw: c.http.Redactor().Bytes(out.Raw)}
 	}
 	redirect := out.RedirectURL()
 	if msg := payments.CheckURL(redirect, false); msg != "" {
 		return nil, &payments.Error{Provider: payments.Moneroo, Op: op, Kind: payments.ErrMalformedResponse,
-			Message: "payment " + out.ID + " was created, but its checkout URL is unusable: " + msg}
+			Message: "payment " + out.ID + " was created, but its checkout URL is unusable: " + msg, Raw: c.http.Redactor().Bytes(out.Raw)}
 	}
 	return &payments.Session{
 		Provider:    payments.Moneroo,
 		ID:          out.ID,
 		RedirectURL: redirect,
 		Status:      payments.StatusPending,
+		Raw:         out.Raw,
 	}, nil
 }
 

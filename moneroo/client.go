@@ -61,11 +61,13 @@ func (c *Client) Provider() payments.ProviderName { return payments.Moneroo }
 // when Moneroo surely did not receive it.
 func (c *Client) InitializePayment(ctx context.Context, in *InitializeRequest) (*Initialized, error) {
 	var out envelope[Initialized]
-	if _, err := c.http.Do(ctx, &httpx.Request{
+	resp, err := c.http.Do(ctx, &httpx.Request{
 		Op: "initialize payment", Method: http.MethodPost, Path: pathInitialize, JSON: in,
-	}, &out); err != nil {
+	}, &out)
+	if err != nil {
 		return nil, err
 	}
+	out.Data.Raw = resp.Body
 	return &out.Data, nil
 }
 

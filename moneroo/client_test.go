@@ -146,7 +146,8 @@ func TestCreateSendsMonerooBodyInMajorUnits(t *testing.T) {
 			s, err := c.Create(context.Background(), tc.req)
 			require.NoError(t, err)
 			assert.Equal(t, &payments.Session{Provider: payments.Moneroo, ID: "5f7b1b2c",
-				RedirectURL: "https://checkout.moneroo.io/5f7b1b2c", Status: payments.StatusPending}, s)
+				RedirectURL: "https://checkout.moneroo.io/5f7b1b2c", Status: payments.StatusPending,
+				Raw: fixture(t, "initialize_201.json")}, s)
 
 			reqs := m.requests()
 			require.Len(t, reqs, 1)

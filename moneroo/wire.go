@@ -66,6 +66,8 @@ type Initialized struct {
 	// Link is where the French edition of the docs says the checkout URL is;
 	// CheckoutURL is read first.
 	Link string `json:"link"`
+	// Raw is the whole answer as Moneroo sent it.
+	Raw json.RawMessage `json:"-"`
 }
 
 // RedirectURL returns the checkout URL, from checkout_url or else link.
