@@ -183,6 +183,9 @@ func TestCreateRefusesAnAnswerWithoutAUsableCheckoutURL(t *testing.T) {
 			m.on(http.MethodPost, initializeURL, http.StatusCreated, []byte(body), nil)
 			_, err := c.Create(context.Background(), validRequest())
 			require.ErrorIs(t, err, payments.ErrMalformedResponse)
+			var perr *payments.Error
+			require.ErrorAs(t, err, &perr)
+			assert.Equal(t, body, string(perr.Raw), "the answer is kept")
 		})
 	}
 }
