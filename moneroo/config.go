@@ -1,0 +1,102 @@
+package moneroo
+
+import (
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/time/rate"
+
+	"github.com/unipay/payments"
+)
+
+// BaseURL is Moneroo's API origin. Sandbox and live share it: the secret key
+// decides which one a request reaches.
+const BaseURL = "https://api.moneroo.io"
+
+// The API paths. The payment-method catalogue lives outside /v1.
+const (
+	pathInitialize = "/v1/payments/initialize"
+	pathPayments   = "/v1/payments/"
+	pathMethods    = "/utils/payment/methods"
+)
+
+// SignatureHeader carries a webhook's signature: the lowercase hex
+// HMAC-SHA256 of the raw body, keyed with the webhook secret.
+const SignatureHeader = "X-Moneroo-Signature"
+
+// ReferenceMetadataKey is the metadata key under which Create stores the
+// merchant's CreateRequest.Reference, so that Verify can return it as
+// Payment.Reference. Moneroo has no field of its own for an order id.
+const ReferenceMetadataKey = "unipay_reference"
+
+// Moneroo documents a limit of 120 requests a minute per account. The client
+// keeps under it with a token bucket whose burst plus a minute's refill is
+// 120, so that no 60-second window ever holds more.
+const (
+	rateLimitPerMinute = 100
+	rateLimitBurst     = 20
+)
+
+// rateLimitWait is how long Moneroo asks a rate-limited client to wait
+// ("wait for 60 seconds before attempting to retry"); it sends no
+// Retry-After header that the docs mention.
+const rateLimitWait = 60 * time.Second
+
+// currencies are the ISO 4217 codes of Moneroo's payment methods, from the
+// currency column of its "Available methods" page
+// (https://docs.moneroo.io/payments/available-methods). A currency outside it
+// is refused before anything is sent.
+var currencies = []string{
+	"CDF", "EUR", "GHS", "GNF", "KES", "MWK", "NGN", "RWF",
+	"TZS", "UGX", "USD", "XAF", "XOF", "ZAR", "ZMW",
+}
+
+// Currencies returns the ISO 4217 codes Moneroo takes payments in, sorted.
+func Currencies() []string { return slices.Clone(currencies) }
+
+// SupportsCurrency reports whether Moneroo takes payments in currency.
+func SupportsCurrency(currency string) bool {
+	_, found := slices.BinarySearch(currencies, currency)
+	return found
+}
+
+// Config holds a Moneroo account's credentials.
+type Config struct {
+	// SecretKey is the app's secret API key (dashboard → Developers). A
+	// sandbox key reaches the sandbox, a live key moves real money. It
+	// contains a "|"; give it as Moneroo shows it.
+	SecretKey string
+	// WebhookSecret is the secret you typed when adding the webhook in the
+	// dashboard. ParseWebhook refuses every delivery without it.
+	WebhookSecret string
+	// Environment says which kind of key SecretKey is. Moneroo has one host
+	// for both, so it changes no URL; in Production, Verify refuses a payment
+	// that Moneroo reports as made in its sandbox (a test key left in a live
+	// shop would otherwise ship goods for test payments).
+	Environment payments.Environment
+}
+
+// validate checks the configuration without ever echoing a secret.
+func (c Config) validate() error {
+	var fe payments.FieldErrors
+	switch {
+	case c.SecretKey == "":
+		fe.Add("SecretKey", "is required")
+	case strings.IndexFunc(c.SecretKey, unicode.IsSpace) >= 0 || strings.IndexFunc(c.SecretKey, unicode.IsControl) >= 0:
+		fe.Add("SecretKey", "contains spaces or control characters (a stray newline from a file or an environment variable?)")
+	}
+	if strings.IndexFunc(c.WebhookSecret, unicode.IsControl) >= 0 {
+		fe.Add("WebhookSecret", "contains control characters")
+	}
+	if !c.Environment.Valid() {
+		fe.Addf("Environment", "%s is neither payments.Sandbox nor payments.Production", c.Environment)
+	}
+	return fe.Err(payments.Moneroo, "new client")
+}
+
+// newLimiter returns the client-side limiter for Moneroo's documented cap.
+func newLimiter() *rate.Limiter {
+	return rate.NewLimiter(rate.Every(time.Minute/rateLimitPerMinute), rateLimitBurst)
+}

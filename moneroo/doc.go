@@ -1,0 +1,105 @@
+// Package moneroo is the payments adapter for Moneroo (moneroo.io), the
+// pan-African payment orchestrator: mobile money, cards, bank transfer and
+// crypto in 15 currencies, through Moneroo's hosted checkout ("Moneroo
+// Standard").
+//
+// # Use
+//
+//	client, err := moneroo.New(moneroo.Config{
+//		SecretKey:     os.Getenv("MONEROO_SECRET_KEY"),
+//		WebhookSecret: os.Getenv("MONEROO_WEBHOOK_SECRET"),
+//	})
+//	session, err := client.Create(ctx, payments.CreateRequest{
+//		Amount:    payments.Money{Amount: 5000, Currency: "XOF"},
+//		Reference: "order-1042",
+//		ReturnURL: "https://shop.example.com/return",
+//		Customer:  &payments.Customer{FirstName: "Awa", LastName: "Diallo", Email: "awa@example.com"},
+//		Options:   moneroo.Options{Methods: []string{"mtn_bj", "moov_bj"}},
+//	})
+//	// Redirect the payer to session.RedirectURL; store session.ID.
+//	// On return (ParseReturn) or webhook (ParseWebhook), before shipping:
+//	payment, err := payments.VerifyPaid(ctx, client, session.ID, payments.Money{Amount: 5000, Currency: "XOF"})
+//
+// Client implements payments.Checkout, payments.WebhookParser and
+// payments.ReturnParser, and offers Moneroo's own calls: InitializePayment,
+// VerifyPayment, RetrievePayment and PaymentMethods.
+//
+// # What Moneroo requires, and what Create refuses before sending
+//
+//   - Amounts in whole major units. Moneroo's amount is an integer of the
+//     currency's major unit ("amount": 100 with USD is 100.00 USD), so Create
+//     sends Money.Major(): XOF 5000 goes out as 5000, USD 10000 cents as 100,
+//     and USD 10.50 is refused with a field error on "Amount", never rounded.
+//   - A currency Moneroo lists: CDF, EUR, GHS, GNF, KES, MWK, NGN, RWF, TZS,
+//     UGX, USD, XAF, XOF, ZAR, ZMW, the currencies of the methods on the
+//     docs' "Available methods" page. Currencies returns them.
+//   - Customer.Email, Customer.FirstName and Customer.LastName, and a
+//     ReturnURL. Phone (E.164) and the billing address, or else the delivery
+//     address, are sent when given; Moneroo asks the payer otherwise.
+//   - Options.RestrictCountryCode or Options.RestrictedPhone, not both.
+//
+// An empty Description is sent as "Order <Reference>" (Moneroo requires one).
+// CancelURL and ErrorURL are not sent: Moneroo returns the payer to ReturnURL
+// whatever happened.
+//
+// # Choices where the docs are silent or disagree
+//
+//   - Reference: Moneroo has no order-id field, so Create puts Reference in
+//     the metadata under ReferenceMetadataKey ("unipay_reference"), next to
+//     the merchant's own Metadata, and Verify returns it as
+//     Payment.Reference (and leaves it out of Payment.Metadata). A Metadata
+//     entry under that key with another value is refused.
+//   - Statuses: initiated → pending; pending (the payer started paying) →
+//     processing; success → succeeded; failed → failed; cancelled (by the
+//     payer, or abandoned on the page) → canceled; anything else → unknown,
+//     with the raw state in Payment.ProviderStatus.
+//   - Lenient answers: currency as an object or a string, amount as an
+//     integer or a float (read exactly with payments.ParseMajor; an amount
+//     with more decimals than its currency is an ErrMalformedResponse, never
+//     rounded), metadata as an object or [], the checkout URL under
+//     data.checkout_url or, as the French docs say, data.link, and "errors"
+//     as an array of {type, message, hint} or a map of field → messages.
+//     Provider-reported field errors keep Moneroo's field names
+//     ("customer.email").
+//   - Return URL: the English docs name the parameters paymentId and
+//     paymentStatus, the French docs monerooPaymentId and
+//     monerooPaymentStatus. ParseReturn reads both, the moneroo* ones first.
+//     The status there is a claim, never proof.
+//   - Webhook event ids: Moneroo sends none. Event.ID is
+//     "<event>:<data.id>:<data.status>", so payments.WebhookHandler drops
+//     Moneroo's redeliveries of one notification but handles each new state.
+//   - Environment: Moneroo has one host for sandbox and live, and the key
+//     decides. Config.Environment changes no URL; with payments.Production,
+//     Verify refuses (ErrIntegrity) a payment Moneroo reports as made in its
+//     sandbox, so that a test key left in a live shop never ships goods.
+//   - RedirectURL reads the checkout URL back from Moneroo (GET
+//     /v1/payments/{id}); a payment already final is an ErrConflict.
+//
+// # Quirks a merchant must know
+//
+//   - No refunds: Moneroo has no refund API. Refund returns ErrUnsupported
+//     and Capabilities says so. To give money back, send a payout to the
+//     payer from the dashboard or Moneroo's Payout API; it is not linked to
+//     the payment, and cards cannot be refunded that way.
+//   - No idempotency keys: an initialize that failed with ErrUnavailable may
+//     have created a payment. The client never resends it (except after a
+//     429, which Moneroo did not handle); find it by its metadata before
+//     trying again.
+//   - Rate limit: 120 requests a minute. The client keeps under it on its
+//     own (a burst of 20, then 100 a minute), and after a 429 without a
+//     Retry-After header waits the 60 seconds Moneroo documents before a
+//     retry, within your context's deadline. Budget polling accordingly.
+//   - Webhooks must be answered with exactly 200 within 3 seconds; Moneroo
+//     retries 3 times, 10 minutes apart, then gives up. Their payload is
+//     partial: Verify. Payout events (payout.*) carry no PaymentID.
+//   - The payment-method catalogue (PaymentMethods) is public and lives at
+//     /utils/payment/methods, outside /v1; it is fetched without the key.
+//   - Sandbox data is deleted after 90 days.
+//
+// # Testing
+//
+// Package monerootest is a simulator of this API, hosted page, webhooks and
+// sandbox test numbers included: point the client at it with
+// payments.WithBaseURL(srv.URL) and the credentials monerootest.SecretKey and
+// monerootest.WebhookSecret.
+package moneroo

@@ -1,0 +1,265 @@
+package monerootest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/mail"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/unipay/payments/internal/simkit"
+)
+
+// customerIn is the payer as initialize takes it.
+type customerIn struct {
+	Email, FirstName, LastName, Phone, Address, City, State, Country, Zip string
+}
+
+// initialize handles POST /v1/payments/initialize with Moneroo's rules: the
+// documented required fields, an integer amount in major units, a listed
+// currency, string-only metadata, known method codes, and
+// restrict_country_code and restricted_phone never together.
+func (s *Server) initialize(w http.ResponseWriter, r *http.Request) {
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+	if err != nil {
+		writeError(w, http.StatusRequestEntityTooLarge, "The request body is too large.", nil)
+		return
+	}
+	var body map[string]json.RawMessage
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	if err := d.Decode(&body); err != nil {
+		writeError(w, http.StatusBadRequest, "The request body is not valid JSON.", nil)
+		return
+	}
+	v := &validator{errs: map[string][]string{}}
+	p := &payment{}
+	p.amount = v.amount(body["amount"])
+	p.currency = v.str(body, "currency", true)
+	if p.currency != "" && !currencySupported(p.currency) {
+		v.add("currency", "The selected currency is invalid.")
+	}
+	p.description = v.str(body, "description", true)
+	p.returnURL = v.str(body, "return_url", true)
+	if p.returnURL != "" {
+		if u, err := url.Parse(p.returnURL); err != nil || !u.IsAbs() || (u.Scheme != "http" && u.Scheme != "https") {
+			v.add("return_url", "The return url field must be a valid URL.")
+		}
+	}
+	p.customer = v.customer(body["customer"])
+	p.metadata = v.metadata(body["metadata"])
+	p.methods = v.methods(body["methods"])
+	country := v.str(body, "restrict_country_code", false)
+	if country != "" && (len(country) != 2 || strings.ToUpper(country) != country) {
+		v.add("restrict_country_code", "The restrict country code field must be a 2-letter country code.")
+	}
+	if phone, ok := body["restricted_phone"]; ok && string(phone) != "null" {
+		var rp map[string]json.RawMessage
+		if json.Unmarshal(phone, &rp) != nil {
+			v.add("restricted_phone", "The restricted phone field must be an object.")
+		} else {
+			v.str(rp, "number", true, "restricted_phone.")
+			v.str(rp, "country_code", true, "restricted_phone.")
+		}
+		if country != "" {
+			v.add("restricted_phone", "The restricted phone field prohibits restrict country code from being present.")
+		}
+	}
+	if len(v.errs) > 0 {
+		writeError(w, http.StatusUnprocessableEntity, v.message(), v.errs)
+		return
+	}
+
+	p.id = simkit.NewID("", 12)
+	p.customerID = simkit.NewID("", 12)
+	p.status = statusInitiated
+	p.initiatedAt = time.Now().UTC()
+	p.updatedAt = p.initiatedAt
+	s.mu.Lock()
+	s.payments[p.id] = p
+	event, target := webhookBody(p), s.webhookURL
+	s.mu.Unlock()
+	s.deliver(target, "payment.initiated", p.id, event)
+	simkit.WriteJSON(w, http.StatusCreated, envelope{
+		Message: "Transaction initialized successfully",
+		Data:    map[string]string{"id": p.id, "checkout_url": s.CheckoutURL(p.id)},
+	})
+}
+
+// validator collects field errors as Laravel phrases them.
+type validator struct {
+	errs  map[string][]string
+	order []string
+}
+
+func (v *validator) add(field, msg string) {
+	if _, ok := v.errs[field]; !ok {
+		v.order = append(v.order, field)
+	}
+	v.errs[field] = append(v.errs[field], msg)
+}
+
+// message is Laravel's summary: the first error, and how many more.
+func (v *validator) message() string {
+	first := v.errs[v.order[0]][0]
+	n := 0
+	for _, m := range v.errs {
+		n += len(m)
+	}
+	switch n {
+	case 1:
+		return first
+	case 2:
+		return first + " (and 1 more error)"
+	}
+	return fmt.Sprintf("%s (and %d more errors)", first, n-1)
+}
+
+// label is how Laravel names a field in a message: "customer.first_name" →
+// "customer.first name".
+func label(field string) string { return strings.ReplaceAll(field, "_", " ") }
+
+// str reads a string field of obj (prefix names the parent in errors).
+func (v *validator) str(obj map[string]json.RawMessage, key string, required bool, prefix ...string) string {
+	field := strings.Join(prefix, "") + key
+	raw, ok := obj[key]
+	if !ok || string(raw) == "null" {
+		if required {
+			v.add(field, "The "+label(field)+" field is required.")
+		}
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		v.add(field, "The "+label(field)+" field must be a string.")
+		return ""
+	}
+	if required && strings.TrimSpace(s) == "" {
+		v.add(field, "The "+label(field)+" field is required.")
+	}
+	return s
+}
+
+// amount reads a positive integer amount; 10.5 is refused, as the docs type
+// amount as an integer.
+func (v *validator) amount(raw json.RawMessage) int64 {
+	if len(raw) == 0 || string(raw) == "null" {
+		v.add("amount", "The amount field is required.")
+		return 0
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) != nil {
+		v.add("amount", "The amount field must be an integer.")
+		return 0
+	}
+	i, err := strconv.ParseInt(n.String(), 10, 64)
+	if err != nil {
+		v.add("amount", "The amount field must be an integer.")
+		return 0
+	}
+	if i < 1 {
+		v.add("amount", "The amount field must be at least 1.")
+	}
+	return i
+}
+
+func (v *validator) customer(raw json.RawMessage) customerIn {
+	var obj map[string]json.RawMessage
+	if len(raw) == 0 || string(raw) == "null" {
+		v.add("customer", "The customer field is required.")
+		obj = map[string]json.RawMessage{}
+	} else if json.Unmarshal(raw, &obj) != nil {
+		v.add("customer", "The customer field must be an object.")
+		return customerIn{}
+	}
+	c := customerIn{
+		Email:     v.str(obj, "email", true, "customer."),
+		FirstName: v.str(obj, "first_name", true, "customer."),
+		LastName:  v.str(obj, "last_name", true, "customer."),
+		Address:   v.str(obj, "address", false, "customer."),
+		City:      v.str(obj, "city", false, "customer."),
+		State:     v.str(obj, "state", false, "customer."),
+		Country:   v.str(obj, "country", false, "customer."),
+		Zip:       v.str(obj, "zip", false, "customer."),
+	}
+	if c.Email != "" {
+		if a, err := mail.ParseAddress(c.Email); err != nil || a.Address != c.Email {
+			v.add("customer.email", "The customer.email field must be a valid email address.")
+		}
+	}
+	// The docs type the phone as a string; integrations send integers too.
+	if ph, ok := obj["phone"]; ok && string(ph) != "null" {
+		var n json.Number
+		if json.Unmarshal(ph, &c.Phone) != nil {
+			if json.Unmarshal(ph, &n) != nil {
+				v.add("customer.phone", "The customer.phone field must be a string.")
+			}
+			c.Phone = n.String()
+		}
+	}
+	return c
+}
+
+// metadata reads an object of string values.
+func (v *validator) metadata(raw json.RawMessage) map[string]string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(raw, &obj) != nil {
+		var arr []json.RawMessage
+		if json.Unmarshal(raw, &arr) == nil && len(arr) == 0 {
+			return nil
+		}
+		v.add("metadata", "The metadata field must be an array of key-value pairs.")
+		return nil
+	}
+	out := make(map[string]string, len(obj))
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		var s string
+		if json.Unmarshal(obj[k], &s) != nil {
+			v.add("metadata."+k, "The metadata."+label(k)+" field must be a string.")
+			continue
+		}
+		out[k] = s
+	}
+	return out
+}
+
+// methods reads a list of catalogue short codes.
+func (v *validator) methods(raw json.RawMessage) []string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	var codes []json.RawMessage
+	if json.Unmarshal(raw, &codes) != nil {
+		v.add("methods", "The methods field must be an array.")
+		return nil
+	}
+	out := make([]string, 0, len(codes))
+	for i, c := range codes {
+		var s string
+		field := "methods." + strconv.Itoa(i)
+		if json.Unmarshal(c, &s) != nil {
+			v.add(field, "The "+field+" field must be a string.")
+			continue
+		}
+		if _, ok := findMethod(s); !ok {
+			v.add(field, "The selected "+field+" is invalid.")
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}

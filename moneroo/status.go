@@ -1,0 +1,22 @@
+package moneroo
+
+import "github.com/unipay/payments"
+
+// mapStatus maps Moneroo's payment (and payout) states onto payments.Status.
+// The raw state is always kept in Payment.ProviderStatus.
+func mapStatus(s string) payments.Status {
+	switch s {
+	case "initiated": // waiting for the payer on the checkout page
+		return payments.StatusPending
+	case "pending": // the payer started paying; the operator has not confirmed
+		return payments.StatusProcessing
+	case "success":
+		return payments.StatusSucceeded
+	case "failed":
+		return payments.StatusFailed
+	case "cancelled": // cancelled by the payer, or abandoned on the checkout page
+		return payments.StatusCanceled
+	default:
+		return payments.StatusUnknown
+	}
+}

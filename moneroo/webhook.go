@@ -1,0 +1,108 @@
+package moneroo
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/unipay/payments"
+)
+
+// ParseWebhook checks a Moneroo webhook delivery and decodes it. The
+// X-Moneroo-Signature header must be the lowercase hex HMAC-SHA256 of the
+// raw body keyed with Config.WebhookSecret (compared in constant time);
+// anything else, or no WebhookSecret, is ErrInvalidSignature. Pass the body
+// exactly as received: re-encoded JSON does not match.
+//
+// Event.Type is Moneroo's event ("payment.success", "payout.failed", …) and
+// Event.Status the state it claims, a hint only: Moneroo's payload is
+// partial, so call Verify. PaymentID is set for payment.* events only.
+// Moneroo sends no event id: Event.ID is "<event>:<data.id>:<data.status>",
+// the same for every redelivery of one notification.
+func (c *Client) ParseWebhook(header http.Header, body []byte) (*payments.Event, error) {
+	const op = "parse webhook"
+	if c.cfg.WebhookSecret == "" {
+		return nil, &payments.Error{Provider: payments.Moneroo, Op: op, Kind: payments.ErrInvalidSignature,
+			Message: "no Config.WebhookSecret: cannot check the signature"}
+	}
+	got := strings.TrimSpace(header.Get(SignatureHeader))
+	if got == "" {
+		return nil, &payments.Error{Provider: payments.Moneroo, Op: op, Kind: payments.ErrInvalidSignature,
+			Message: "no " + SignatureHeader + " header"}
+	}
+	// The docs show bare hex; a "sha256=" prefix, as other providers send,
+	// is tolerated.
+	got = strings.TrimPrefix(got, "sha256=")
+	if !hmac.Equal([]byte(got), []byte(sign(c.cfg.WebhookSecret, body))) {
+		return nil, &payments.Error{Provider: payments.Moneroo, Op: op, Kind: payments.ErrInvalidSignature,
+			Message: "the " + SignatureHeader + " header does not match the body"}
+	}
+
+	var ev webhookEvent
+	if err := json.Unmarshal(body, &ev); err != nil {
+		return nil, &payments.Error{Provider: payments.Moneroo, Op: op, Kind: payments.ErrInvalidRequest,
+			Message: "the body is not a Moneroo event: " + err.Error(), Err: err}
+	}
+	id, status := string(ev.Data.ID), string(ev.Data.Status)
+	if ev.Event == "" || id == "" {
+		return nil, &payments.Error{Provider: payments.Moneroo, Op: op, Kind: payments.ErrInvalidRequest,
+			Message: "the event has no event name or no data.id"}
+	}
+	claimed := status
+	if claimed == "" {
+		// payment.success without data.status still says success.
+		_, claimed, _ = strings.Cut(ev.Event, ".")
+	}
+	out := &payments.Event{
+		Provider: payments.Moneroo,
+		ID:       ev.Event + ":" + id + ":" + status,
+		Type:     ev.Event,
+		Status:   mapStatus(claimed),
+		Verified: true,
+		Raw:      json.RawMessage(body),
+	}
+	if strings.HasPrefix(ev.Event, "payment.") {
+		out.PaymentID = id
+	}
+	return out, nil
+}
+
+// ParseReturn reads the query Moneroo adds to the ReturnURL. The docs name
+// the parameters paymentId and paymentStatus in one edition and
+// monerooPaymentId and monerooPaymentStatus in another; both are read, the
+// moneroo* ones first. The status is a claim, never proof: call Verify.
+func (c *Client) ParseReturn(q url.Values) (*payments.Return, error) {
+	id := firstOf(q, "monerooPaymentId", "paymentId")
+	if id == "" || strings.ContainsFunc(id, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return nil, payments.InvalidRequest(payments.Moneroo, "parse return", payments.FieldError{
+			Field: "paymentId", Message: "the return URL names no Moneroo payment (monerooPaymentId or paymentId)"})
+	}
+	status := firstOf(q, "monerooPaymentStatus", "paymentStatus")
+	return &payments.Return{
+		Provider:      payments.Moneroo,
+		PaymentID:     id,
+		ClaimedStatus: mapStatus(status),
+		Query:         q,
+	}, nil
+}
+
+// firstOf returns the first non-empty value among the named parameters.
+func firstOf(q url.Values, names ...string) string {
+	for _, n := range names {
+		if v := strings.TrimSpace(q.Get(n)); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// sign returns the lowercase hex HMAC-SHA256 of body keyed with secret.
+func sign(secret string, body []byte) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write(body)
+	return hex.EncodeToString(m.Sum(nil))
+}

@@ -1,0 +1,497 @@
+package moneroo
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/unipay/payments"
+)
+
+// This file declares Moneroo's JSON shapes and converts them to and from the
+// payments types. Moneroo's examples disagree on several shapes (a currency
+// is an object or a string, an amount an integer or a float, metadata an
+// object or an empty array), so the response types decode every variant.
+
+// InitializeRequest is the body of POST /v1/payments/initialize.
+type InitializeRequest struct {
+	// Amount is in whole major units: 100 with "USD" is 100.00 USD.
+	Amount      int64             `json:"amount"`
+	Currency    string            `json:"currency"`
+	Description string            `json:"description"`
+	ReturnURL   string            `json:"return_url"`
+	Customer    CustomerInput     `json:"customer"`
+	Metadata    map[string]string `json:"metadata,omitempty"`
+	// Methods are payment method short codes ("mtn_bj"); empty allows all.
+	Methods             []string         `json:"methods,omitempty"`
+	RestrictCountryCode string           `json:"restrict_country_code,omitempty"`
+	RestrictedPhone     *RestrictedPhone `json:"restricted_phone,omitempty"`
+}
+
+// CustomerInput is the payer as InitializeRequest sends it. Email, FirstName
+// and LastName are required; Moneroo asks the payer for the rest if needed.
+type CustomerInput struct {
+	Email     string `json:"email"`
+	FirstName string `json:"first_name"`
+	LastName  string `json:"last_name"`
+	Phone     string `json:"phone,omitempty"`
+	Address   string `json:"address,omitempty"`
+	City      string `json:"city,omitempty"`
+	State     string `json:"state,omitempty"`
+	Country   string `json:"country,omitempty"` // ISO 3166-1 alpha-2
+	Zip       string `json:"zip,omitempty"`
+}
+
+// RestrictedPhone restricts a payment to one phone number. Both fields are
+// required when it is set.
+type RestrictedPhone struct {
+	Number      string `json:"number"`
+	CountryCode string `json:"country_code"`
+}
+
+// envelope is every Moneroo response: a message, data, and errors.
+type envelope[T any] struct {
+	Message string          `json:"message"`
+	Data    T               `json:"data"`
+	Errors  json.RawMessage `json:"errors"`
+}
+
+// Initialized is the data of a 201 answer to InitializePayment.
+type Initialized struct {
+	ID          string `json:"id"`
+	CheckoutURL string `json:"checkout_url"`
+	// Link is where the French edition of the docs says the checkout URL is;
+	// CheckoutURL is read first.
+	Link string `json:"link"`
+	// Raw is the whole answer as Moneroo sent it.
+	Raw json.RawMessage `json:"-"`
+}
+
+// RedirectURL returns the checkout URL, from checkout_url or else link.
+func (i *Initialized) RedirectURL() string {
+	if i.CheckoutURL != "" {
+		return i.CheckoutURL
+	}
+	return i.Link
+}
+
+// Transaction is a payment as Moneroo describes it (verify and retrieve).
+// Only the fields the library uses are declared; Raw on payments.Payment
+// keeps the rest.
+type Transaction struct {
+	ID              string    `json:"id"`
+	Status          string    `json:"status"`
+	IsProcessed     bool      `json:"is_processed"`
+	ProcessedAt     Timestamp `json:"processed_at"`
+	Amount          Amount    `json:"amount"`
+	AmountFormatted string    `json:"amount_formatted"`
+	Currency        Currency  `json:"currency"`
+	Description     string    `json:"description"`
+	ReturnURL       string    `json:"return_url"`
+	Environment     string    `json:"environment"` // "sandbox", "live" or "production"
+	InitiatedAt     Timestamp `json:"initiated_at"`
+	CreatedAt       Timestamp `json:"created_at"`
+	CheckoutURL     string    `json:"checkout_url"`
+	Link            string    `json:"link"`
+	Metadata        Metadata  `json:"metadata"`
+	Customer        *Customer `json:"customer"`
+	Capture         *Capture  `json:"capture"`
+	// Method and Gateway appear at the top level in some answers and under
+	// Capture in others.
+	Method  *Ref `json:"method"`
+	Gateway *Ref `json:"gateway"`
+	// Raw is the whole answer as Moneroo sent it.
+	Raw json.RawMessage `json:"-"`
+}
+
+// Customer is the payer as Moneroo reports it.
+type Customer struct {
+	ID        string `json:"id"`
+	Email     String `json:"email"`
+	FirstName String `json:"first_name"`
+	LastName  String `json:"last_name"`
+	Phone     String `json:"phone"`
+	Country   String `json:"country_code"`
+}
+
+// Capture is how a payment was (or was not) collected.
+type Capture struct {
+	PhoneNumber      String `json:"phone_number"`
+	FailureMessage   String `json:"failure_message"`
+	FailureErrorCode String `json:"failure_error_code"`
+	FailureErrorType String `json:"failure_error_type"`
+	Method           *Ref   `json:"method"`
+	Gateway          *Ref   `json:"gateway"`
+}
+
+// Ref is a payment method or gateway: a short code (or code) and a name.
+// Moneroo sends an object; a bare string is read as the code.
+type Ref struct {
+	Name                      String `json:"name"`
+	ShortCode                 String `json:"short_code"`
+	Code                      String `json:"code"`
+	TransactionFailureMessage String `json:"transaction_failure_message"`
+}
+
+// UnmarshalJSON reads an object or a bare code.
+func (r *Ref) UnmarshalJSON(b []byte) error {
+	var s string
+	if json.Unmarshal(b, &s) == nil {
+		*r = Ref{ShortCode: String(s)}
+		return nil
+	}
+	type plain Ref
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*r = Ref(p)
+	return nil
+}
+
+// Key returns the short code, or else the code.
+func (r *Ref) Key() string {
+	if r == nil {
+		return ""
+	}
+	if r.ShortCode != "" {
+		return string(r.ShortCode)
+	}
+	return string(r.Code)
+}
+
+// PaymentMethod is one entry of Moneroo's payment-method catalogue.
+type PaymentMethod struct {
+	Name        String    `json:"name"`
+	ShortCode   String    `json:"short_code"`
+	Description String    `json:"description"`
+	IconURL     String    `json:"icon_url"`
+	Enabled     bool      `json:"is_enabled"`
+	Currency    Currency  `json:"currency"`
+	Countries   Countries `json:"countries"`
+}
+
+// Countries is a list of ISO 3166-1 alpha-2 codes. Moneroo sends country
+// objects ({"code": "BJ", …}); bare codes are read too.
+type Countries []string
+
+// UnmarshalJSON reads an array of country objects or codes.
+func (c *Countries) UnmarshalJSON(b []byte) error {
+	var items []json.RawMessage
+	if err := json.Unmarshal(b, &items); err != nil {
+		if isNull(b) {
+			*c = nil
+			return nil
+		}
+		return err
+	}
+	out := make(Countries, 0, len(items))
+	for _, it := range items {
+		var code Currency // the same shapes: a string, or an object with "code"
+		if err := json.Unmarshal(it, &code); err != nil {
+			return err
+		}
+		if code != "" {
+			out = append(out, string(code))
+		}
+	}
+	*c = out
+	return nil
+}
+
+// Amount is an amount in major units as Moneroo sends it: 200, 100.0 or,
+// leniently, "200". It keeps the decimal text; ParseMajor converts it to
+// Money without rounding.
+type Amount string
+
+// UnmarshalJSON reads a JSON number, a numeric string, or null.
+func (a *Amount) UnmarshalJSON(b []byte) error {
+	if isNull(b) {
+		*a = ""
+		return nil
+	}
+	var s string
+	if json.Unmarshal(b, &s) == nil {
+		b = []byte(strings.TrimSpace(s))
+	}
+	var n json.Number
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	if err := d.Decode(&n); err != nil {
+		return errors.New("moneroo: amount is not a number")
+	}
+	*a = Amount(n)
+	return nil
+}
+
+// Currency is an ISO 4217 code. Moneroo sends "USD" or an object
+// ({"code": "XOF", "name": …}); both read as the code.
+type Currency string
+
+// UnmarshalJSON reads a code, an object with a "code", or null.
+func (c *Currency) UnmarshalJSON(b []byte) error {
+	if isNull(b) {
+		*c = ""
+		return nil
+	}
+	var s string
+	if json.Unmarshal(b, &s) == nil {
+		*c = Currency(s)
+		return nil
+	}
+	var o struct {
+		Code String `json:"code"`
+	}
+	if err := json.Unmarshal(b, &o); err != nil {
+		return errors.New("moneroo: currency is neither a code nor an object")
+	}
+	*c = Currency(o.Code)
+	return nil
+}
+
+// Metadata is a payment's metadata. Moneroo only takes string values, but
+// answers with an object, or [] (PHP's empty array) when there is none; a
+// value that is not a string keeps its JSON text.
+type Metadata map[string]string
+
+// UnmarshalJSON reads an object, an array (as empty) or null.
+func (m *Metadata) UnmarshalJSON(b []byte) error {
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(b, &obj); err != nil {
+		var arr []json.RawMessage
+		if isNull(b) || json.Unmarshal(b, &arr) == nil {
+			*m = nil
+			return nil
+		}
+		return errors.New("moneroo: metadata is not an object")
+	}
+	out := make(Metadata, len(obj))
+	for k, v := range obj {
+		var s String
+		_ = s.UnmarshalJSON(v)
+		out[k] = string(s)
+	}
+	*m = out
+	return nil
+}
+
+// String is a text field Moneroo may send as a string, a number, a boolean
+// or null (failure codes, phone numbers). Anything but a string keeps its
+// JSON text; null is "".
+type String string
+
+// UnmarshalJSON never fails: it keeps whatever was sent as text.
+func (s *String) UnmarshalJSON(b []byte) error {
+	var v string
+	switch {
+	case isNull(b):
+		*s = ""
+	case json.Unmarshal(b, &v) == nil:
+		*s = String(v)
+	default:
+		*s = String(bytes.TrimSpace(b))
+	}
+	return nil
+}
+
+// Timestamp is a time Moneroo sends as RFC 3339 with microseconds
+// ("2024-01-31T14:46:13.000000Z"). null, "" and text that is not a time read
+// as the zero time rather than failing the whole answer.
+type Timestamp struct{ time.Time }
+
+// UnmarshalJSON reads an RFC 3339 time, leniently.
+func (t *Timestamp) UnmarshalJSON(b []byte) error {
+	var s string
+	if json.Unmarshal(b, &s) != nil {
+		t.Time = time.Time{}
+		return nil
+	}
+	if v, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		t.Time = v
+		return nil
+	}
+	if v, err := time.Parse(time.DateTime, s); err == nil {
+		t.Time = v
+		return nil
+	}
+	t.Time = time.Time{}
+	return nil
+}
+
+// webhookEvent is a webhook delivery's body.
+type webhookEvent struct {
+	Event string `json:"event"`
+	Data  struct {
+		ID     String `json:"id"`
+		Status String `json:"status"`
+	} `json:"data"`
+}
+
+// apiError is the part of an error body the library reads.
+type apiError struct {
+	Message String          `json:"message"`
+	Code    String          `json:"code"`
+	Errors  json.RawMessage `json:"errors"`
+}
+
+// errorItem is one entry of an "errors" array. The docs name type, message
+// and hint; field and code are read when present.
+type errorItem struct {
+	Type    String `json:"type"`
+	Code    String `json:"code"`
+	Field   String `json:"field"`
+	Message String `json:"message"`
+	Hint    String `json:"hint"`
+}
+
+// fieldErrors reads "errors" in either of the shapes Moneroo's sources show:
+// an array of {type, message, hint} objects (or of strings), or a map from a
+// field to a message or a list of messages, as Laravel validation sends.
+func fieldErrors(raw json.RawMessage) []payments.FieldError {
+	if len(raw) == 0 || isNull(raw) {
+		return nil
+	}
+	var out []payments.FieldError
+	var list []json.RawMessage
+	if json.Unmarshal(raw, &list) == nil {
+		for _, it := range list {
+			var s string
+			if json.Unmarshal(it, &s) == nil {
+				out = append(out, payments.FieldError{Message: s})
+				continue
+			}
+			var e errorItem
+			if json.Unmarshal(it, &e) != nil {
+				continue
+			}
+			msg := string(e.Message)
+			if e.Hint != "" {
+				msg += " (" + string(e.Hint) + ")"
+			}
+			code := string(e.Code)
+			if code == "" {
+				code = string(e.Type)
+			}
+			out = append(out, payments.FieldError{Field: string(e.Field), Code: code, Message: msg})
+		}
+		return out
+	}
+	var byField map[string]json.RawMessage
+	if json.Unmarshal(raw, &byField) != nil {
+		return nil
+	}
+	for _, field := range sortedKeys(byField) {
+		v := byField[field]
+		var msgs []String
+		if json.Unmarshal(v, &msgs) != nil {
+			var one String
+			_ = one.UnmarshalJSON(v)
+			msgs = []String{one}
+		}
+		for _, m := range msgs {
+			out = append(out, payments.FieldError{Field: field, Message: string(m)})
+		}
+	}
+	return out
+}
+
+// initializeRequest converts a checked CreateRequest to Moneroo's body.
+// major is the amount in whole units; opts are the request's options.
+func initializeRequest(req payments.CreateRequest, major int64, opts Options) *InitializeRequest {
+	in := &InitializeRequest{
+		Amount:              major,
+		Currency:            req.Amount.Currency,
+		Description:         req.Description,
+		ReturnURL:           req.ReturnURL,
+		Methods:             opts.Methods,
+		RestrictCountryCode: opts.RestrictCountryCode,
+		RestrictedPhone:     opts.RestrictedPhone,
+	}
+	if in.Description == "" {
+		in.Description = "Order " + req.Reference
+	}
+	if c := req.Customer; c != nil {
+		in.Customer = CustomerInput{Email: c.Email, FirstName: c.FirstName, LastName: c.LastName, Phone: c.Phone}
+		a := c.BillingAddress
+		if a == nil {
+			a = c.DeliveryAddress
+		}
+		if a != nil {
+			in.Customer.Address = strings.TrimSpace(a.Line1 + " " + a.Line2)
+			in.Customer.City = a.City
+			in.Customer.State = a.State
+			in.Customer.Country = a.Country
+			in.Customer.Zip = a.ZipCode
+		}
+	}
+	in.Metadata = make(map[string]string, len(req.Metadata)+1)
+	for k, v := range req.Metadata {
+		in.Metadata[k] = v
+	}
+	in.Metadata[ReferenceMetadataKey] = req.Reference
+	return in
+}
+
+// payment converts a Transaction to a payments.Payment.
+func (t *Transaction) payment() (*payments.Payment, error) {
+	currency := string(t.Currency)
+	if currency == "" {
+		return nil, errors.New("the payment has no currency")
+	}
+	if t.Amount == "" {
+		return nil, errors.New("the payment has no amount")
+	}
+	amount, err := payments.ParseMajor(string(t.Amount), currency)
+	if err != nil {
+		return nil, errors.New("the payment's amount " + string(t.Amount) + " " + currency + " cannot be read exactly")
+	}
+	p := &payments.Payment{
+		Provider:       payments.Moneroo,
+		ID:             t.ID,
+		Status:         mapStatus(t.Status),
+		ProviderStatus: t.Status,
+		Amount:         amount,
+		CreatedAt:      t.CreatedAt.Time,
+		UpdatedAt:      t.ProcessedAt.Time,
+		Raw:            t.Raw,
+	}
+	if p.CreatedAt.IsZero() {
+		p.CreatedAt = t.InitiatedAt.Time
+	}
+	p.Method = t.Method.Key()
+	if c := t.Capture; c != nil {
+		if k := c.Method.Key(); k != "" {
+			p.Method = k
+		}
+		p.FailureCode = string(c.FailureErrorCode)
+		p.FailureMessage = string(c.FailureMessage)
+		if p.FailureMessage == "" && c.Gateway != nil {
+			p.FailureMessage = string(c.Gateway.TransactionFailureMessage)
+		}
+	}
+	if len(t.Metadata) > 0 {
+		p.Metadata = make(map[string]string, len(t.Metadata))
+		for k, v := range t.Metadata {
+			if k == ReferenceMetadataKey {
+				p.Reference = v
+				continue
+			}
+			p.Metadata[k] = v
+		}
+	}
+	return p, nil
+}
+
+func isNull(b []byte) bool { return string(bytes.TrimSpace(b)) == "null" }
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
