@@ -1,0 +1,70 @@
+// Command checkout is the demo shop: a small merchant site that sells three
+// products through Hero, Hub2, HelloAsso or Moneroo. Every provider runs
+// against its in-process simulator unless its sandbox credentials are in the
+// environment (see the README). Run it with `make demo`.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+func main() {
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if err := run(logger); err != nil {
+		logger.Error("demo shop stopped", "error", err)
+		os.Exit(1)
+	}
+}
+
+func run(logger *slog.Logger) error {
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "8080"
+	}
+	ln, err := net.Listen("tcp", "localhost:"+port)
+	if err != nil {
+		return err
+	}
+	base := "http://localhost:" + port
+
+	providers, err := buildProviders(os.Getenv, base, logger)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		for _, p := range providers {
+			if p.Close != nil {
+				p.Close()
+			}
+		}
+	}()
+	shop := NewShop(base, providers, logger)
+	srv := &http.Server{Handler: shop.Handler(), ReadHeaderTimeout: 10 * time.Second}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdown)
+	}()
+
+	for _, p := range providers {
+		logger.Info("provider ready", "provider", p.Label, "mode", p.Mode, "currency", p.Currency)
+	}
+	fmt.Printf("\n  Demo shop: %s\n\n", base)
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
