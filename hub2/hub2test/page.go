@@ -42,8 +42,10 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 	simkit.RenderPage(w, pg)
 }
 
-func (s *Server) pagePay(w http.ResponseWriter, r *http.Request)     { s.pageSubmit(w, r, "") }
-func (s *Server) pageDecline(w http.ResponseWriter, r *http.Request) { s.pageSubmit(w, r, "canceled_by_customer") }
+func (s *Server) pagePay(w http.ResponseWriter, r *http.Request) { s.pageSubmit(w, r, "") }
+func (s *Server) pageDecline(w http.ResponseWriter, r *http.Request) {
+	s.pageSubmit(w, r, "canceled_by_customer")
+}
 
 // pageSubmit settles the attempt behind the page (once: a customer who posts
 // again is only sent back), delivers the webhooks, then redirects the browser
