@@ -173,7 +173,10 @@ func TestClientTokenFlow(t *testing.T) {
 	assert.Equal(t, 3, strings.Count(s.ClientToken, ".")+1, "a JWT")
 
 	// payment_required is not polled: WaitForFinal returns at once.
-	c.sleep = func(context.Context, time.Duration) error { t.Fatal("WaitForFinal must not wait on payment_required"); return nil }
+	c.sleep = func(context.Context, time.Duration) error {
+		t.Fatal("WaitForFinal must not wait on payment_required")
+		return nil
+	}
 	p, err := c.WaitForFinal(ctx, s.ID)
 	require.NoError(t, err)
 	assert.Equal(t, payments.StatusPending, p.Status)

@@ -74,8 +74,8 @@ func (c *Client) ParseWebhook(header http.Header, body []byte) (*payments.Event,
 func (c *Client) signedBy(header string, body []byte) bool {
 	var sigs [][]byte
 	for part := range strings.SplitSeq(header, ",") {
-		name, value, ok := strings.Cut(strings.TrimSpace(part), "=")
-		if !ok || (name != "s1" && name != "s0") {
+		name, value, ok := strings.Cut(part, "=")
+		if name = strings.TrimSpace(name); !ok || (name != "s1" && name != "s0") {
 			continue
 		}
 		if sig, err := hex.DecodeString(strings.TrimSpace(value)); err == nil && len(sig) == sha256.Size {
