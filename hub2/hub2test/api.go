@@ -117,8 +117,8 @@ func validReference(ref string) bool {
 	return true
 }
 
-// amount reads a positive integer amount.
-func amount(n json.Number) (int64, bool) {
+// amount reads a positive integer amount: a bare JSON integer.
+func amount(n json.RawMessage) (int64, bool) {
 	v, err := strconv.ParseInt(string(n), 10, 64)
 	return v, err == nil && v > 0
 }
@@ -128,10 +128,10 @@ func (s *Server) createIntent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req struct {
-		CustomerReference string      `json:"customerReference"`
-		PurchaseReference string      `json:"purchaseReference"`
-		Amount            json.Number `json:"amount"`
-		Currency          string      `json:"currency"`
+		CustomerReference string          `json:"customerReference"`
+		PurchaseReference string          `json:"purchaseReference"`
+		Amount            json.RawMessage `json:"amount"`
+		Currency          string          `json:"currency"`
 	}
 	if !decode(w, r, &req) {
 		return
