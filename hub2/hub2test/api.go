@@ -13,11 +13,14 @@ import (
 	"github.com/unipay/payments/internal/simkit"
 )
 
+// errorBody is Hub2's standard error body.
+func errorBody(status int, code, message string) map[string]any {
+	return map[string]any{"status": status, "code": code, "message": message, "request_id": simkit.NewID("req_", 21)}
+}
+
 // writeError answers Hub2's standard error body.
 func writeError(w http.ResponseWriter, status int, code, message string) {
-	simkit.WriteJSON(w, status, map[string]any{
-		"status": status, "code": code, "message": message, "request_id": simkit.NewID("req_", 21),
-	})
+	writeRaw(w, status, mustJSON(errorBody(status, code, message)))
 }
 
 func badRequest(w http.ResponseWriter, message string) {
@@ -167,13 +170,30 @@ func (s *Server) createIntent(w http.ResponseWriter, r *http.Request) {
 	writeRaw(w, http.StatusCreated, body)
 }
 
-// intentFor finds the intent of the request's path, answering 404 if none.
-func (s *Server) intentFor(w http.ResponseWriter, r *http.Request) (*intent, bool) {
-	pi, ok := s.intents[r.PathValue("id")]
-	if !ok {
-		notFound(w, "PaymentIntent")
+// reply is a handler's answer, built under the lock: a status, a body to
+// encode, and the webhooks to deliver once the lock is released.
+type reply struct {
+	status int
+	body   any
+	events []event
+}
+
+func errorReply(status int, code, message string) reply {
+	return reply{status: status, body: errorBody(status, code, message)}
+}
+
+// onIntent runs f on the intent the path names, under the lock (404 when
+// there is none); then, unlocked, it delivers f's webhooks and answers.
+func (s *Server) onIntent(w http.ResponseWriter, r *http.Request, f func(pi *intent) reply) {
+	s.mu.Lock()
+	rep := errorReply(http.StatusNotFound, "Not Found", "PaymentIntent not found")
+	if pi, ok := s.intents[r.PathValue("id")]; ok {
+		rep = f(pi)
 	}
-	return pi, ok
+	body := mustJSON(rep.body)
+	s.mu.Unlock()
+	s.deliver(rep.events)
+	writeRaw(w, rep.status, body)
 }
 
 func (s *Server) getIntent(w http.ResponseWriter, r *http.Request) {
@@ -181,36 +201,21 @@ func (s *Server) getIntent(w http.ResponseWriter, r *http.Request) {
 	if !authorized(w, r, token != "") || s.limited(w, "intent:"+r.PathValue("id"), 1) {
 		return
 	}
-	s.mu.Lock()
-	pi, ok := s.intentFor(w, r)
-	var body []byte
-	if ok && r.Header.Get("ApiKey") == "" && !equal(token, pi.Token) {
-		ok = false
-		writeError(w, http.StatusUnauthorized, "Unauthorized", "Invalid token")
-	}
-	if ok {
-		body = mustJSON(pi)
-	}
-	s.mu.Unlock()
-	if ok {
-		writeRaw(w, http.StatusOK, body)
-	}
+	s.onIntent(w, r, func(pi *intent) reply {
+		if r.Header.Get("ApiKey") == "" && !equal(token, pi.Token) {
+			return errorReply(http.StatusUnauthorized, "Unauthorized", "Invalid token")
+		}
+		return reply{status: http.StatusOK, body: pi}
+	})
 }
 
 func (s *Server) intentStatus(w http.ResponseWriter, r *http.Request) {
 	if !authorized(w, r, false) || s.limited(w, "intent-status:"+r.PathValue("id"), 5) {
 		return
 	}
-	s.mu.Lock()
-	pi, ok := s.intentFor(w, r)
-	var body []byte
-	if ok {
-		body = mustJSON(map[string]string{"id": pi.ID, "status": pi.Status})
-	}
-	s.mu.Unlock()
-	if ok {
-		writeRaw(w, http.StatusOK, body)
-	}
+	s.onIntent(w, r, func(pi *intent) reply {
+		return reply{status: http.StatusOK, body: map[string]string{"id": pi.ID, "status": pi.Status}}
+	})
 }
 
 func (s *Server) paymentStatus(w http.ResponseWriter, r *http.Request) {
@@ -254,61 +259,56 @@ func (s *Server) attempt(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &req) {
 		return
 	}
-	s.mu.Lock()
-	pi, ok := s.intentFor(w, r)
-	if !ok {
-		s.mu.Unlock()
-		return
-	}
-	var msg string
-	status, code := http.StatusBadRequest, "Bad Request"
+	s.onIntent(w, r, func(pi *intent) reply {
+		if rep, refused := s.refuseAttempt(pi, req.Token, req.PaymentMethod, req.Country, req.Provider, req.MobileMoney); refused {
+			return rep
+		}
+		mm := req.MobileMoney
+		p := s.newPayment(pi, req.Country, req.Provider, mm.MSISDN)
+		p.finishURL = first(mm.OnFinishRedirectionURL, req.OnFinishRedirectionURL)
+		p.cancelURL = first(mm.OnCancelRedirectionURL, req.OnCancelRedirectionURL)
+		pi.Payments = append(pi.Payments, p)
+		pi.Status, pi.UpdatedAt = "processing", p.CreatedAt
+		evs := []event{s.paymentEvent("payment.created", p), s.intentEvent("payment_intent.processing", pi)}
+		switch action := providers[req.Provider]; {
+		case mm.MSISDN == MSISDNInsufficientFunds:
+			evs = append(evs, s.finish(pi, p, "customer_insufficient_funds")...)
+		case !validMSISDN(mm.MSISDN):
+			evs = append(evs, s.finish(pi, p, "invalid_msisdn")...)
+		case action == "otp" && mm.OTP != "":
+			evs = append(evs, s.finish(pi, p, otpOutcome(mm.OTP))...)
+		default:
+			p.NextAction = s.nextAction(action, p)
+			p.Status, pi.Status = "action_required", "action_required"
+			evs = append(evs, s.paymentEvent("payment.action_required", p), s.intentEvent("payment_intent.action_required", pi))
+		}
+		return reply{status: http.StatusCreated, body: pi, events: evs}
+	})
+}
+
+// refuseAttempt answers an attempt Hub2 would refuse with an HTTP error.
+func (s *Server) refuseAttempt(pi *intent, token, method, country, provider string, mm *mobileMoney) (reply, bool) {
 	switch {
-	case !equal(req.Token, pi.Token):
-		status, code, msg = http.StatusUnauthorized, "Unauthorized", "Invalid token"
+	case !equal(token, pi.Token):
+		return errorReply(http.StatusUnauthorized, "Unauthorized", "Invalid token"), true
 	case pi.expired:
-		status, code, msg = http.StatusConflict, "Conflict", "The PaymentIntent has expired"
+		return errorReply(http.StatusConflict, "Conflict", "The PaymentIntent has expired"), true
 	case pi.Status == "successful":
-		status, code, msg = http.StatusConflict, "Conflict", "The PaymentIntent is already paid"
+		return errorReply(http.StatusConflict, "Conflict", "The PaymentIntent is already paid"), true
 	case pi.Status == "processing" || pi.Status == "action_required":
-		status, code, msg = http.StatusConflict, "Conflict", "A payment is already in progress on this PaymentIntent"
-	case req.PaymentMethod != "mobile_money":
-		msg = "paymentMethod must be mobile_money (credit_card is not enabled in the simulator)"
-	case countries[req.Country] == "":
-		status, code, msg = http.StatusNotFound, "Not Found", "Country not found"
-	case providers[req.Provider] == "":
-		status, code, msg = http.StatusNotFound, "Not Found", "Provider not found"
-	case countries[req.Country] != pi.Currency:
-		code, msg = "invalid-currency", pi.Currency+" is not the currency of "+req.Country
-	case req.MobileMoney == nil || req.MobileMoney.MSISDN == "":
-		msg = "mobileMoney.msisdn is required"
+		return errorReply(http.StatusConflict, "Conflict", "A payment is already in progress on this PaymentIntent"), true
+	case method != "mobile_money":
+		return errorReply(http.StatusBadRequest, "Bad Request", "paymentMethod must be mobile_money (credit_card is not enabled in the simulator)"), true
+	case countries[country] == "":
+		return errorReply(http.StatusNotFound, "Not Found", "Country not found"), true
+	case providers[provider] == "":
+		return errorReply(http.StatusNotFound, "Not Found", "Provider not found"), true
+	case countries[country] != pi.Currency:
+		return errorReply(http.StatusBadRequest, "invalid-currency", pi.Currency+" is not the currency of "+country), true
+	case mm == nil || mm.MSISDN == "":
+		return errorReply(http.StatusBadRequest, "Bad Request", "mobileMoney.msisdn is required"), true
 	}
-	if msg != "" {
-		s.mu.Unlock()
-		writeError(w, status, code, msg)
-		return
-	}
-	mm := req.MobileMoney
-	p := s.newPayment(pi, req.Country, req.Provider, mm.MSISDN)
-	p.finishURL, p.cancelURL = first(mm.OnFinishRedirectionURL, req.OnFinishRedirectionURL), first(mm.OnCancelRedirectionURL, req.OnCancelRedirectionURL)
-	pi.Payments = append(pi.Payments, p)
-	pi.Status, pi.UpdatedAt = "processing", p.CreatedAt
-	evs := []event{s.paymentEvent("payment.created", p), s.intentEvent("payment_intent.processing", pi)}
-	switch action := providers[req.Provider]; {
-	case mm.MSISDN == MSISDNInsufficientFunds:
-		evs = append(evs, s.finish(pi, p, "customer_insufficient_funds")...)
-	case !validMSISDN(mm.MSISDN):
-		evs = append(evs, s.finish(pi, p, "invalid_msisdn")...)
-	case action == "otp" && mm.OTP != "":
-		evs = append(evs, s.finish(pi, p, otpOutcome(mm.OTP))...)
-	default:
-		p.NextAction = s.nextAction(action, p)
-		p.Status, pi.Status = "action_required", "action_required"
-		evs = append(evs, s.paymentEvent("payment.action_required", p), s.intentEvent("payment_intent.action_required", pi))
-	}
-	body := mustJSON(pi)
-	s.mu.Unlock()
-	s.deliver(evs)
-	writeRaw(w, http.StatusCreated, body)
+	return reply{}, false
 }
 
 func (s *Server) nextAction(action string, p *payment) *nextAction {
@@ -353,32 +353,19 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &req) {
 		return
 	}
-	s.mu.Lock()
-	pi, ok := s.intentFor(w, r)
-	if !ok {
-		s.mu.Unlock()
-		return
-	}
-	p := pending(pi)
-	switch {
-	case !equal(req.Token, pi.Token):
-		s.mu.Unlock()
-		writeError(w, http.StatusUnauthorized, "Unauthorized", "Invalid token")
-		return
-	case req.ConfirmationCode == "":
-		s.mu.Unlock()
-		badRequest(w, "confirmationCode is required")
-		return
-	case p == nil || p.NextAction == nil || p.NextAction.Type != "otp":
-		s.mu.Unlock()
-		writeError(w, http.StatusConflict, "Conflict", "No payment of this PaymentIntent waits for an authentication")
-		return
-	}
-	evs := s.finish(pi, p, otpOutcome(req.ConfirmationCode))
-	body := mustJSON(pi)
-	s.mu.Unlock()
-	s.deliver(evs)
-	writeRaw(w, http.StatusCreated, body)
+	s.onIntent(w, r, func(pi *intent) reply {
+		p := pending(pi)
+		switch {
+		case !equal(req.Token, pi.Token):
+			return errorReply(http.StatusUnauthorized, "Unauthorized", "Invalid token")
+		case req.ConfirmationCode == "":
+			return errorReply(http.StatusBadRequest, "Bad Request", "confirmationCode is required")
+		case p == nil || p.NextAction == nil || p.NextAction.Type != "otp":
+			return errorReply(http.StatusConflict, "Conflict", "No payment of this PaymentIntent waits for an authentication")
+		}
+		evs := s.finish(pi, p, otpOutcome(req.ConfirmationCode))
+		return reply{status: http.StatusCreated, body: pi, events: evs}
+	})
 }
 
 func (s *Server) fees(w http.ResponseWriter, r *http.Request) {
@@ -391,29 +378,19 @@ func (s *Server) fees(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, "country, provider and paymentMethod are required")
 		return
 	}
-	s.mu.Lock()
-	pi, ok := s.intentFor(w, r)
-	var amt int64
-	var cur string
-	if ok {
-		amt, cur = pi.Amount, pi.Currency
-	}
-	s.mu.Unlock()
-	switch {
-	case !ok:
-		return
-	case countries[country] == "":
-		notFound(w, "Country")
-		return
-	case providers[provider] == "":
-		notFound(w, "Provider")
-		return
-	}
-	// A 2 % fee, rounded up to the franc.
-	simkit.WriteJSON(w, http.StatusOK, []fee{{
-		ID: simkit.NewID("", 21), Rate: 2, RateType: "percent", Amount: (amt*2 + 99) / 100, Currency: cur,
-		Label: "Frais " + provider + " " + country,
-	}})
+	s.onIntent(w, r, func(pi *intent) reply {
+		switch {
+		case countries[country] == "":
+			return errorReply(http.StatusNotFound, "Not Found", "Country not found")
+		case providers[provider] == "":
+			return errorReply(http.StatusNotFound, "Not Found", "Provider not found")
+		}
+		// A 2 % fee, rounded up to the franc.
+		return reply{status: http.StatusOK, body: []fee{{
+			ID: simkit.NewID("", 21), Rate: 2, RateType: "percent", Amount: (pi.Amount*2 + 99) / 100, Currency: pi.Currency,
+			Label: "Frais " + provider + " " + country,
+		}}}
+	})
 }
 
 func (s *Server) registerWebhook(w http.ResponseWriter, r *http.Request) {

@@ -1,16 +1,11 @@
 package hub2test
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/unipay/payments"
 	"github.com/unipay/payments/internal/simkit"
 )
-
-// contextBackground is the context of webhook deliveries, which outlive the
-// request that caused them, as Hub2's do.
-func contextBackground() context.Context { return context.Background() }
 
 // page serves the provider's page a redirection NextAction points to (the
 // Wave checkout, in the simulator): Pay and Decline buttons that settle the

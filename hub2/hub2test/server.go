@@ -41,6 +41,7 @@
 package hub2test
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -458,7 +459,8 @@ func (s *Server) deliver(evs []event) {
 		if target == "" || !wanted || err != nil {
 			continue
 		}
-		status, err := simkit.Deliver(contextBackground(), target, paymentstest.SignHub2(secret, previous, body), body)
+		// Deliveries outlive the request that caused them, as Hub2's do.
+		status, err := simkit.Deliver(context.Background(), target, paymentstest.SignHub2(secret, previous, body), body)
 		s.mu.Lock()
 		s.delivered = append(s.delivered, Delivery{Type: ev.Type, Status: status, Err: err})
 		s.mu.Unlock()
