@@ -7,10 +7,9 @@ require (
 	golang.org/x/time v0.14.0
 )
 
-require (
-	github.com/chromedp/chromedp v0.14.2
-	github.com/jarcoal/httpmock v1.4.1
-)
+require github.com/jarcoal/httpmock v1.4.1
+
+require github.com/chromedp/chromedp v0.14.2
 
 require (
 	github.com/chromedp/cdproto v0.0.0-20250724212937-08a3db8b4327 // indirect

@@ -1,0 +1,210 @@
+package hub2
+
+import (
+	"context"
+	"net/url"
+	"strings"
+
+	"github.com/unipay/payments"
+)
+
+// Options are Hub2's own options for payments.CreateRequest.
+//
+// With Country, Provider and MSISDN, Create runs Hub2's direct flow: it
+// creates the PaymentIntent and attempts the payment at once, and the Session
+// says what the customer must do next (NextAction: an OTP to enter, USSD
+// instructions to follow, or a page to open, also in RedirectURL). Without
+// them, Create only creates the intent, and Session.ClientToken lets the
+// merchant's own page attempt the payment.
+type Options struct {
+	// Country is the ISO 3166-1 alpha-2 code of the payer's provider, such
+	// as "CI" (Côte d'Ivoire) or "SN". It selects the amount limits checked
+	// before sending.
+	Country string
+	// Provider is Hub2's provider code, lowercase: "orange", "mtn", "moov",
+	// "wave" (others are listed by Hub2's GET /data/providers).
+	Provider string
+	// MSISDN is the payer's mobile-money number in local format, without
+	// the country prefix: "0700000000", not "+2250700000000".
+	MSISDN string
+	// OTP is the one-time code, for providers that take it with the attempt
+	// (Orange CI asks the customer to generate it first). Providers that ask
+	// for it afterwards answer with an OTP NextAction: see Client.Authenticate.
+	OTP string
+	// BusinessName, when set, is shown to the payer instead of the merchant's
+	// name (Hub2's overrideBusinessName, for aggregators with the setting).
+	BusinessName string
+}
+
+// direct reports whether the options ask for the direct flow.
+func (o Options) direct() bool {
+	return o.Country != "" || o.Provider != "" || o.MSISDN != "" || o.OTP != ""
+}
+
+// The query parameters the adapter adds to the ReturnURL it gives Hub2, since
+// Hub2 adds none of its own: which intent the customer comes back from, and
+// whether through the finish or the cancel URL.
+const (
+	ReturnIntentParam  = "hub2_intent"
+	ReturnOutcomeParam = "hub2_outcome"
+)
+
+// Create opens a checkout: it creates a PaymentIntent for req.Amount (XOF,
+// XAF or GNF, whole francs) with req.Reference as Hub2's purchase reference
+// and Customer.Reference (or, without one, req.Reference) as its customer
+// reference. With hub2.Options it also attempts the payment; see Options.
+//
+// Session.ID is the intent id, which Verify, WaitForFinal and Authenticate
+// take. Session.ClientToken is the intent's JWT, a secret: keep it server-side
+// (Authenticate needs it) or hand it only to the payer's page.
+//
+// Bad input, a currency Hub2 does not take, or an amount outside Hub2's limits
+// is refused before any request. When the intent was created but the attempt
+// failed, Create returns both the Session and the error: the intent stays
+// open, and the customer may try again with AttemptPayment.
+func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payments.Session, error) {
+	const op = "create checkout"
+	fe := req.Validate()
+	opts := payments.OptionsAs[Options](req.Options, &fe)
+	checkReference(&fe, "Reference", req.Reference)
+	customerRef := req.Reference
+	if req.Customer != nil && req.Customer.Reference != "" {
+		customerRef = req.Customer.Reference
+		checkReference(&fe, "Customer.Reference", customerRef)
+	}
+	country, provider := strings.ToUpper(strings.TrimSpace(opts.Country)), strings.ToLower(strings.TrimSpace(opts.Provider))
+	if opts.direct() {
+		checkDirect(&fe, opts, country, provider)
+	}
+	checkAmount(&fe, req.Amount, country, provider)
+	if err := fe.Err(payments.Hub2, op); err != nil {
+		return nil, err
+	}
+
+	pi, err := c.CreatePaymentIntent(ctx, CreateIntentRequest{
+		CustomerReference:    customerRef,
+		PurchaseReference:    req.Reference,
+		Amount:               Amount(req.Amount.Amount),
+		Currency:             req.Amount.Currency,
+		OverrideBusinessName: opts.BusinessName,
+	})
+	if err != nil {
+		return nil, err
+	}
+	token := pi.Token
+	if !opts.direct() {
+		return session(pi, token), nil
+	}
+	mm := &MobileMoneyDetail{MSISDN: opts.MSISDN, OTP: opts.OTP}
+	if req.ReturnURL != "" {
+		cancel := req.CancelURL
+		if cancel == "" {
+			cancel = req.ReturnURL
+		}
+		mm.OnFinishRedirectionURL = returnURL(req.ReturnURL, pi.ID, "finish")
+		mm.OnCancelRedirectionURL = returnURL(cancel, pi.ID, "cancel")
+	}
+	after, err := c.AttemptPayment(ctx, pi.ID, AttemptRequest{
+		Token: token, PaymentMethod: MobileMoney, Country: country, Provider: provider, MobileMoney: mm,
+	})
+	if err != nil {
+		return session(pi, token), err
+	}
+	return session(after, token), nil
+}
+
+// checkDirect records what the direct flow lacks.
+func checkDirect(fe *payments.FieldErrors, o Options, country, provider string) {
+	if country == "" {
+		fe.Add("Options.Country", "is required to attempt the payment, such as CI")
+	}
+	switch {
+	case provider == "":
+		fe.Add("Options.Provider", "is required to attempt the payment, such as orange, mtn, moov or wave")
+	case strings.IndexFunc(provider, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') }) >= 0:
+		fe.Addf("Options.Provider", "%q is not a Hub2 provider code such as orange or mtn", o.Provider)
+	}
+	switch {
+	case o.MSISDN == "":
+		fe.Add("Options.MSISDN", "is required to attempt the payment: the payer's number in local format")
+	case strings.HasPrefix(o.MSISDN, "+"):
+		fe.Addf("Options.MSISDN", "%q has a country prefix: Hub2 takes the local format, such as 0700000000", o.MSISDN)
+	case !digits(o.MSISDN, 8, 12):
+		fe.Addf("Options.MSISDN", "%q is not a local mobile number (8 to 12 digits)", o.MSISDN)
+	}
+	if o.OTP != "" && !digits(o.OTP, 4, 8) {
+		fe.Add("Options.OTP", "must be the 4 to 8 digits the customer generated")
+	}
+}
+
+// returnURL adds the intent id and the outcome to the merchant's URL.
+func returnURL(raw, intentID, outcome string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw // Validate has refused it already
+	}
+	q := u.Query()
+	q.Set(ReturnIntentParam, intentID)
+	q.Set(ReturnOutcomeParam, outcome)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// session converts an intent to a Session.
+func session(pi *PaymentIntent, token string) *payments.Session {
+	s := &payments.Session{
+		Provider:    payments.Hub2,
+		ID:          pi.ID,
+		ClientToken: token,
+		Status:      intentStatus(pi.Status),
+		Raw:         pi.raw,
+	}
+	s.NextAction, s.RedirectURL = pi.PendingAction().toNextAction()
+	return s
+}
+
+// RedirectURL returns the page where the customer completes a pending
+// redirection (Wave, Orange's payment link, card 3-D Secure), or
+// ErrUnsupported when the intent waits for no redirection: a flow with an
+// OTP or USSD, no attempt yet, or an outcome already settled.
+func (c *Client) RedirectURL(ctx context.Context, paymentID string) (string, error) {
+	pi, err := c.GetPaymentIntent(ctx, paymentID)
+	if err != nil {
+		return "", err
+	}
+	if _, u := pi.PendingAction().toNextAction(); u != "" {
+		return u, nil
+	}
+	return "", payments.Unsupported(payments.Hub2, "redirect url",
+		"payment intent "+pi.ID+" ("+string(pi.Status)+") waits for no redirection")
+}
+
+// Verify reads the intent (GET /payment-intents/{id}) and returns its state,
+// amount, reference, and the failure code of its last attempt. The status
+// endpoints are cheaper but carry no amount, which VerifyPaid needs. Hub2
+// allows one read per 5 seconds per intent: to wait for an outcome use
+// WaitForFinal, or better, webhooks.
+func (c *Client) Verify(ctx context.Context, paymentID string) (*payments.Payment, error) {
+	pi, err := c.GetPaymentIntent(ctx, paymentID)
+	if err != nil {
+		return nil, err
+	}
+	return pi.toPayment(pi.raw), nil
+}
+
+// Refund returns ErrUnsupported: Hub2 has no refund for pay-ins (its refunds
+// apply to payouts only), so no request is sent.
+func (c *Client) Refund(context.Context, payments.RefundRequest) (*payments.Refund, error) {
+	return nil, payments.Unsupported(payments.Hub2, "refund", "Hub2 offers no refund of a pay-in; refunds exist only for payouts (transfers)")
+}
+
+// Capabilities reports what Hub2 supports: signed webhooks, no refunds, and
+// a return to ReturnURL only in redirection flows.
+func (c *Client) Capabilities() payments.Capabilities {
+	return payments.Capabilities{
+		Webhooks:       true,
+		SignedWebhooks: true,
+		ReturnURL:      true,
+		Currencies:     []string{"GNF", "XAF", "XOF"},
+	}
+}

@@ -1,0 +1,104 @@
+package hub2
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/unipay/payments"
+	"github.com/unipay/payments/hub2/hub2test"
+	"github.com/unipay/payments/internal/simkit"
+	"github.com/unipay/payments/paymentstest"
+)
+
+// newSim starts a simulator and a client pointed at it.
+func newSim(t *testing.T, opts ...payments.Option) (*Client, *hub2test.Server) {
+	t.Helper()
+	srv := hub2test.NewServer()
+	t.Cleanup(srv.Close)
+	c, err := New(Config{APIKey: hub2test.APIKey, MerchantID: hub2test.MerchantID, WebhookSecrets: []string{hub2test.WebhookSecret}},
+		append([]payments.Option{payments.WithBaseURL(srv.URL)}, opts...)...)
+	require.NoError(t, err)
+	return c, srv
+}
+
+var orderSeq atomic.Int64
+
+// order returns a valid request for 5000 XOF paid through provider in CI.
+func order(provider string) payments.CreateRequest {
+	n := orderSeq.Add(1)
+	return payments.CreateRequest{
+		Amount:    payments.Money{Amount: 5000, Currency: "XOF"},
+		Reference: fmt.Sprintf("order-%d", n),
+		ReturnURL: fmt.Sprintf("https://shop.example.com/return?order=%d", n),
+		Customer:  &payments.Customer{Reference: "customer_42"},
+		Options:   Options{Country: hub2test.Country, Provider: provider, MSISDN: hub2test.TestMSISDN},
+	}
+}
+
+// submit posts the hosted page's Pay or Decline form and returns the query
+// the browser brings back.
+func submit(t *testing.T, s *payments.Session, button string) url.Values {
+	t.Helper()
+	require.NotEmpty(t, s.RedirectURL, "a redirection flow has a hosted page")
+	resp, err := http.Get(s.RedirectURL)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode, "the hosted page")
+	back, err := simkit.SubmitForm(context.Background(), s.RedirectURL+"/"+button, url.Values{})
+	require.NoError(t, err)
+	return back.Query()
+}
+
+func TestContract(t *testing.T) {
+	paymentstest.RunContract(t, func(t *testing.T) paymentstest.Harness {
+		c, srv := newSim(t)
+		bad := func(f func(r *payments.CreateRequest)) payments.CreateRequest {
+			r := order(hub2test.ProviderRedirect)
+			f(&r)
+			return r
+		}
+		return paymentstest.Harness{
+			Checkout:   c,
+			NewRequest: func() payments.CreateRequest { return order(hub2test.ProviderRedirect) },
+			Pay:        func(t *testing.T, s *payments.Session) url.Values { return submit(t, s, "pay") },
+			Decline:    func(t *testing.T, s *payments.Session) url.Values { return submit(t, s, "decline") },
+			Requests:   srv.Requests,
+			Webhook: func(t *testing.T, id string) (http.Header, []byte) {
+				h, b, err := srv.Event(id)
+				require.NoError(t, err)
+				return h, b
+			},
+			UnknownID: "pi_000000000000000000000",
+			Invalid: []paymentstest.InvalidCase{
+				{Name: "reference with a slash", Field: "Reference", Request: bad(func(r *payments.CreateRequest) { r.Reference = "order/1" })},
+				{Name: "customer reference with a hash", Field: "Customer.Reference", Request: bad(func(r *payments.CreateRequest) { r.Customer.Reference = "cust#1" })},
+				{Name: "euros", Field: "Amount.Currency", Request: bad(func(r *payments.CreateRequest) { r.Amount = payments.Money{Amount: 5000, Currency: "EUR"} })},
+				{Name: "XAF in Côte d'Ivoire", Field: "Amount.Currency", Request: bad(func(r *payments.CreateRequest) { r.Amount.Currency = "XAF" })},
+				{Name: "below the minimum", Field: "Amount.Amount", Request: bad(func(r *payments.CreateRequest) { r.Amount.Amount = 99 })},
+				{Name: "above the maximum", Field: "Amount.Amount", Request: bad(func(r *payments.CreateRequest) { r.Amount.Amount = 1_500_001 })},
+				{Name: "not a multiple of 5 in Senegal", Field: "Amount.Amount", Request: bad(func(r *payments.CreateRequest) {
+					r.Options = Options{Country: "SN", Provider: "orange", MSISDN: "771234567"}
+					r.Amount.Amount = 5001
+				})},
+				{Name: "Wave in Benin", Field: "Options.Provider", Request: bad(func(r *payments.CreateRequest) {
+					r.Options = Options{Country: "BJ", Provider: "wave", MSISDN: "97000000"}
+				})},
+				{Name: "international number", Field: "Options.MSISDN", Request: bad(func(r *payments.CreateRequest) {
+					r.Options = Options{Country: "CI", Provider: "orange", MSISDN: "+2250700000000"}
+				})},
+				{Name: "no provider", Field: "Options.Provider", Request: bad(func(r *payments.CreateRequest) {
+					r.Options = Options{Country: "CI", MSISDN: hub2test.TestMSISDN}
+				})},
+				{Name: "unknown country", Field: "Options.Country", Request: bad(func(r *payments.CreateRequest) {
+					r.Options = Options{Country: "FR", Provider: "orange", MSISDN: hub2test.TestMSISDN}
+				})},
+			},
+		}
+	})
+}

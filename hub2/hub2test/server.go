@@ -1,0 +1,480 @@
+// Package hub2test is a Hub2 simulator: an httptest server that speaks Hub2's
+// PaymentIntent API (same paths, headers, JSON shapes, status transitions,
+// error bodies and signed webhooks) so that code using package hub2 can be
+// tested with no account and no network.
+//
+//	srv := hub2test.NewServer()
+//	defer srv.Close()
+//	client, _ := hub2.New(hub2.Config{APIKey: hub2test.APIKey, MerchantID: hub2test.MerchantID,
+//		WebhookSecrets: []string{hub2test.WebhookSecret}}, payments.WithBaseURL(srv.URL))
+//
+// # Sandbox behaviour
+//
+// Hub2 does not publish its sandbox's magic numbers, so the simulator chooses
+// its own; what comes from Hub2's docs is marked so.
+//
+//   - Provider ProviderOTP ("orange") answers an attempt with an OTP
+//     NextAction whose message is the one Hub2's docs show; any 4 digits
+//     authenticate, as Hub2's sandbox says; other codes fail the payment with
+//     authentication_failed. An attempt that carries the OTP
+//     (mobileMoney.otp) is decided at once the same way.
+//   - ProviderUSSD ("mtn", and "moov") answers with a USSD NextAction; the
+//     customer's confirmation on the handset is played by Pay or Decline.
+//   - ProviderRedirect ("wave") answers with a redirection NextAction to a
+//     hosted page under URL whose Pay and Decline buttons settle the payment,
+//     then send the browser to the attempt's onFinishRedirectionUrl or
+//     onCancelRedirectionUrl, unchanged: Hub2 documents no parameters of its
+//     own.
+//   - MSISDN TestMSISDN ("00000001", the example number of Hub2's docs)
+//     behaves as above; MSISDNInsufficientFunds (invented) fails at once with
+//     customer_insufficient_funds; a number that is not 8 to 10 digits fails
+//     with invalid_msisdn.
+//
+// The status endpoints' schema is not published; the simulator answers
+// {"id", "status"} (and "intentId" for a payment).
+//
+// Rate limits: SetRateLimits(true) enforces Hub2's per-intent limits (one
+// read of an intent per 5 s, five status reads per 5 s), answering 429 with
+// a Retry-After header (Hub2's own header names are not published). They are
+// off by default, so that tests and demos may verify as often as they like.
+// SetClock makes their windows follow a test's clock.
+package hub2test
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/unipay/payments/internal/simkit"
+	"github.com/unipay/payments/paymentstest"
+)
+
+// The credentials the simulator accepts, and its webhook secret.
+const (
+	APIKey        = "hub2_sk_sandbox_7c3e91d0a4b24f6a"
+	MerchantID    = "16"
+	WebhookSecret = "whsec_hub2sim_0c7d2e5b8a914f36"
+)
+
+// The providers and numbers of the simulated sandbox (see the package doc).
+const (
+	Country                 = "CI"
+	ProviderOTP             = "orange"
+	ProviderUSSD            = "mtn"
+	ProviderRedirect        = "wave"
+	TestMSISDN              = "00000001"
+	MSISDNInsufficientFunds = "00000002"
+	// OTPMessage is Hub2's sandbox OTP instruction, from its docs.
+	OTPMessage = "Mode Sandbox. Entrez un numéro à 4 chiffres pour authentifier le paiement."
+	// USSDMessage is the simulator's USSD instruction (invented).
+	USSDMessage = "Mode Sandbox. Confirmez le paiement sur votre téléphone en composant le code USSD de votre opérateur."
+)
+
+// countries maps each Hub2 country to its currency.
+var countries = map[string]string{
+	"CI": "XOF", "SN": "XOF", "BF": "XOF", "ML": "XOF", "BJ": "XOF", "TG": "XOF",
+	"CM": "XAF", "GA": "XAF", "GN": "GNF",
+}
+
+// providers maps each simulated provider to its next action.
+var providers = map[string]string{
+	"orange": "otp", "mtn": "ussd", "moov": "ussd", "wave": "redirection",
+}
+
+// Server is a running Hub2 simulator. Its methods are safe for concurrent use.
+type Server struct {
+	// URL is the simulator's origin: give it to payments.WithBaseURL.
+	URL string
+	// Faults injects failures in front of the API (not the hosted page).
+	Faults paymentstest.Faults
+
+	srv      *httptest.Server
+	requests simkit.Counter
+
+	mu         sync.Mutex
+	intents    map[string]*intent
+	paymentIdx map[string]*payment
+	webhookURL string
+	events     map[string]bool // the events registered; nil: all
+	secret     string
+	previous   string
+	rotations  int
+	limits     bool
+	now        func() time.Time
+	hits       map[string][]time.Time
+	throttled  int
+	delivered  []Delivery
+}
+
+// Delivery records one webhook the simulator sent.
+type Delivery struct {
+	Type   string
+	Status int   // the answer's HTTP status, 0 if none came
+	Err    error // why no answer came
+}
+
+type intent struct {
+	ID                string     `json:"id"`
+	MerchantID        string     `json:"merchantId"`
+	CreatedAt         string     `json:"createdAt"`
+	UpdatedAt         string     `json:"updatedAt"`
+	PurchaseReference string     `json:"purchaseReference"`
+	CustomerReference string     `json:"customerReference"`
+	Amount            int64      `json:"amount"`
+	Currency          string     `json:"currency"`
+	Token             string     `json:"token,omitempty"`
+	Status            string     `json:"status"`
+	Payments          []*payment `json:"payments"`
+	Mode              string     `json:"mode"`
+
+	expired bool
+}
+
+type payment struct {
+	ID         string      `json:"id"`
+	IntentID   string      `json:"intentId"`
+	CreatedAt  string      `json:"createdAt"`
+	UpdatedAt  string      `json:"updatedAt"`
+	Status     string      `json:"status"`
+	Amount     int64       `json:"amount"`
+	Currency   string      `json:"currency"`
+	Method     string      `json:"method"`
+	Country    string      `json:"country"`
+	Provider   string      `json:"provider"`
+	Failure    *failure    `json:"failure,omitempty"`
+	Fees       []fee       `json:"fees"`
+	NextAction *nextAction `json:"nextAction,omitempty"`
+	Number     string      `json:"number"`
+
+	finishURL, cancelURL string
+}
+
+type failure struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+type fee struct {
+	ID       string `json:"id"`
+	Rate     int64  `json:"rate"`
+	RateType string `json:"rateType"`
+	Amount   int64  `json:"amount"`
+	Currency string `json:"currency"`
+	Label    string `json:"label"`
+}
+
+type nextAction struct {
+	Type    string          `json:"type"`
+	Message string          `json:"message"`
+	Data    *nextActionData `json:"data,omitempty"`
+}
+
+type nextActionData struct {
+	URL     string            `json:"url"`
+	Method  string            `json:"method"`
+	Headers map[string]string `json:"headers"`
+	Data    map[string]string `json:"data"`
+}
+
+// event is a webhook to deliver once the lock is released.
+type event struct {
+	Type string `json:"type"`
+	Data any    `json:"data"`
+}
+
+// NewServer starts a simulator on 127.0.0.1 with a random port.
+func NewServer() *Server {
+	s := &Server{
+		intents: map[string]*intent{}, paymentIdx: map[string]*payment{},
+		secret: WebhookSecret, now: time.Now, hits: map[string][]time.Time{},
+	}
+	api := http.NewServeMux()
+	api.HandleFunc("POST /payment-intents", s.createIntent)
+	api.HandleFunc("GET /payment-intents/{id}", s.getIntent)
+	api.HandleFunc("GET /payment-intents/{id}/status", s.intentStatus)
+	api.HandleFunc("POST /payment-intents/{id}/payments", s.attempt)
+	api.HandleFunc("POST /payment-intents/{id}/authentication", s.authenticate)
+	api.HandleFunc("GET /payment-intents/{id}/payment-fees", s.fees)
+	api.HandleFunc("GET /payments/{id}/status", s.paymentStatus)
+	api.HandleFunc("POST /webhooks", s.registerWebhook)
+	api.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "Not Found", "Cannot "+r.Method+" "+r.URL.Path)
+	})
+
+	root := http.NewServeMux()
+	root.HandleFunc("GET /checkout/{id}", s.page)
+	root.HandleFunc("POST /checkout/{id}/pay", s.pagePay)
+	root.HandleFunc("POST /checkout/{id}/decline", s.pageDecline)
+	root.Handle("/", s.requests.Middleware(s.Faults.Middleware(api)))
+
+	s.srv = httptest.NewServer(root)
+	s.URL = s.srv.URL
+	return s
+}
+
+// Close shuts the simulator down.
+func (s *Server) Close() { s.srv.Close() }
+
+// Requests returns how many API requests the simulator received (hosted-page
+// hits not included).
+func (s *Server) Requests() int { return s.requests.Count() }
+
+// SetWebhookURL makes the simulator deliver every event, signed, to u.
+// POST /webhooks does the same for the events it names.
+func (s *Server) SetWebhookURL(u string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.webhookURL, s.events = u, nil
+}
+
+// RotateSecret replaces the webhook secret, as a rotation in Hub2's dashboard
+// does, and returns the new one. Deliveries are then signed s1 with the new
+// secret and s0 with the previous one (Hub2 keeps s0 for 24 hours; the
+// simulator until the next rotation).
+func (s *Server) RotateSecret() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rotations++
+	s.previous = s.secret
+	s.secret = WebhookSecret + "_r" + strconv.Itoa(s.rotations)
+	return s.secret
+}
+
+// Deliveries returns the webhooks sent so far, oldest first.
+func (s *Server) Deliveries() []Delivery {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Delivery(nil), s.delivered...)
+}
+
+// SetRateLimits turns Hub2's per-intent rate limits on or off (off by
+// default).
+func (s *Server) SetRateLimits(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.limits = on
+}
+
+// SetClock makes the simulator read the time from now (for timestamps and
+// rate-limit windows), so that tests control time instead of waiting.
+func (s *Server) SetClock(now func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.now = now
+}
+
+// Throttled returns how many requests the rate limits answered with 429.
+func (s *Server) Throttled() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.throttled
+}
+
+// Pay settles an intent (or a pay_… attempt) as paid, as if the customer
+// confirmed: the pending attempt succeeds, or, when none is pending, a new
+// mobile-money attempt is made and succeeds. Webhooks are sent before it
+// returns.
+func (s *Server) Pay(id string) error { return s.settle(id, "") }
+
+// Decline makes an intent's pending attempt (or a new one) fail with
+// canceled_by_customer, as if the customer refused on the handset or page.
+func (s *Server) Decline(id string) error { return s.settle(id, "canceled_by_customer") }
+
+// Expire ends an intent: its pending attempt fails with
+// payment_intent_expired (the code third-party integrations see), the intent
+// fails, and no new attempt is accepted.
+func (s *Server) Expire(id string) error {
+	s.mu.Lock()
+	pi := s.lookup(id)
+	if pi == nil {
+		s.mu.Unlock()
+		return errors.New("hub2test: no payment intent " + id)
+	}
+	pi.expired = true
+	var evs []event
+	if p := pending(pi); p != nil {
+		evs = s.finish(pi, p, "payment_intent_expired")
+	} else if pi.Status != "successful" {
+		pi.Status, pi.UpdatedAt = "failed", s.stamp()
+		evs = append(evs, s.intentEvent("payment_intent.payment_failed", pi))
+	}
+	s.mu.Unlock()
+	s.deliver(evs)
+	return nil
+}
+
+// Event returns a signed webhook delivery telling of the intent's current
+// state (payment_intent.succeeded for a paid one), as Hub2 would send it.
+func (s *Server) Event(id string) (http.Header, []byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	pi := s.lookup(id)
+	if pi == nil {
+		return nil, nil, errors.New("hub2test: no payment intent " + id)
+	}
+	body, err := json.Marshal(s.intentEvent(intentEventType(pi.Status), pi))
+	if err != nil {
+		return nil, nil, err
+	}
+	return paymentstest.SignHub2(s.secret, s.previous, body), body, nil
+}
+
+func (s *Server) settle(id, failureCode string) error {
+	s.mu.Lock()
+	pi := s.lookup(id)
+	if pi == nil {
+		s.mu.Unlock()
+		return errors.New("hub2test: no payment intent " + id)
+	}
+	if pi.Status == "successful" || pi.expired {
+		s.mu.Unlock()
+		return errors.New("hub2test: payment intent " + id + " is " + pi.Status + " already")
+	}
+	var evs []event
+	p := pending(pi)
+	if p == nil {
+		p = s.newPayment(pi, "CI", ProviderOTP, TestMSISDN)
+		pi.Payments = append(pi.Payments, p)
+		evs = append(evs, s.paymentEvent("payment.created", p))
+	}
+	evs = append(evs, s.finish(pi, p, failureCode)...)
+	s.mu.Unlock()
+	s.deliver(evs)
+	return nil
+}
+
+// lookup finds an intent by its id or by one of its payments' ids.
+func (s *Server) lookup(id string) *intent {
+	if pi, ok := s.intents[id]; ok {
+		return pi
+	}
+	if p, ok := s.paymentIdx[id]; ok {
+		return s.intents[p.IntentID]
+	}
+	return nil
+}
+
+// pending returns the intent's attempt that waits for an outcome.
+func pending(pi *intent) *payment {
+	for i := len(pi.Payments) - 1; i >= 0; i-- {
+		switch pi.Payments[i].Status {
+		case "created", "pending", "processing", "action_required":
+			return pi.Payments[i]
+		}
+	}
+	return nil
+}
+
+// finish settles p (success when failureCode is empty) and returns the
+// webhooks to send.
+func (s *Server) finish(pi *intent, p *payment, failureCode string) []event {
+	now := s.stamp()
+	p.NextAction, p.UpdatedAt, pi.UpdatedAt = nil, now, now
+	if failureCode == "" {
+		p.Status, pi.Status = "successful", "successful"
+		return []event{s.paymentEvent("payment.succeeded", p), s.intentEvent("payment_intent.succeeded", pi)}
+	}
+	p.Status, pi.Status = "failed", "failed"
+	p.Failure = &failure{Code: failureCode, Message: failureMessages[failureCode]}
+	return []event{s.paymentEvent("payment.failed", p), s.intentEvent("payment_intent.payment_failed", pi)}
+}
+
+var failureMessages = map[string]string{
+	"canceled_by_customer":        "The customer canceled the payment",
+	"customer_insufficient_funds": "The customer's balance is insufficient",
+	"authentication_failed":       "The customer could not be authenticated",
+	"invalid_msisdn":              "The phone number is not valid",
+	"payment_intent_expired":      "The payment intent has expired",
+}
+
+func (s *Server) newPayment(pi *intent, country, provider, msisdn string) *payment {
+	now := s.stamp()
+	p := &payment{
+		ID: simkit.NewID("pay_", 21), IntentID: pi.ID, CreatedAt: now, UpdatedAt: now, Status: "created",
+		Amount: pi.Amount, Currency: pi.Currency, Method: "mobile_money", Country: country, Provider: provider,
+		Fees: []fee{}, Number: mask(msisdn),
+	}
+	s.paymentIdx[p.ID] = p
+	return p
+}
+
+// mask hides a number's middle, as Hub2 shows payers' numbers.
+func mask(n string) string {
+	if len(n) <= 4 {
+		return n
+	}
+	return n[:2] + strings.Repeat("*", len(n)-4) + n[len(n)-2:]
+}
+
+func (s *Server) stamp() string { return s.now().UTC().Format("2006-01-02T15:04:05.000Z07:00") }
+
+// intentEvent builds a payment_intent.* webhook; the data is the intent
+// without its token.
+func (s *Server) intentEvent(typ string, pi *intent) event {
+	c := *pi
+	c.Token = ""
+	c.Payments = make([]*payment, len(pi.Payments))
+	for i, p := range pi.Payments {
+		pc := *p
+		c.Payments[i] = &pc
+	}
+	return event{Type: typ, Data: &c}
+}
+
+func (s *Server) paymentEvent(typ string, p *payment) event {
+	c := *p
+	return event{Type: typ, Data: &c}
+}
+
+func intentEventType(status string) string {
+	switch status {
+	case "successful":
+		return "payment_intent.succeeded"
+	case "failed":
+		return "payment_intent.payment_failed"
+	case "payment_required":
+		return "payment_intent.created"
+	}
+	return "payment_intent." + status
+}
+
+// deliver sends the events, signed, to the webhook URL, one after the
+// other; it runs without the lock, so that the receiver may call the API.
+func (s *Server) deliver(evs []event) {
+	for _, ev := range evs {
+		s.mu.Lock()
+		target, secret, previous := s.webhookURL, s.secret, s.previous
+		wanted := s.events == nil || s.events[ev.Type]
+		body, err := json.Marshal(ev)
+		s.mu.Unlock()
+		if target == "" || !wanted || err != nil {
+			continue
+		}
+		// Deliveries outlive the request that caused them, as Hub2's do.
+		status, err := simkit.Deliver(context.Background(), target, paymentstest.SignHub2(secret, previous, body), body)
+		s.mu.Lock()
+		s.delivered = append(s.delivered, Delivery{Type: ev.Type, Status: status, Err: err})
+		s.mu.Unlock()
+	}
+}
+
+// newToken returns a client JWT for an intent, shaped as Hub2's: HS256 over
+// {"intentId", "merchantId", "mode", "iat"}, with no expiry.
+func (s *Server) newToken(intentID string) string {
+	enc := base64.RawURLEncoding
+	header := enc.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
+	claims, _ := json.Marshal(map[string]any{"intentId": intentID, "merchantId": MerchantID, "mode": "sandbox", "iat": s.now().Unix()})
+	unsigned := header + "." + enc.EncodeToString(claims)
+	mac := hmac.New(sha256.New, []byte(APIKey+"/jwt"))
+	mac.Write([]byte(unsigned))
+	return unsigned + "." + enc.EncodeToString(mac.Sum(nil))
+}

@@ -1,0 +1,121 @@
+package hub2
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/unipay/payments"
+)
+
+// SignatureHeader is the header Hub2 signs webhook deliveries in:
+// "s1=<hex>,s0=<hex>", s1 with the current secret and, for 24 hours after a
+// rotation, s0 with the previous one.
+const SignatureHeader = "Hub2-Signature"
+
+// ParseWebhook checks a delivery's Hub2-Signature against the raw body and
+// decodes the event. The signature is the lowercase hex HMAC-SHA256 of the
+// body; a delivery passes when any of Config.WebhookSecrets matches s1 or s0,
+// so that both sides of a secret rotation are accepted.
+//
+// Hub2 sends no event id, so Event.ID is derived from what identifies a state
+// change: "<type>:<data.id>:<data.status>", such as
+// "payment_intent.succeeded:pi_…:successful". Hub2 may deliver intermediate
+// states (pending, action_required) more than once; WebhookHandler drops the
+// repeats by this ID.
+//
+// Event.PaymentID is the intent id (what Verify takes): data.id for
+// payment_intent.* events, data.intentId for payment.* events, and empty for
+// transfer.* events (payouts), whose id is in Event.ID and Raw.
+func (c *Client) ParseWebhook(header http.Header, body []byte) (*payments.Event, error) {
+	const op = "parse webhook"
+	if len(c.webhookSecrets) == 0 {
+		return nil, &payments.Error{Provider: payments.Hub2, Op: op, Kind: payments.ErrInvalidSignature,
+			Message: "no webhook secret is configured (Config.WebhookSecrets)"}
+	}
+	if !c.signedBy(header.Get(SignatureHeader), body) {
+		return nil, &payments.Error{Provider: payments.Hub2, Op: op, Kind: payments.ErrInvalidSignature,
+			Message: "the " + SignatureHeader + " header is missing or matches no configured secret"}
+	}
+	var env webhookEnvelope
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, &payments.Error{Provider: payments.Hub2, Op: op, Kind: payments.ErrInvalidRequest,
+			Message: "the body is not a Hub2 event: " + err.Error(), Err: err}
+	}
+	family, _, _ := strings.Cut(env.Type, ".")
+	if env.Data.ID == "" || !strings.Contains(env.Type, ".") ||
+		family != "payment" && family != "payment_intent" && family != "transfer" {
+		return nil, &payments.Error{Provider: payments.Hub2, Op: op, Kind: payments.ErrInvalidRequest,
+			Message: "the body is not a Hub2 payment, payment_intent or transfer event"}
+	}
+	ev := &payments.Event{
+		Provider: payments.Hub2,
+		ID:       env.Type + ":" + env.Data.ID + ":" + env.Data.Status,
+		Type:     env.Type,
+		Status:   intentStatus(env.Data.Status),
+		Verified: true,
+		Raw:      json.RawMessage(body),
+	}
+	switch family {
+	case "payment_intent":
+		ev.PaymentID = env.Data.ID
+	case "payment":
+		ev.PaymentID = env.Data.IntentID
+	}
+	return ev, nil
+}
+
+// signedBy reports whether a value of the Hub2-Signature header holds a
+// signature of body by one of the configured secrets.
+func (c *Client) signedBy(header string, body []byte) bool {
+	var sigs [][]byte
+	for part := range strings.SplitSeq(header, ",") {
+		name, value, ok := strings.Cut(part, "=")
+		if name = strings.TrimSpace(name); !ok || (name != "s1" && name != "s0") {
+			continue
+		}
+		if sig, err := hex.DecodeString(strings.TrimSpace(value)); err == nil && len(sig) == sha256.Size {
+			sigs = append(sigs, sig)
+		}
+	}
+	if len(sigs) == 0 {
+		return false
+	}
+	for _, secret := range c.webhookSecrets {
+		mac := hmac.New(sha256.New, []byte(secret))
+		mac.Write(body)
+		want := mac.Sum(nil)
+		for _, sig := range sigs {
+			if hmac.Equal(sig, want) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ParseReturn reads the query of the URL the customer's browser came back to
+// after a redirection flow. Hub2 adds no parameters of its own, so the
+// adapter puts them in the URLs it gives Hub2: hub2_intent (the intent id,
+// Return.PaymentID) and hub2_outcome ("finish" or "cancel"). A finish claims
+// StatusProcessing, a cancel StatusCanceled; neither is proof of anything:
+// call Verify.
+func (c *Client) ParseReturn(q url.Values) (*payments.Return, error) {
+	id := q.Get(ReturnIntentParam)
+	if id == "" {
+		return nil, payments.InvalidRequest(payments.Hub2, "parse return",
+			payments.FieldError{Field: ReturnIntentParam, Message: "is missing: the return URL does not come from a Hub2 checkout"})
+	}
+	r := &payments.Return{Provider: payments.Hub2, PaymentID: id, ClaimedStatus: payments.StatusUnknown, Query: q}
+	switch q.Get(ReturnOutcomeParam) {
+	case "finish":
+		r.ClaimedStatus = payments.StatusProcessing
+	case "cancel":
+		r.ClaimedStatus = payments.StatusCanceled
+	}
+	return r, nil
+}

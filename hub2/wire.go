@@ -1,0 +1,388 @@
+package hub2
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/unipay/payments"
+)
+
+// This file declares Hub2's JSON shapes and converts them to and from the
+// payments types. Nothing here does I/O.
+
+// IntentStatus is a PaymentIntent's status as Hub2 reports it. It is an open
+// set: a value not listed here is kept as it came.
+type IntentStatus string
+
+// The PaymentIntent statuses Hub2 documents.
+const (
+	IntentPaymentRequired IntentStatus = "payment_required" // created, no attempt yet
+	IntentProcessing      IntentStatus = "processing"       // an attempt was submitted
+	IntentActionRequired  IntentStatus = "action_required"  // the customer must act (see the payment's NextAction)
+	IntentSuccessful      IntentStatus = "successful"       // paid
+	IntentFailed          IntentStatus = "failed"           // the last attempt failed; another may be made
+)
+
+// PaymentStatus is a payment attempt's status as Hub2 reports it. It is an
+// open set.
+type PaymentStatus string
+
+// The payment attempt statuses Hub2 documents or is seen to send.
+const (
+	PaymentCreated        PaymentStatus = "created"         // attempt created, provider not reached yet
+	PaymentPending        PaymentStatus = "pending"         // waiting on the provider
+	PaymentProcessing     PaymentStatus = "processing"      // the provider is working on it
+	PaymentActionRequired PaymentStatus = "action_required" // OTP, USSD or redirection needed
+	PaymentSuccessful     PaymentStatus = "successful"      // paid
+	PaymentFailed         PaymentStatus = "failed"          // see Failure
+)
+
+// PaymentMethod is how an attempt is paid.
+type PaymentMethod string
+
+// The payment methods of an attempt.
+const (
+	MobileMoney PaymentMethod = "mobile_money"
+	CreditCard  PaymentMethod = "credit_card"
+)
+
+// ActionType is the type of a payment's NextAction.
+type ActionType string
+
+// The next actions Hub2 asks of a customer.
+const (
+	ActionOTP         ActionType = "otp"         // collect a code and call Client.Authenticate
+	ActionRedirection ActionType = "redirection" // send the customer to Data.URL
+	ActionUSSD        ActionType = "ussd"        // the customer confirms on the handset
+)
+
+// Amount is an amount in the currency's smallest unit (whole francs for XOF,
+// XAF and GNF). It decodes an integer, or a decimal number whose fraction is
+// zero ("200.0"); any real fraction is refused rather than rounded.
+type Amount int64
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (a *Amount) UnmarshalJSON(b []byte) error {
+	s := string(bytes.TrimSpace(b))
+	if s == "null" {
+		return nil
+	}
+	s = strings.Trim(s, `"`)
+	whole, frac, _ := strings.Cut(s, ".")
+	if strings.Trim(frac, "0") != "" {
+		return &json.UnmarshalTypeError{Value: "number " + s, Type: amountType}
+	}
+	n, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil {
+		return &json.UnmarshalTypeError{Value: "number " + s, Type: amountType}
+	}
+	*a = Amount(n)
+	return nil
+}
+
+var amountType = reflect.TypeFor[Amount]()
+
+// CreateIntentRequest is the body of POST /payment-intents.
+type CreateIntentRequest struct {
+	CustomerReference string `json:"customerReference"`
+	PurchaseReference string `json:"purchaseReference"`
+	Amount            Amount `json:"amount"`
+	Currency          string `json:"currency"`
+	// OverrideBusinessName is the name shown to the payer instead of the
+	// merchant's, for aggregators that have the setting.
+	OverrideBusinessName string `json:"overrideBusinessName,omitempty"`
+}
+
+// PaymentIntent is Hub2's PaymentIntent: one amount to collect and the payment
+// attempts made on it. Token is the client JWT: a secret.
+type PaymentIntent struct {
+	ID                string       `json:"id"`
+	MerchantID        string       `json:"merchantId,omitempty"`
+	CreatedAt         time.Time    `json:"createdAt"`
+	UpdatedAt         time.Time    `json:"updatedAt"`
+	PurchaseReference string       `json:"purchaseReference"`
+	CustomerReference string       `json:"customerReference"`
+	Amount            Amount       `json:"amount"`
+	Currency          string       `json:"currency"`
+	Token             string       `json:"token,omitempty"`
+	Status            IntentStatus `json:"status"`
+	Payments          []Payment    `json:"payments"`
+	Mode              string       `json:"mode,omitempty"`
+	// NextAction at the intent's top level is not documented, but some
+	// integrations read it; it is kept when present.
+	NextAction *NextAction `json:"nextAction,omitempty"`
+
+	raw []byte // the body it was read from, secrets removed
+}
+
+// Payment is one payment attempt on a PaymentIntent.
+type Payment struct {
+	ID                string        `json:"id"`
+	IntentID          string        `json:"intentId"`
+	CreatedAt         time.Time     `json:"createdAt"`
+	UpdatedAt         time.Time     `json:"updatedAt"`
+	Status            PaymentStatus `json:"status"`
+	Amount            Amount        `json:"amount"`
+	Currency          string        `json:"currency"`
+	Method            PaymentMethod `json:"method,omitempty"`
+	Country           string        `json:"country,omitempty"`
+	Provider          string        `json:"provider,omitempty"`
+	Failure           *Failure      `json:"failure,omitempty"`
+	Fees              []Fee         `json:"fees,omitempty"`
+	NextAction        *NextAction   `json:"nextAction,omitempty"`
+	ProviderReference string        `json:"providerReference,omitempty"`
+	GatewayID         string        `json:"gatewayId,omitempty"`
+	Number            string        `json:"number,omitempty"`
+}
+
+// Failure says why a payment attempt failed: Code is one of Hub2's failure
+// codes, such as "customer_insufficient_funds" or "authentication_failed".
+type Failure struct {
+	Code    string   `json:"code"`
+	Message string   `json:"message,omitempty"`
+	Params  []string `json:"params,omitempty"`
+}
+
+// NextAction is what the customer must do for a payment attempt to go on.
+type NextAction struct {
+	Type    ActionType      `json:"type"`
+	Message string          `json:"message,omitempty"`
+	Data    *NextActionData `json:"data,omitempty"`
+}
+
+// NextActionData details a redirection: where, with which HTTP method
+// (lowercase, usually "get"), headers and form data.
+type NextActionData struct {
+	URL     string          `json:"url,omitempty"`
+	Method  string          `json:"method,omitempty"`
+	Headers json.RawMessage `json:"headers,omitempty"`
+	Data    json.RawMessage `json:"data,omitempty"`
+}
+
+// Fee is one fee Hub2 charges on a payment. Rate is kept as the decimal
+// Hub2 sent (a percentage or a flat amount, per RateType); Amount is in the
+// currency's smallest unit.
+type Fee struct {
+	ID       string          `json:"id"`
+	Rate     json.Number     `json:"rate,omitempty"`
+	RateType string          `json:"rateType,omitempty"`
+	Amount   Amount          `json:"amount"`
+	Currency string          `json:"currency"`
+	Label    string          `json:"label,omitempty"`
+	Taxes    json.RawMessage `json:"taxes,omitempty"`
+}
+
+// AttemptRequest is the body of POST /payment-intents/{id}/payments: a
+// payment attempt. Token is the intent's client JWT.
+type AttemptRequest struct {
+	Token         string        `json:"token"`
+	PaymentMethod PaymentMethod `json:"paymentMethod"`
+	Country       string        `json:"country"`
+	Provider      string        `json:"provider"`
+	// OnCancelRedirectionURL and OnFinishRedirectionURL serve card payments
+	// in the redirection workflow.
+	OnCancelRedirectionURL string             `json:"onCancelRedirectionUrl,omitempty"`
+	OnFinishRedirectionURL string             `json:"onFinishRedirectionUrl,omitempty"`
+	MobileMoney            *MobileMoneyDetail `json:"mobileMoney,omitempty"`
+}
+
+// MobileMoneyDetail is the mobile-money part of an attempt. MSISDN is the
+// payer's number in local format, without the country prefix.
+type MobileMoneyDetail struct {
+	MSISDN string `json:"msisdn"`
+	// OTP is for providers that take the code in the attempt (Orange CI).
+	OTP                    string `json:"otp,omitempty"`
+	OnCancelRedirectionURL string `json:"onCancelRedirectionUrl,omitempty"`
+	OnFinishRedirectionURL string `json:"onFinishRedirectionUrl,omitempty"`
+}
+
+// authenticateRequest is the body of POST /payment-intents/{id}/authentication.
+type authenticateRequest struct {
+	Token            string `json:"token"`
+	ConfirmationCode string `json:"confirmationCode"`
+}
+
+// StatusResponse is the answer of the status endpoints
+// (GET /payment-intents/{id}/status, GET /payments/{id}/status). Hub2 does not
+// publish their schema: the adapter reads only id and status, and falls back
+// to the full PaymentIntent when status is missing.
+type StatusResponse struct {
+	ID     string `json:"id,omitempty"`
+	Status string `json:"status"`
+}
+
+// FeesQuery selects the fees of GET /payment-intents/{id}/payment-fees.
+type FeesQuery struct {
+	Country       string
+	Provider      string // lowercase, as in attempts
+	PaymentMethod PaymentMethod
+}
+
+// WebhookRequest registers a webhook (POST /webhooks).
+type WebhookRequest struct {
+	URL         string            `json:"url"`
+	Events      []string          `json:"events"`
+	Description string            `json:"description,omitempty"`
+	Metadata    map[string]string `json:"metadata,omitempty"`
+}
+
+// Webhook is a registered webhook. Secret is returned only when it is
+// created: store it, and give it (with the previous one during a rotation)
+// to Config.WebhookSecrets.
+type Webhook struct {
+	ID          string            `json:"id"`
+	Mode        string            `json:"mode,omitempty"`
+	Status      string            `json:"status,omitempty"`
+	URL         string            `json:"url"`
+	Events      []string          `json:"events"`
+	Description string            `json:"description,omitempty"`
+	Metadata    map[string]string `json:"metadata,omitempty"`
+	CreatedAt   time.Time         `json:"createdAt"`
+	UpdatedAt   time.Time         `json:"updatedAt"`
+	Secret      string            `json:"secret,omitempty"`
+}
+
+// apiError is Hub2's standard error body. Older answers carried message as
+// a list of strings, and "error" instead of "code"; both are read.
+type apiError struct {
+	Status    int             `json:"status"`
+	Code      string          `json:"code"`
+	Error     string          `json:"error"`
+	Message   json.RawMessage `json:"message"`
+	RequestID string          `json:"request_id"`
+}
+
+// webhookEnvelope is a webhook delivery's body: {"type": …, "data": {…}}.
+type webhookEnvelope struct {
+	Type string `json:"type"`
+	Data struct {
+		ID       string `json:"id"`
+		IntentID string `json:"intentId"`
+		Status   string `json:"status"`
+	} `json:"data"`
+}
+
+// LastPayment returns the attempt that decides the intent's state: the
+// successful one if there is one, else the most recent; nil before any
+// attempt.
+func (pi *PaymentIntent) LastPayment() *Payment {
+	if len(pi.Payments) == 0 {
+		return nil
+	}
+	for i := range pi.Payments {
+		if pi.Payments[i].Status == PaymentSuccessful {
+			return &pi.Payments[i]
+		}
+	}
+	last := &pi.Payments[0]
+	for i := range pi.Payments[1:] {
+		p := &pi.Payments[i+1]
+		if !p.CreatedAt.Before(last.CreatedAt) {
+			last = p
+		}
+	}
+	return last
+}
+
+// PendingAction returns what the customer must do now: the most recent
+// attempt's next action while it waits for one, else the intent's own.
+func (pi *PaymentIntent) PendingAction() *NextAction {
+	if p := pi.LastPayment(); p != nil && p.NextAction != nil && p.Status == PaymentActionRequired {
+		return p.NextAction
+	}
+	if pi.Status == IntentActionRequired {
+		if p := pi.LastPayment(); p != nil && p.NextAction != nil {
+			return p.NextAction
+		}
+		return pi.NextAction
+	}
+	return nil
+}
+
+// money returns the intent's amount as payments.Money.
+func (pi *PaymentIntent) money() payments.Money {
+	return payments.Money{Amount: int64(pi.Amount), Currency: pi.Currency}
+}
+
+// toPayment converts an intent to the payments view. raw is the provider's
+// JSON, secrets already removed.
+func (pi *PaymentIntent) toPayment(raw []byte) *payments.Payment {
+	p := &payments.Payment{
+		Provider:       payments.Hub2,
+		ID:             pi.ID,
+		Reference:      pi.PurchaseReference,
+		Status:         intentStatus(pi.Status),
+		ProviderStatus: string(pi.Status),
+		Amount:         pi.money(),
+		CreatedAt:      pi.CreatedAt,
+		UpdatedAt:      pi.UpdatedAt,
+		Raw:            raw,
+	}
+	if last := pi.LastPayment(); last != nil {
+		p.Method = last.method()
+		if last.Failure != nil && last.Status == PaymentFailed {
+			p.FailureCode, p.FailureMessage = last.Failure.Code, last.Failure.Message
+		}
+	}
+	return p
+}
+
+// method names how an attempt pays: "orange_ci" for mobile money (provider and
+// country), else Hub2's method, such as "credit_card".
+func (p *Payment) method() string {
+	if p.Method == MobileMoney || p.Method == "" {
+		if p.Provider != "" && p.Country != "" {
+			return strings.ToLower(p.Provider) + "_" + strings.ToLower(p.Country)
+		}
+		if p.Provider != "" {
+			return strings.ToLower(p.Provider)
+		}
+	}
+	return string(p.Method)
+}
+
+// toNextAction converts Hub2's next action to the payments view, and says
+// where to redirect the customer (a GET redirection only).
+func (a *NextAction) toNextAction() (na *payments.NextAction, redirect string) {
+	if a == nil {
+		return nil, ""
+	}
+	na = &payments.NextAction{Message: a.Message}
+	switch a.Type {
+	case ActionRedirection:
+		na.Type = payments.NextActionRedirect
+		if a.Data != nil {
+			na.URL = a.Data.URL
+			if m := strings.ToLower(a.Data.Method); m == "" || m == "get" {
+				redirect = a.Data.URL
+			}
+		}
+	case ActionOTP:
+		na.Type = payments.NextActionOTP
+	case ActionUSSD:
+		na.Type = payments.NextActionUSSD
+	default:
+		na.Type = payments.NextActionType(a.Type)
+	}
+	return na, redirect
+}
+
+// messageText reads Hub2's error message: a string, or a list of strings.
+func messageText(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var list []string
+	if json.Unmarshal(raw, &list) == nil {
+		return strings.Join(list, "; ")
+	}
+	return ""
+}
