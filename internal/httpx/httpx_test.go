@@ -414,8 +414,15 @@ func TestClientSideRateLimitWaitsOnTheContext(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	_, err = c.Do(ctx, &Request{Op: "x", Path: "/x"}, nil)
-	require.ErrorIs(t, err, payments.ErrRateLimited)
+	require.ErrorIs(t, err, payments.ErrRateLimited, "the wait would outlast the deadline")
 	assert.Equal(t, int32(1), srv.hits.Load(), "the second request waits instead of being sent")
+
+	cancelled, cancelNow := context.WithCancel(context.Background())
+	cancelNow()
+	_, err = c.Do(cancelled, &Request{Op: "x", Path: "/x"}, nil)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.ErrorIs(t, err, payments.ErrUnavailable, "a caller who gave up is not rate limited")
+	assert.NotErrorIs(t, err, payments.ErrRateLimited)
 }
 
 func TestHTTPClientGoesThroughTheSameStack(t *testing.T) {

@@ -67,8 +67,14 @@ func (c *Client) send(ctx context.Context, p *prepared) (*Response, error) {
 func (c *Client) attempt(ctx context.Context, p *prepared) (*Response, error) {
 	for _, l := range c.limiters {
 		if err := l.Wait(ctx); err != nil {
+			if cerr := ctx.Err(); cerr != nil {
+				// The caller gave up while waiting its turn: nothing was sent.
+				return nil, &payments.Error{Provider: c.cfg.Provider, Op: p.op, Kind: payments.ErrUnavailable,
+					Message: "gave up: " + cerr.Error(), Err: cerr}
+			}
+			// The wait would outlast the caller's deadline.
 			return nil, &payments.Error{Provider: c.cfg.Provider, Op: p.op, Kind: payments.ErrRateLimited,
-				Message: "client-side rate limit: " + err.Error(), Err: ctxErrOr(ctx, err)}
+				Message: "client-side rate limit: " + err.Error(), Err: err}
 		}
 	}
 	actx, cancel := context.WithTimeout(ctx, c.cfg.Settings.Timeout)
@@ -197,13 +203,6 @@ func neverSent(err error) bool {
 	}
 	var op *net.OpError
 	return errors.As(err, &op) && op.Op == "dial"
-}
-
-func ctxErrOr(ctx context.Context, err error) error {
-	if cerr := ctx.Err(); cerr != nil {
-		return cerr
-	}
-	return err
 }
 
 // KindForStatus classifies an HTTP status. Adapters refine it from the body.
