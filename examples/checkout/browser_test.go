@@ -16,6 +16,9 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/unipay/payments"
+	"github.com/unipay/payments/hub2/hub2test"
 )
 
 // The browser test drives headless Chromium through the demo shop, every
@@ -142,6 +145,23 @@ func checkout(ctx context.Context, shop, product, provider string) error {
 	)
 }
 
+// startPayment checks out, and for a direct mobile-money provider also
+// picks the operator and types the test number.
+func startPayment(ctx context.Context, shop, product string, p *Provider, operator string) error {
+	if err := checkout(ctx, shop, product, string(p.Name)); err != nil {
+		return err
+	}
+	if p.Direct == nil {
+		return nil
+	}
+	return chromedp.Run(ctx,
+		chromedp.WaitVisible(`#phone`, chromedp.ByID),
+		chromedp.SetValue(`#operator`, operator, chromedp.ByID),
+		chromedp.SendKeys(`#phone`, hub2test.TestMSISDN, chromedp.ByID),
+		chromedp.Click(`#pay-direct`, chromedp.ByID),
+	)
+}
+
 // onHostedPage clicks the simulated provider page's Pay or Decline button.
 func onHostedPage(ctx context.Context, button string) error {
 	return chromedp.Run(ctx, chromedp.WaitVisible(`#`+button, chromedp.ByID), chromedp.Click(`#`+button, chromedp.ByID))
@@ -153,7 +173,7 @@ func TestBrowserCheckout(t *testing.T) {
 	for _, p := range providers {
 		t.Run(p.Label+"/pay and refund", func(t *testing.T) {
 			ctx := tab(t, browser)
-			require.NoError(t, checkout(ctx, shop, "coffee", string(p.Name)))
+			require.NoError(t, startPayment(ctx, shop, "coffee", p, "wave:CI"))
 			require.NoError(t, onHostedPage(ctx, "pay"))
 			status, err := statusText(ctx)
 			require.NoError(t, err)
@@ -172,11 +192,55 @@ func TestBrowserCheckout(t *testing.T) {
 		})
 		t.Run(p.Label+"/decline", func(t *testing.T) {
 			ctx := tab(t, browser)
-			require.NoError(t, checkout(ctx, shop, "wax", string(p.Name)))
+			require.NoError(t, startPayment(ctx, shop, "wax", p, "wave:CI"))
 			require.NoError(t, onHostedPage(ctx, "decline"))
 			status, err := statusText(ctx)
 			require.NoError(t, err)
 			assert.Contains(t, []string{"declined", "cancelled"}, status)
+		})
+	}
+}
+
+// TestBrowserHub2DirectFlows walks Hub2's flows without a hosted page: an
+// OTP typed on the shop's page, and a USSD confirmation on the phone (played
+// by the simulator), approved and refused.
+func TestBrowserHub2DirectFlows(t *testing.T) {
+	shop, providers := startShop(t)
+	var hub2 *Provider
+	for _, p := range providers {
+		if p.Name == payments.Hub2 {
+			hub2 = p
+		}
+	}
+	require.NotNil(t, hub2)
+	browser := newBrowser(t)
+
+	t.Run("OTP", func(t *testing.T) {
+		ctx := tab(t, browser)
+		require.NoError(t, startPayment(ctx, shop, "basket", hub2, "orange:CI"))
+		var msg string
+		require.NoError(t, chromedp.Run(ctx, chromedp.WaitVisible(`#otp`, chromedp.ByID), chromedp.Text(`#next-action`, &msg, chromedp.ByID)))
+		assert.Contains(t, msg, "4 chiffres", "the operator's instructions are shown")
+		require.NoError(t, chromedp.Run(ctx, chromedp.SendKeys(`#otp`, "1234", chromedp.ByID), chromedp.Click(`#send-otp`, chromedp.ByID)))
+		require.NoError(t, chromedp.Run(ctx, chromedp.WaitNotPresent(`#otp`, chromedp.ByID)))
+		status, err := statusText(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, "paid", status)
+	})
+	for _, c := range []struct{ button, want string }{{"simulate-pay", "paid"}, {"simulate-decline", "declined"}} {
+		t.Run("USSD/"+c.want, func(t *testing.T) {
+			ctx := tab(t, browser)
+			require.NoError(t, startPayment(ctx, shop, "coffee", hub2, "mtn:CI"))
+			var ussd string
+			require.NoError(t, chromedp.Run(ctx, chromedp.WaitVisible(`#ussd`, chromedp.ByID), chromedp.Text(`#ussd`, &ussd, chromedp.ByID)))
+			assert.Contains(t, ussd, "USSD")
+			status, err := statusText(ctx)
+			require.NoError(t, err)
+			assert.Equal(t, "action required", status, "waiting for the customer's phone")
+			require.NoError(t, chromedp.Run(ctx, chromedp.Click(`#`+c.button, chromedp.ByID), chromedp.WaitNotPresent(`#ussd`, chromedp.ByID)))
+			status, err = statusText(ctx)
+			require.NoError(t, err)
+			assert.Equal(t, c.want, status)
 		})
 	}
 }

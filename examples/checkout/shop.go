@@ -157,13 +157,16 @@ func (s *Shop) checkout(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	order := s.store.Create(product, prov.Name, amount)
+	// Success, cancel and error all come back to the return page: whatever
+	// the URL says, the page shows what the provider verifies.
+	back := s.baseURL + "/return/" + string(prov.Name) + "?order=" + url.QueryEscape(order.ID)
 	req := payments.CreateRequest{
 		Amount:      amount,
 		Reference:   order.ID,
 		Description: product.Name,
-		ReturnURL:   s.baseURL + "/return/" + string(prov.Name) + "?order=" + url.QueryEscape(order.ID),
-		CancelURL:   s.baseURL + "/",
-		ErrorURL:    s.baseURL + "/return/" + string(prov.Name) + "?order=" + url.QueryEscape(order.ID),
+		ReturnURL:   back,
+		CancelURL:   back,
+		ErrorURL:    back,
 		Customer: &payments.Customer{
 			FirstName: strings.TrimSpace(r.PostForm.Get("first_name")),
 			LastName:  strings.TrimSpace(r.PostForm.Get("last_name")),
@@ -177,8 +180,17 @@ func (s *Shop) checkout(w http.ResponseWriter, r *http.Request) {
 	}
 	sess, err := prov.Checkout.Create(ctx, req)
 	if err != nil {
-		s.store.Update(order.ID, "checkout refused: "+err.Error(), func(o *Order) { o.Problem = err.Error() })
 		s.logger.WarnContext(ctx, "create checkout failed", "order", order.ID, "provider", prov.Name, "error", err)
+		if sess != nil {
+			// The checkout exists but its first attempt failed (Hub2): the
+			// order page shows why, and the payment can still be verified.
+			s.store.Update(order.ID, "payment attempt failed: "+err.Error(), func(o *Order) {
+				o.PaymentID, o.Problem = sess.ID, err.Error()
+			})
+			http.Redirect(w, r, "/orders/"+url.PathEscape(order.ID), http.StatusSeeOther)
+			return
+		}
+		s.store.Update(order.ID, "checkout refused: "+err.Error(), func(o *Order) { o.Problem = err.Error() })
 		s.fail(w, http.StatusBadRequest, "The payment could not be started.", err)
 		return
 	}
