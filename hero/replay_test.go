@@ -304,6 +304,16 @@ func TestAvailablePaymentTypes(t *testing.T) {
 	r.assertSent(0, "available_payment_types.json")
 }
 
+func TestUnknownPaymentTypesAreKept(t *testing.T) {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodPost, stagingURL, httpmock.NewStringResponder(http.StatusOK, `{"data":{"availablePaymentTypes":["Pay1X","Pay90D"]}}`))
+	c, err := hero.New(hero.Config{APIKey: testKey}, payments.WithHTTPClient(&http.Client{Transport: mock}))
+	require.NoError(t, err)
+	types, err := c.AvailablePaymentTypes(context.Background(), hero.AvailablePaymentTypesInput{Amount: 5000, CustomerReference: "c"})
+	require.NoError(t, err)
+	assert.Equal(t, []hero.PaymentType{hero.Pay1X, "Pay90D"}, types)
+}
+
 func TestLocalhostRedirectRefusedBeforeSending(t *testing.T) {
 	r, c := newReplay(t, payments.Sandbox, map[string]string{"createPayment": "create_payment.json", "setOrderId": "set_order_id.json"})
 	req := validRequest()
