@@ -162,7 +162,7 @@ func (c *Client) VerifyMany(ctx context.Context, paymentIDs []string) (map[strin
 // (Hero's refund always takes an amount), and a payment with nothing left to
 // refund is ErrConflict. The refund goes to the payment's id unless
 // RefundOptions.PaymentCheckoutID names another. Hero gives refunds no id,
-// so Refund.ID is empty.
+// so Refund.ID is empty, and takes no reason, so Reason is not sent.
 func (c *Client) Refund(ctx context.Context, req payments.RefundRequest) (*payments.Refund, error) {
 	const op = "refund"
 	fe := req.Validate()

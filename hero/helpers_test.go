@@ -3,6 +3,10 @@ package hero_test
 import (
 	"strconv"
 	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/unipay/payments"
 )
@@ -30,4 +34,18 @@ func with(f func(*payments.CreateRequest)) payments.CreateRequest {
 	r := validRequest()
 	f(&r)
 	return r
+}
+
+func eur(cents int64) payments.Money { return payments.Money{Amount: cents, Currency: "EUR"} }
+
+// requireHeroError checks that err is a Hero *payments.Error of kind with
+// Hero's code, and returns it.
+func requireHeroError(t *testing.T, err error, kind payments.Kind, code string) *payments.Error {
+	t.Helper()
+	require.ErrorIs(t, err, kind)
+	var perr *payments.Error
+	require.ErrorAs(t, err, &perr)
+	assert.Equal(t, payments.Hero, perr.Provider)
+	assert.Equal(t, code, perr.Code)
+	return perr
 }

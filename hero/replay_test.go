@@ -161,8 +161,8 @@ func TestVerifyReadsDocumentedPaymentsInfos(t *testing.T) {
 	r.assertSent(0, "get_payments_infos.json")
 	assert.Equal(t, payments.StatusSucceeded, paid.Status)
 	assert.Equal(t, "isSuccess=true", paid.ProviderStatus)
-	assert.Equal(t, payments.Money{Amount: 8000, Currency: "EUR"}, paid.Amount)
-	assert.Equal(t, payments.Money{Amount: 0, Currency: "EUR"}, paid.RefundedAmount)
+	assert.Equal(t, eur(8000), paid.Amount)
+	assert.Equal(t, eur(0), paid.RefundedAmount)
 	assert.Equal(t, payments.Hero, paid.Provider)
 	assert.JSONEq(t, `{"paymentId":"payment_id_1","isSuccess":true,"error":null,"reviewStatus":"ACCEPTED","reason":"",
 		"initialPaymentAmount":8000,"pendingRefundAmount":0,"refundedAmount":0}`, string(paid.Raw))
@@ -208,12 +208,12 @@ func TestPaymentsInfosValidationErrors(t *testing.T) {
 func TestRefundSendsDocumentedRequest(t *testing.T) {
 	r, c := newReplay(t, payments.Sandbox, map[string]string{"refundPaymentCheckout": "refund_success.json"})
 	ref, err := c.Refund(context.Background(), payments.RefundRequest{
-		PaymentID: "payment_id_1", Amount: payments.Money{Amount: 30000, Currency: "EUR"},
+		PaymentID: "payment_id_1", Amount: eur(30000),
 		Options: hero.RefundOptions{PaymentCheckoutID: docsCheckoutID},
 	})
 	require.NoError(t, err)
 	r.assertSent(0, "refund_payment_checkout.json")
-	assert.Equal(t, payments.Money{Amount: 30000, Currency: "EUR"}, ref.Amount)
+	assert.Equal(t, eur(30000), ref.Amount)
 	assert.Equal(t, "payment_id_1", ref.PaymentID)
 	assert.Equal(t, payments.StatusSucceeded, ref.Status)
 }
@@ -224,7 +224,7 @@ func TestRefundZeroReadsTheRefundableAmountFirst(t *testing.T) {
 	})
 	ref, err := c.Refund(context.Background(), payments.RefundRequest{PaymentID: "payment_id_1"})
 	require.NoError(t, err)
-	assert.Equal(t, payments.Money{Amount: 8000, Currency: "EUR"}, ref.Amount)
+	assert.Equal(t, eur(8000), ref.Amount)
 	require.Equal(t, 2, r.count())
 	r.assertSent(1, "refund_whole.json")
 
@@ -234,24 +234,24 @@ func TestRefundZeroReadsTheRefundableAmountFirst(t *testing.T) {
 	assert.Equal(t, 3, r.count())
 }
 
+// errorCase is a documented error response and what it must map to.
+type errorCase struct {
+	fixture string
+	kind    payments.Kind
+	code    string
+	field   string // a field the error must name, if any
+}
+
 func TestRefundErrorsKeepHerosCodes(t *testing.T) {
-	for _, tc := range []struct {
-		fixture string
-		kind    payments.Kind
-		code    string
-		field   string
-	}{
+	for _, tc := range []errorCase{
 		{"refund_amount_too_high.json", payments.ErrInvalidRequest, "AMOUNT_TOO_HIGH", ""},
 		{"refund_validation_errors.json", payments.ErrInvalidRequest, "", "amount"},
 		{"refund_internal_error.json", payments.ErrUnavailable, "INTERNAL_SERVER_ERROR", ""},
 	} {
 		t.Run(tc.fixture, func(t *testing.T) {
 			r, c := newReplay(t, payments.Sandbox, map[string]string{"refundPaymentCheckout": tc.fixture})
-			_, err := c.Refund(context.Background(), payments.RefundRequest{PaymentID: "payment_id_1", Amount: payments.Money{Amount: 30000, Currency: "EUR"}})
-			require.ErrorIs(t, err, tc.kind)
-			var perr *payments.Error
-			require.ErrorAs(t, err, &perr)
-			assert.Equal(t, tc.code, perr.Code)
+			_, err := c.Refund(context.Background(), payments.RefundRequest{PaymentID: "payment_id_1", Amount: eur(30000)})
+			perr := requireHeroError(t, err, tc.kind, tc.code)
 			assert.Equal(t, 200, perr.HTTPStatus)
 			assert.Equal(t, fixture(t, tc.fixture), perr.Raw, "the body is kept")
 			if tc.field != "" {
@@ -265,12 +265,7 @@ func TestRefundErrorsKeepHerosCodes(t *testing.T) {
 }
 
 func TestCreateErrorsFromErrorsArray(t *testing.T) {
-	for _, tc := range []struct {
-		fixture string
-		kind    payments.Kind
-		code    string
-		field   string
-	}{
+	for _, tc := range []errorCase{
 		{"create_payment_not_logged.json", payments.ErrAuthentication, "NOT_LOGGED", ""},
 		{"create_payment_merchant_disabled.json", payments.ErrPermission, "MERCHANT_PRODUCT_DISABLED", ""},
 		{"create_payment_invalid_type.json", payments.ErrInvalidRequest, "INVALID_PAYMENT_TYPE", ""},
@@ -280,11 +275,8 @@ func TestCreateErrorsFromErrorsArray(t *testing.T) {
 		t.Run(tc.fixture, func(t *testing.T) {
 			r, c := newReplay(t, payments.Sandbox, map[string]string{"createPayment": tc.fixture})
 			s, err := c.Create(context.Background(), validRequest())
-			require.ErrorIs(t, err, tc.kind)
+			perr := requireHeroError(t, err, tc.kind, tc.code)
 			assert.Nil(t, s)
-			var perr *payments.Error
-			require.ErrorAs(t, err, &perr)
-			assert.Equal(t, tc.code, perr.Code)
 			assert.Equal(t, fixture(t, tc.fixture), perr.Raw)
 			assert.NotEmpty(t, perr.Message)
 			if tc.field != "" {
@@ -426,10 +418,7 @@ func TestGraphQLErrorsAreClassified(t *testing.T) {
 			c, err := hero.New(hero.Config{APIKey: testKey}, payments.WithHTTPClient(&http.Client{Transport: mock}))
 			require.NoError(t, err)
 			_, err = c.Verify(context.Background(), "p")
-			require.ErrorIs(t, err, tc.kind)
-			var perr *payments.Error
-			require.ErrorAs(t, err, &perr)
-			assert.Equal(t, tc.code, perr.Code)
+			perr := requireHeroError(t, err, tc.kind, tc.code)
 			assert.Equal(t, tc.body, string(perr.Raw))
 			assert.Equal(t, 1, mock.GetTotalCallCount(), "a GraphQL error is an answer: no retry")
 		})

@@ -104,28 +104,29 @@ func TestVerifyManyBatches(t *testing.T) {
 	assert.Empty(t, got)
 }
 
+// paid creates a payment at the simulator and pays it.
+func paid(t *testing.T, srv *herotest.Server, c *hero.Client) *payments.Session {
+	t.Helper()
+	s, err := c.Create(context.Background(), validRequest())
+	require.NoError(t, err)
+	require.NoError(t, srv.Pay(s.ID))
+	return s
+}
+
 func TestRefunds(t *testing.T) {
 	srv, c := newSim(t)
 	ctx := context.Background()
-	s, err := c.Create(ctx, validRequest())
-	require.NoError(t, err)
-	require.NoError(t, srv.Pay(s.ID))
-	eur := func(n int64) payments.Money { return payments.Money{Amount: n, Currency: "EUR"} }
+	s := paid(t, srv, c)
 
 	// Above the paid amount: Hero's INVALID_AMOUNT, kept as Code.
-	_, err = c.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Amount: eur(5001)})
-	require.ErrorIs(t, err, payments.ErrInvalidRequest)
-	var perr *payments.Error
-	require.ErrorAs(t, err, &perr)
-	assert.Equal(t, "INVALID_AMOUNT", perr.Code)
+	_, err := c.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Amount: eur(5001)})
+	requireHeroError(t, err, payments.ErrInvalidRequest, "INVALID_AMOUNT")
 
 	_, err = c.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Amount: eur(2000)})
 	require.NoError(t, err)
 	// Above what remains: AMOUNT_TOO_HIGH.
 	_, err = c.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Amount: eur(3001)})
-	require.ErrorIs(t, err, payments.ErrInvalidRequest)
-	require.ErrorAs(t, err, &perr)
-	assert.Equal(t, "AMOUNT_TOO_HIGH", perr.Code)
+	perr := requireHeroError(t, err, payments.ErrInvalidRequest, "AMOUNT_TOO_HIGH")
 	assert.Contains(t, perr.Message, "FUNCTIONAL_ERROR: AMOUNT_TOO_HIGH")
 
 	// Refused before sending: dollars, and more than GraphQL's Int.
@@ -154,12 +155,10 @@ func TestRefunds(t *testing.T) {
 func TestPendingRefunds(t *testing.T) {
 	srv, c := newSim(t)
 	ctx := context.Background()
-	s, err := c.Create(ctx, validRequest())
-	require.NoError(t, err)
-	require.NoError(t, srv.Pay(s.ID))
+	s := paid(t, srv, c)
 	srv.HoldRefunds(true)
 
-	_, err = c.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Amount: payments.Money{Amount: 1000, Currency: "EUR"}})
+	_, err := c.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Amount: eur(1000)})
 	require.NoError(t, err)
 	p, err := c.Verify(ctx, s.ID)
 	require.NoError(t, err)
@@ -187,13 +186,10 @@ func TestRefundErrorsFromTheSimulator(t *testing.T) {
 	ctx := context.Background()
 	s, err := c.Create(ctx, validRequest())
 	require.NoError(t, err)
-	eur := payments.Money{Amount: 100, Currency: "EUR"}
+	hundred := eur(100)
 
-	_, err = c.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Amount: eur})
-	require.ErrorIs(t, err, payments.ErrConflict)
-	var perr *payments.Error
-	require.ErrorAs(t, err, &perr)
-	assert.Equal(t, "PAYMENT_NOT_STARTED", perr.Code)
+	_, err = c.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Amount: hundred})
+	requireHeroError(t, err, payments.ErrConflict, "PAYMENT_NOT_STARTED")
 
 	require.NoError(t, srv.Pay(s.ID))
 	for _, tc := range []struct {
@@ -210,16 +206,14 @@ func TestRefundErrorsFromTheSimulator(t *testing.T) {
 		{"BRAND_NEW", "", payments.ErrUnavailable, "BRAND_NEW"},
 	} {
 		srv.FailNextRefund(tc.errorCode, tc.message)
-		_, err = c.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Amount: eur})
-		require.ErrorIs(t, err, tc.kind, tc.errorCode+" "+tc.message)
-		require.ErrorAs(t, err, &perr)
-		assert.Equal(t, tc.code, perr.Code)
+		_, err = c.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Amount: hundred})
+		requireHeroError(t, err, tc.kind, tc.code)
 	}
 
 	// Another merchant's payment.
 	other, err := hero.New(hero.Config{APIKey: herotest.OtherAPIKey, PaymentPageURL: srv.URL}, payments.WithBaseURL(srv.URL))
 	require.NoError(t, err)
-	_, err = other.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Amount: eur})
+	_, err = other.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Amount: hundred})
 	require.ErrorIs(t, err, payments.ErrPermission)
 	_, err = other.Verify(ctx, s.ID)
 	require.ErrorIs(t, err, payments.ErrNotFound, "another merchant does not see it")
@@ -232,23 +226,17 @@ func TestCreateErrorsFromTheSimulator(t *testing.T) {
 	bad, err := hero.New(hero.Config{APIKey: "not_the_key", PaymentPageURL: srv.URL}, payments.WithBaseURL(srv.URL))
 	require.NoError(t, err)
 	_, err = bad.Create(ctx, validRequest())
-	require.ErrorIs(t, err, payments.ErrAuthentication)
-	var perr *payments.Error
-	require.ErrorAs(t, err, &perr)
-	assert.Equal(t, "NOT_LOGGED", perr.Code)
+	perr := requireHeroError(t, err, payments.ErrAuthentication, "NOT_LOGGED")
 	assert.NotContains(t, string(perr.Raw), "not_the_key")
 
 	req := validRequest()
 	req.Options = hero.Options{Type: hero.Pay45D}
 	_, err = c.Create(ctx, req)
-	require.ErrorIs(t, err, payments.ErrInvalidRequest)
-	require.ErrorAs(t, err, &perr)
-	assert.Equal(t, "INVALID_PAYMENT_TYPE", perr.Code)
+	requireHeroError(t, err, payments.ErrInvalidRequest, "INVALID_PAYMENT_TYPE")
 
 	srv.SetPaymentLimits(10000, 20000)
 	_, err = c.Create(ctx, validRequest())
-	require.ErrorIs(t, err, payments.ErrInvalidRequest)
-	require.ErrorAs(t, err, &perr)
+	perr = requireHeroError(t, err, payments.ErrInvalidRequest, "")
 	assert.Equal(t, "Amount 5000 is smaller than paymentMin 10000", perr.Message)
 	_, ok := perr.Field("amount")
 	assert.True(t, ok)

@@ -26,16 +26,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
-	"net/url"
 	"os"
 	"os/signal"
-	"strings"
 	"time"
 
 	"github.com/unipay/payments"
 	"github.com/unipay/payments/hero"
 	"github.com/unipay/payments/hero/herotest"
+	"github.com/unipay/payments/internal/simkit"
 )
 
 func main() {
@@ -85,7 +83,9 @@ func runSimulated(ctx context.Context, w io.Writer) error {
 	fmt.Fprintf(w, "created payment %s for %s: %s\n", session.ID, req.Reference, session.Status)
 	fmt.Fprintln(w, "payment page:", session.RedirectURL)
 
-	back, err := pressPay(ctx, session.RedirectURL)
+	// The customer presses Pay on the payment page; the page sends the
+	// browser back to the return URL.
+	back, err := simkit.SubmitForm(ctx, session.RedirectURL+"/pay", nil)
 	if err != nil {
 		return err
 	}
@@ -122,26 +122,6 @@ func runSimulated(ctx context.Context, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "refunded the rest, %s: %s\n", rest.Amount, p.Status)
 	return nil
-}
-
-// pressPay presses the Pay button of the simulator's payment page, as the
-// customer's browser would, and returns where the browser is sent back.
-func pressPay(ctx context.Context, page string) (*url.URL, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, page+"/pay", strings.NewReader(""))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	browser := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := browser.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusSeeOther {
-		return nil, fmt.Errorf("the payment page answered %s", resp.Status)
-	}
-	return resp.Location()
 }
 
 func runLive(ctx context.Context, w io.Writer, getenv func(string) string) error {

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/unipay/payments/internal/simkit"
 )
@@ -226,7 +225,7 @@ func (m *mutation) CreatePayment(ctx context.Context, args struct{ Payment newPa
 				CustomerReference: deref(is.CustomerReference),
 			},
 		},
-		state: stateNotInitiated, created: time.Now(),
+		state: stateNotInitiated,
 	}
 	if is.DeliveryAddress != nil {
 		a := addr(*is.DeliveryAddress)

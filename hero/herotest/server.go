@@ -110,7 +110,6 @@ type Server struct {
 	disabled    bool
 	holdRefunds bool
 	refundFault *gqlHeroError
-	webhookURL  string
 }
 
 type state int
@@ -140,7 +139,6 @@ type payment struct {
 	state                 state
 	refunded              int64
 	pendingRefund         int64
-	created               time.Time
 }
 
 // Payment is what a merchant sent to createPayment, as the simulator
@@ -198,13 +196,9 @@ func (s *Server) Close() { s.srv.Close() }
 // page hits are not counted.
 func (s *Server) Requests() int { return s.counter.Count() }
 
-// SetWebhookURL records u and does nothing else: Hero sends no webhooks. It
-// exists so that code driving every simulator alike can call it.
-func (s *Server) SetWebhookURL(u string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.webhookURL = u
-}
+// SetWebhookURL does nothing: Hero sends no webhooks. It exists so that code
+// driving every simulator alike can call it.
+func (s *Server) SetWebhookURL(string) {}
 
 // Pay marks the payment paid, as if the customer paid on the page.
 func (s *Server) Pay(id string) error { return s.settle(id, statePaid) }
