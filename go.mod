@@ -3,11 +3,12 @@ module github.com/unipay/payments
 go 1.24.0
 
 require (
+	github.com/graph-gophers/graphql-go v1.9.0
+	github.com/hasura/go-graphql-client v0.16.0
+	github.com/jarcoal/httpmock v1.4.1
 	golang.org/x/oauth2 v0.34.0
 	golang.org/x/time v0.14.0
 )
-
-require github.com/jarcoal/httpmock v1.4.1
 
 require github.com/chromedp/chromedp v0.14.2
 
@@ -19,6 +20,11 @@ require (
 	github.com/gobwas/pool v0.2.1 // indirect
 	github.com/gobwas/ws v1.4.0 // indirect
 	golang.org/x/sys v0.34.0 // indirect
+)
+
+require (
+	github.com/coder/websocket v1.8.14 // indirect
+	github.com/google/uuid v1.6.0 // indirect
 )
 
 require (

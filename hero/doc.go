@@ -1,0 +1,121 @@
+// Package hero is the payments adapter for Hero (heropay.eu), French B2B card
+// processing and buy-now-pay-later, over Hero's GraphQL API.
+//
+// # Use
+//
+//	client, err := hero.New(hero.Config{APIKey: os.Getenv("HERO_API_KEY")}) // staging
+//	session, err := client.Create(ctx, payments.CreateRequest{
+//		Amount:    payments.Money{Amount: 5000, Currency: "EUR"}, // 50.00 EUR
+//		Reference: "order-1042",
+//		ReturnURL: "https://shop.example.com/hero/return",
+//		Customer: &payments.Customer{
+//			CompanyName: "Super Corp", Email: "laura@example.com", Phone: "+33600000000",
+//			BillingAddress: &payments.Address{Line1: "10 Something Street", City: "Paris", ZipCode: "75001"},
+//		},
+//	})
+//	// Store session.ID with the order, send the customer to session.RedirectURL.
+//	// When they come back: ParseReturn gives the order reference; look up the
+//	// payment id stored with it, then:
+//	payment, err := payments.VerifyPaid(ctx, client, session.ID, order.Amount)
+//
+// Client implements payments.Checkout and payments.ReturnParser. Its typed
+// methods (CreatePayment, SetOrderID, GetPaymentsInfos,
+// RefundPaymentCheckout, AvailablePaymentTypes) are Hero's operations one to
+// one; VerifyMany verifies thousands of payments in batches of 100.
+//
+// # Environments
+//
+// payments.Sandbox (the zero value) is Hero's staging system,
+// https://staging.api.hero.fr/api/graphql with its payment page at
+// https://staging.pay.heropay.eu; payments.Production is
+// https://api.hero.fr/api/graphql and https://pay.heropay.eu. Staging and
+// production API keys differ. payments.WithBaseURL replaces the API's
+// origin only (the path stays /api/graphql); Config.PaymentPageURL replaces
+// the payment page's. Package herotest is a simulator of both.
+//
+// # How it talks to Hero
+//
+// Requests go through github.com/hasura/go-graphql-client, given the
+// library's shared *http.Client: "Authorization: Api-Key <key>", the
+// User-Agent, logging with the key redacted, and retries are the same as in
+// every adapter. The client keeps under Hero's rate limits (200 requests a
+// second, 1,800 a minute) in every sliding window: bursts of 100, then about
+// 28 requests a second. Queries (getPaymentsInfos, availablePaymentTypes)
+// and setOrderId are retried after a 5xx or a timeout; createPayment and
+// refundPaymentCheckout only after a 429 or a refused connection, since Hero
+// takes no idempotency key and a retry could charge or refund twice.
+//
+// Every input travels as a GraphQL variable, never inside the document, so
+// quotes or newlines in a company name cannot break a request. Variables are
+// declared with the strictest types (String!, Int!, [String!]!), which fit
+// whichever nullability Hero's schema has. The refund's input type is not
+// named in Hero's docs, so its two fields are passed as scalar variables.
+// The documents are fixed strings sent with the client's ExecRaw and decoded
+// with encoding/json, because Hero's docs and examples disagree on some
+// fields' types (see Text) and its unions are read by __typename.
+//
+// # Errors
+//
+// Hero answers HTTP 200 for GraphQL errors. errors[] entries are mapped by
+// their code, searched in the message first and then in extensions.code
+// (Hero does not say which it uses): NOT_LOGGED → ErrAuthentication,
+// MERCHANT_PRODUCT_DISABLED → ErrPermission, INVALID_PAYMENT_TYPE and the
+// "Amount XX is smaller than paymentMin YY" / "bigger than paymentMax"
+// messages → ErrInvalidRequest (the latter naming the field "amount"). An
+// unknown error without a path (the document was refused) is
+// ErrInvalidRequest; with a path (Hero failed while executing) it is
+// ErrUnavailable, because the outcome is unknown. The ValidationErrors union
+// member is ErrInvalidRequest with one FieldError per entry, named with
+// Hero's path. refundPaymentCheckout's GqlHeroError keeps Hero's code in
+// Error.Code (for FUNCTIONAL_ERROR, its sub-code such as AMOUNT_TOO_HIGH):
+// amount errors → ErrInvalidRequest, INVALID_PAYMENT_CHECKOUT → ErrNotFound,
+// PAYMENT_NOT_STARTED, DRAFT_PAYMENT_CHECKOUT and REFUND_IS_FROZEN →
+// ErrConflict, business-account and balance errors → ErrDeclined,
+// UNAUTHORIZED → ErrPermission, technical errors → ErrUnavailable (verify
+// the refunded amount before trying again). HTTP 429 is ErrRateLimited.
+// Error.Raw keeps Hero's body in every case.
+//
+// # Choices where Hero's docs are silent
+//
+//   - Status. Hero has no status field. Verify reads getPaymentsInfos:
+//     isSuccess → succeeded, or partially_refunded / refunded when
+//     refundedAmount plus pendingRefundAmount covers part or all of
+//     initialPaymentAmount (PendingRefundAmount tells what is still on its
+//     way); no error or PAYMENT_NOT_INITIATED → pending (the customer has
+//     not paid and may still); any other error → failed, as Hero says an
+//     order with an error must not be validated. ProviderStatus is
+//     "isSuccess=… error=…". A payment Hero does not return is ErrNotFound.
+//   - The return. Hero appends nothing to the redirect URI and signs nothing.
+//     Create adds ReturnReferenceParam (hero_ref) with the Reference to the
+//     ReturnURL, keeping the merchant's own query as it is; ParseReturn gives
+//     the Reference back, with no payment id (it is unknown when the URI is
+//     built). Map reference → payment id when you create the checkout, then
+//     Verify. Hero's docs say Hero also "notifies" the redirect URI: treat
+//     any hit on it, GET or POST, as an untrusted trigger.
+//   - Refund ids. refundPaymentCheckout takes a paymentCheckoutId
+//     ("paycheckout-…" in Hero's docs) whose link to createPayment's id is
+//     not documented. Refund sends the payment's id, unless
+//     RefundOptions.PaymentCheckoutID names another. Hero returns no refund
+//     id, so Refund.ID is empty. A zero Amount reads the payment first and
+//     refunds initialPaymentAmount − refundedAmount − pendingRefundAmount.
+//   - setOrderId runs right after createPayment, as Hero's plugins do. If it
+//     fails, Create returns the Session with the error: the payment exists.
+//   - Options.Siren is checked (9 or 14 digits) but createPayment has no
+//     field for it; give it to AvailablePaymentTypes.
+//   - CreateRequest.CancelURL is Hero's comebackUri unless
+//     Options.ComebackURL is set.
+//
+// # Quirks a merchant must know
+//
+//   - EUR only, in cents; GraphQL's Int caps an amount at 21,474,836.47 EUR.
+//   - The customer is a business: company name, email, phone and a billing
+//     address (line 1, city, zip code) are required.
+//   - Hero refuses redirect URIs on .localhost hosts as suspect (plain
+//     localhost is fine); Create refuses them before sending.
+//   - Hero has no webhooks: Capabilities().Webhooks is false and Client is
+//     not a payments.WebhookParser. Poll Verify (or VerifyMany) for payments
+//     whose customer never came back.
+//   - Options.Type must be a type Hero offers the merchant for that amount
+//     and customer (AvailablePaymentTypes); Hero Cash card processing takes
+//     Pay1X only. Unknown types Hero returns are kept as they are.
+package hero
