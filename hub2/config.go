@@ -125,7 +125,7 @@ func New(cfg Config, opts ...payments.Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{api: api, once: once, webhookSecrets: secrets, sleep: sleepContext}, nil
+	return &Client{api: api, once: once, webhookSecrets: secrets, sleep: httpx.Sleep}, nil
 }
 
 // Provider returns payments.Hub2.
@@ -154,16 +154,5 @@ func decodeError(resp *httpx.Response, e *payments.Error) {
 	e.Message = messageText(body.Message)
 	if e.RequestID == "" {
 		e.RequestID = body.RequestID
-	}
-}
-
-func sleepContext(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/unipay/payments"
 	"github.com/unipay/payments/hub2/hub2test"
+	"github.com/unipay/payments/internal/httpx"
 	"github.com/unipay/payments/paymentstest"
 )
 
@@ -216,7 +217,7 @@ func TestWaitForFinalEndsWithTheContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	c.sleep = func(ctx context.Context, d time.Duration) error {
 		cancel()
-		return sleepContext(ctx, d) // the real wait, which must end on cancel
+		return httpx.Sleep(ctx, d) // the real wait, which must end on cancel
 	}
 	_, err := c.WaitForFinal(ctx, id)
 	require.ErrorIs(t, err, context.Canceled)

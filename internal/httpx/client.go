@@ -125,7 +125,7 @@ func New(cfg Config) (*Client, error) {
 	r.Add(cfg.Secrets...)
 	return &Client{
 		cfg: cfg, base: u, hc: hc, logger: logger, redactor: r, limiters: limiters, userAgent: ua,
-		sleep: sleepContext, backoff: jitteredBackoff,
+		sleep: Sleep, backoff: jitteredBackoff,
 	}, nil
 }
 
@@ -299,7 +299,10 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-func sleepContext(ctx context.Context, d time.Duration) error {
+// Sleep waits d, or until ctx ends, whichever comes first; it returns the
+// context's error if the wait was cut short. Adapters that pace their own
+// polling use it.
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

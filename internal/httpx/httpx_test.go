@@ -160,7 +160,7 @@ func TestContextCancelledDuringBackoffReturnsAtOnce(t *testing.T) {
 	backingOff := make(chan time.Duration, 1)
 	c.sleep = func(ctx context.Context, d time.Duration) error {
 		backingOff <- d
-		return sleepContext(ctx, d) // the real wait, which must end on cancel
+		return Sleep(ctx, d) // the real wait, which must end on cancel
 	}
 	go func() {
 		<-backingOff
