@@ -24,7 +24,7 @@ import (
 // first. The intent's RedirectURL works for 15 minutes.
 func (c *Client) CreateCheckoutIntent(ctx context.Context, body *CheckoutIntentRequest) (*CheckoutIntentCreated, error) {
 	var out CheckoutIntentCreated
-	resp, err := c.http.Do(ctx, &httpx.Request{
+	resp, err := c.do(ctx, &httpx.Request{
 		Op: "create checkout intent", Method: http.MethodPost,
 		Path: c.orgPath("/checkout-intents"), JSON: body,
 	}, &out)
@@ -39,7 +39,7 @@ func (c *Client) CreateCheckoutIntent(ctx context.Context, body *CheckoutIntentR
 // has paid: GET /v5/organizations/{slug}/checkout-intents/{id}.
 func (c *Client) GetCheckoutIntent(ctx context.Context, id int64) (*CheckoutIntent, error) {
 	var out CheckoutIntent
-	resp, err := c.http.Do(ctx, &httpx.Request{
+	resp, err := c.do(ctx, &httpx.Request{
 		Op: "get checkout intent", Path: c.orgPath("/checkout-intents/" + strconv.FormatInt(id, 10)),
 	}, &out)
 	if err != nil {
@@ -52,7 +52,7 @@ func (c *Client) GetCheckoutIntent(ctx context.Context, id int64) (*CheckoutInte
 // GetOrder reads an order: GET /v5/orders/{id}.
 func (c *Client) GetOrder(ctx context.Context, id int64) (*Order, error) {
 	var out Order
-	resp, err := c.http.Do(ctx, &httpx.Request{Op: "get order", Path: "/v5/orders/" + strconv.FormatInt(id, 10)}, &out)
+	resp, err := c.do(ctx, &httpx.Request{Op: "get order", Path: "/v5/orders/" + strconv.FormatInt(id, 10)}, &out)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +63,7 @@ func (c *Client) GetOrder(ctx context.Context, id int64) (*Order, error) {
 // GetPayment reads a payment: GET /v5/payments/{id}.
 func (c *Client) GetPayment(ctx context.Context, id int64) (*PaymentDetail, error) {
 	var out PaymentDetail
-	resp, err := c.http.Do(ctx, &httpx.Request{Op: "get payment", Path: "/v5/payments/" + strconv.FormatInt(id, 10)}, &out)
+	resp, err := c.do(ctx, &httpx.Request{Op: "get payment", Path: "/v5/payments/" + strconv.FormatInt(id, 10)}, &out)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func (c *Client) RefundPayment(ctx context.Context, paymentID int64, p RefundPar
 	}
 	q.Set("sendRefundMail", strconv.FormatBool(p.SendRefundMail))
 	var out RefundOperation
-	resp, err := c.http.Do(ctx, &httpx.Request{
+	resp, err := c.do(ctx, &httpx.Request{
 		Op: "refund payment", Method: http.MethodPost,
 		Path: "/v5/payments/" + strconv.FormatInt(paymentID, 10) + "/refund", Query: q,
 	}, &out)
@@ -116,11 +116,17 @@ func (c *Client) RefundPayment(ctx context.Context, paymentID int64, p RefundPar
 // CancelOrder cancels an order's future instalments:
 // POST /v5/orders/{id}/cancel. It refunds nothing.
 func (c *Client) CancelOrder(ctx context.Context, orderID int64) error {
-	_, err := c.http.Do(ctx, &httpx.Request{
+	_, err := c.do(ctx, &httpx.Request{
 		Op: "cancel order", Method: http.MethodPost,
 		Path: "/v5/orders/" + strconv.FormatInt(orderID, 10) + "/cancel",
 	}, nil)
 	return err
+}
+
+// do sends req through the HTTP layer with a token slot in ctx, so that a
+// 401 discards exactly the token this call sent.
+func (c *Client) do(ctx context.Context, req *httpx.Request, out any) (*httpx.Response, error) {
+	return c.http.Do(withTokenSlot(ctx), req, out)
 }
 
 // orgPath returns the path of an organization resource.

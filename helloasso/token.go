@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -58,14 +59,9 @@ func (s *MemoryTokenStore) Save(_ context.Context, t *oauth2.Token) error {
 	return nil
 }
 
-const (
-	// renewBefore is how long before its expiry a token is renewed, so that
-	// a request never leaves with a token that dies on the way.
-	renewBefore = 60 * time.Second
-	// rejectGrace is how recently a token must have been obtained for a 401
-	// not to discard it: a burst of 401s for the previous token renews once.
-	rejectGrace = 10 * time.Second
-)
+// renewBefore is how long before its expiry a token is renewed, so that a
+// request never leaves with a token that dies on the way.
+const renewBefore = 60 * time.Second
 
 // tokenSource holds a Client's access token. It obtains the first one with
 // the client_credentials grant, then renews it with the refresh_token grant
@@ -77,7 +73,8 @@ const (
 //
 // It is an oauth2.TokenSource, and the client's httpx.Auth and
 // httpx.Renewer: Apply passes the request's context to the token request,
-// and Renew (after a 401) discards the token so the next call renews it.
+// and Renew (after a 401) discards the token the request was sent with, so
+// that the next call renews it. A burst of 401s for one token renews once.
 type tokenSource struct {
 	clientID     string
 	clientSecret string
@@ -91,7 +88,6 @@ type tokenSource struct {
 
 	mu       sync.Mutex    // guards the fields below
 	cur      *oauth2.Token // the token in use
-	fetched  time.Time     // when this process obtained cur; zero if loaded from the store
 	rejected string        // an access token HelloAsso answered 401 to
 }
 
@@ -122,31 +118,51 @@ func (c *Client) TokenSource() oauth2.TokenSource { return c.tokens }
 // Token implements oauth2.TokenSource.
 func (s *tokenSource) Token() (*oauth2.Token, error) { return s.token(context.Background()) }
 
-// Apply implements httpx.Auth.
+// Apply implements httpx.Auth. It notes the token it sends in the call's
+// token slot, so that Renew knows which token a 401 was about.
 func (s *tokenSource) Apply(ctx context.Context, h http.Header) error {
 	t, err := s.token(ctx)
 	if err != nil {
 		return err
 	}
+	if slot, ok := ctx.Value(tokenSlotKey{}).(*atomic.Pointer[string]); ok {
+		sent := t.AccessToken
+		slot.Store(&sent)
+	}
 	h.Set("Authorization", "Bearer "+t.AccessToken)
 	return nil
 }
 
-// Renew implements httpx.Renewer: HelloAsso answered 401, so the token is
-// discarded and the next request renews it.
+// Renew implements httpx.Renewer: HelloAsso answered 401, so the token the
+// call was sent with is discarded and the retry renews it.
 func (s *tokenSource) Renew(ctx context.Context) error { return s.Invalidate(ctx) }
 
 // Invalidate discards the current access token (its refresh token is kept
-// for the renewal), unless this process obtained it moments ago: then the
-// 401 was about the token it replaced.
-func (s *tokenSource) Invalidate(context.Context) error {
+// for the renewal), so that the next call renews it. Within a Client call
+// that got a 401, it discards the token that call sent, and nothing if that
+// token was already replaced: many calls failing with one stale token cause
+// one renewal.
+func (s *tokenSource) Invalidate(ctx context.Context) error {
+	var sent string
+	if slot, ok := ctx.Value(tokenSlotKey{}).(*atomic.Pointer[string]); ok {
+		if p := slot.Load(); p != nil {
+			sent = *p
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cur == nil || (!s.fetched.IsZero() && s.now().Sub(s.fetched) < rejectGrace) {
-		return nil
+	if s.cur != nil && (sent == "" || sent == s.cur.AccessToken) {
+		s.rejected = s.cur.AccessToken
 	}
-	s.rejected = s.cur.AccessToken
 	return nil
+}
+
+// tokenSlotKey keys the context value in which Apply notes the token a call
+// sent; withTokenSlot adds one.
+type tokenSlotKey struct{}
+
+func withTokenSlot(ctx context.Context) context.Context {
+	return context.WithValue(ctx, tokenSlotKey{}, new(atomic.Pointer[string]))
 }
 
 // token returns a valid token, renewing it if needed.
@@ -209,7 +225,7 @@ func (s *tokenSource) renew(ctx context.Context) (*oauth2.Token, error) {
 	if stored != nil {
 		s.learn(stored)
 		if s.usable(stored) {
-			s.cur, s.fetched = stored, time.Time{}
+			s.cur = stored
 			s.mu.Unlock()
 			return stored, nil
 		}
@@ -246,7 +262,7 @@ func (s *tokenSource) renew(ctx context.Context) (*oauth2.Token, error) {
 		s.http.Logger().WarnContext(ctx, "helloasso: cannot save the access token", "error", s.http.Redactor().String(err.Error()))
 	}
 	s.mu.Lock()
-	s.cur, s.fetched = t, s.now()
+	s.cur = t
 	s.mu.Unlock()
 	return t, nil
 }
