@@ -7,6 +7,8 @@ require (
 	golang.org/x/time v0.14.0
 )
 
+require github.com/jarcoal/httpmock v1.4.1
+
 require (
 	github.com/davecgh/go-spew v1.1.1 // indirect
 	github.com/pmezard/go-difflib v1.0.0 // indirect
