@@ -112,7 +112,9 @@ func TestCheckoutRequestNamesEachField(t *testing.T) {
 			r.Options = Options{InitialAmount: payments.Money{Amount: 3000, Currency: "USD"}}
 		}, []string{"Options.InitialAmount.Currency"}},
 		{"metadata too long", func(r *payments.CreateRequest) { r.Metadata = map[string]string{"x": strings.Repeat("<", 20000)} }, []string{"Metadata"}},
-		{"long company", func(r *payments.CreateRequest) { r.Customer = &payments.Customer{CompanyName: strings.Repeat("a", 256)} }, []string{"Customer.CompanyName"}},
+		{"long company", func(r *payments.CreateRequest) {
+			r.Customer = &payments.Customer{CompanyName: strings.Repeat("a", 256)}
+		}, []string{"Customer.CompanyName"}},
 		{"single-letter names", func(r *payments.CreateRequest) { r.Customer = &payments.Customer{FirstName: "J", LastName: "D"} },
 			[]string{"Customer.FirstName", "Customer.LastName"}},
 		{"everything at once", func(r *payments.CreateRequest) {

@@ -73,14 +73,21 @@ func TestThousandConcurrentCallsOnAColdClientMakeOneTokenRequest(t *testing.T) {
 	assert.Equal(t, 1001, srv.Requests()-requests, "one token request and 1,000 API calls")
 }
 
-func TestAnExpiredTokenIsRenewedWithTheRefreshToken(t *testing.T) {
+// warm returns a simulator, a checkout on it, and a client that has its
+// token already, with the client-credentials tokens issued so far.
+func warm(t *testing.T) (*helloassotest.Server, *payments.Session, *helloasso.Client, int) {
+	t.Helper()
 	srv := helloassotest.NewServer()
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	s := created(t, srv)
 	c := simClient(t, srv, nil)
 	_, err := c.Verify(context.Background(), s.ID)
 	require.NoError(t, err)
-	cc := srv.TokensIssuedBy(helloassotest.GrantClientCredentials)
+	return srv, s, c, srv.TokensIssuedBy(helloassotest.GrantClientCredentials)
+}
+
+func TestAnExpiredTokenIsRenewedWithTheRefreshToken(t *testing.T) {
+	srv, s, c, cc := warm(t)
 
 	srv.ExpireAccessTokens() // 30 minutes pass: the API answers 401
 	verifyAll(t, c, s.ID, 50)
@@ -90,17 +97,10 @@ func TestAnExpiredTokenIsRenewedWithTheRefreshToken(t *testing.T) {
 }
 
 func TestARefusedRefreshTokenFallsBackToClientCredentials(t *testing.T) {
-	srv := helloassotest.NewServer()
-	defer srv.Close()
-	s := created(t, srv)
-	c := simClient(t, srv, nil)
-	_, err := c.Verify(context.Background(), s.ID)
-	require.NoError(t, err)
-	cc := srv.TokensIssuedBy(helloassotest.GrantClientCredentials)
-
+	srv, s, c, cc := warm(t)
 	srv.ExpireAccessTokens()
 	srv.RevokeRefreshTokens()
-	_, err = c.Verify(context.Background(), s.ID)
+	_, err := c.Verify(context.Background(), s.ID)
 	require.NoError(t, err)
 
 	assert.Equal(t, 0, srv.TokensIssuedBy(helloassotest.GrantRefreshToken))

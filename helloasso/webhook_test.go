@@ -257,4 +257,3 @@ func FuzzParseReturn(f *testing.F) {
 		assert.Contains(t, []payments.Status{payments.StatusPending, payments.StatusSucceeded, payments.StatusFailed, payments.StatusUnknown}, r.ClaimedStatus)
 	})
 }
-

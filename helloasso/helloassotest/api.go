@@ -135,24 +135,18 @@ func (s *Server) handleGetIntent(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleGetOrder(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o, ok := s.orders[pathID(r)]
-	if !ok {
-		writeErrors(w, http.StatusNotFound, "NotFound", "The order was not found.")
-		return
+	if o, ok := found(w, r, s.orders, "order"); ok {
+		simkit.WriteJSON(w, http.StatusOK, o.json())
 	}
-	simkit.WriteJSON(w, http.StatusOK, o.json())
 }
 
 // handleGetPayment is GET /v5/payments/{id}.
 func (s *Server) handleGetPayment(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, ok := s.payments[pathID(r)]
-	if !ok {
-		writeErrors(w, http.StatusNotFound, "NotFound", "The payment was not found.")
-		return
+	if p, ok := found(w, r, s.payments, "payment"); ok {
+		simkit.WriteJSON(w, http.StatusOK, p.detail())
 	}
-	simkit.WriteJSON(w, http.StatusOK, p.detail())
 }
 
 // handleCancelOrder is POST /v5/orders/{id}/cancel: the future instalments
@@ -160,14 +154,20 @@ func (s *Server) handleGetPayment(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleCancelOrder(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o, ok := s.orders[pathID(r)]
-	if !ok {
-		writeErrors(w, http.StatusNotFound, "NotFound", "The order was not found.")
-		return
+	if o, ok := found(w, r, s.orders, "order"); ok {
+		cancelFuture(o)
+		o.updated = s.now()
+		w.WriteHeader(http.StatusOK)
 	}
-	cancelFuture(o)
-	o.updated = s.now()
-	w.WriteHeader(http.StatusOK)
+}
+
+// found returns the resource the path's {id} names, or answers 404.
+func found[T any](w http.ResponseWriter, r *http.Request, m map[int64]T, what string) (T, bool) {
+	v, ok := m[pathID(r)]
+	if !ok {
+		writeErrors(w, http.StatusNotFound, "NotFound", "The "+what+" was not found.")
+	}
+	return v, ok
 }
 
 func cancelFuture(o *order) {

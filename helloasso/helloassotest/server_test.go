@@ -99,7 +99,9 @@ func TestTokenEndpoint(t *testing.T) {
 	assert.Equal(t, 2, srv.TokensIssued())
 	assert.Equal(t, 1, srv.TokensIssuedBy(helloassotest.GrantRefreshToken))
 
-	var e struct{ Errors []struct{ Code, Message string } }
+	var e struct {
+		Errors []struct{ Code, Message string }
+	}
 	assert.Equal(t, http.StatusNotFound, call(t, srv, next.AccessToken, http.MethodGet, "/v5/orders/1", "", &e),
 		"the token works: an unknown order is 404, not 401")
 	srv.ExpireAccessTokens()
