@@ -67,6 +67,7 @@ type Server struct {
 	Faults paymentstest.Faults
 
 	srv     *httptest.Server
+	handler http.Handler
 	counter simkit.Counter
 
 	mu         sync.Mutex
@@ -115,16 +116,21 @@ func NewServer() *Server {
 	pages.HandleFunc("POST /associations/{slug}/checkout/{key}/pay", s.handlePageAction(true))
 	pages.HandleFunc("POST /associations/{slug}/checkout/{key}/decline", s.handlePageAction(false))
 
-	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/v5/") || strings.HasPrefix(r.URL.Path, "/oauth2/") {
 			apiChain.ServeHTTP(w, r)
 			return
 		}
 		pages.ServeHTTP(w, r)
-	}))
+	})
+	s.srv = httptest.NewServer(s.handler)
 	s.URL = s.srv.URL
 	return s
 }
+
+// ServeHTTP serves r as the simulator at URL does, without the network:
+// for tests that call it through httptest.NewRecorder.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // Close shuts the simulator down.
 func (s *Server) Close() { s.srv.Close() }
