@@ -6,7 +6,6 @@ import (
 	"unicode"
 
 	"github.com/unipay/payments"
-	"github.com/unipay/payments/helloasso/internal/checks"
 	"github.com/unipay/payments/internal/httpx"
 )
 
@@ -16,8 +15,9 @@ const (
 	SandboxURL    = "https://api.helloasso-sandbox.com"
 )
 
-// RedirectLifetime is how long a checkout intent's redirect URL works.
-const RedirectLifetime = checks.RedirectLifetime
+// RedirectLifetime is how long a checkout intent's redirect URL works, as
+// HelloAsso documents it; Session.ExpiresAt is creation plus this.
+const RedirectLifetime = 15 * time.Minute
 
 // Config is what New needs: the organization's API client and where it
 // lives. Take the client id and secret from the organization's back office

@@ -27,9 +27,6 @@ const (
 	AdultAge      = 18        // a payer's date of birth must make them an adult
 )
 
-// RedirectLifetime is how long a checkout intent's redirectUrl works.
-const RedirectLifetime = 15 * time.Minute
-
 // ReturnParams are the query parameters HelloAsso appends to the return and
 // error URLs; a merchant's own URL must not use them.
 var ReturnParams = []string{"checkoutIntentId", "code", "orderId", "error"}
