@@ -1,0 +1,184 @@
+package helloasso
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/unipay/payments"
+)
+
+// Create opens a checkout intent for req and returns its session: ID is the
+// checkout intent's id (what Verify and Refund take), RedirectURL is
+// HelloAsso's checkout page, valid for 15 minutes (ExpiresAt). The request
+// is checked against HelloAsso's rules first; nothing is sent if it fails.
+//
+// Amount must be in EUR. req.Reference is kept in the intent's metadata and
+// comes back from Verify; Options (helloasso.Options) sets the item name,
+// the donation flag and instalments.
+func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payments.Session, error) {
+	body, err := c.checkoutRequest(req)
+	if err != nil {
+		return nil, err
+	}
+	created, err := c.CreateCheckoutIntent(ctx, body)
+	if err != nil {
+		return nil, err
+	}
+	if created.ID <= 0 || created.RedirectURL == "" {
+		return nil, &payments.Error{Provider: payments.HelloAsso, Op: "create checkout", Kind: payments.ErrMalformedResponse,
+			Message: "the answer has no checkout intent id or redirect URL", Raw: created.Raw}
+	}
+	return &payments.Session{
+		Provider:    payments.HelloAsso,
+		ID:          strconv.FormatInt(created.ID, 10),
+		RedirectURL: created.RedirectURL,
+		ExpiresAt:   c.now().Add(RedirectLifetime),
+		Status:      payments.StatusPending,
+		Raw:         created.Raw,
+	}, nil
+}
+
+// RedirectURL returns the checkout page of an intent the payer has not paid
+// yet. HelloAsso does not say when the page expires (15 minutes after
+// creation); after a payment or a refusal it fails with ErrConflict.
+func (c *Client) RedirectURL(ctx context.Context, paymentID string) (string, error) {
+	const op = "redirect url"
+	id, err := parseID(op, "PaymentID", paymentID)
+	if err != nil {
+		return "", err
+	}
+	ci, err := c.GetCheckoutIntent(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if ci.Order != nil || ci.RedirectURL == "" {
+		return "", &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrConflict,
+			Message: "checkout intent " + paymentID + " has no checkout page to resume: the payer already went through it"}
+	}
+	return ci.RedirectURL, nil
+}
+
+// Verify reads the checkout intent and maps its order: pending until the
+// payer pays (the intent has no order, and no amount, before), then the
+// first payment's state (Authorized → succeeded, Refused → failed…) and the
+// refunds of all payments (partially refunded, refunded). Payment.Amount is
+// the order's total, future instalments included; ProviderStatus is the
+// first payment's PaymentState.
+func (c *Client) Verify(ctx context.Context, paymentID string) (*payments.Payment, error) {
+	id, err := parseID("verify", "PaymentID", paymentID)
+	if err != nil {
+		return nil, err
+	}
+	ci, err := c.GetCheckoutIntent(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return paymentFromIntent(ci), nil
+}
+
+// RefundOptions are HelloAsso's own refund options, passed in
+// payments.RefundRequest.Options.
+type RefundOptions struct {
+	// PaymentID is the HelloAsso payment to refund. Zero: the order's first
+	// paid payment that has something left to refund. Set it to refund a
+	// later instalment.
+	PaymentID int64
+	// CancelOrder also cancels the order's future instalments.
+	CancelOrder bool
+	// NoRefundMail keeps HelloAsso from emailing the payer about the refund.
+	NoRefundMail bool
+}
+
+// Refund refunds the checkout's payment: it reads the intent to find the
+// order's payment, checks the amount against what remains to refund, then
+// asks HelloAsso (POST /v5/payments/{id}/refund). A zero Amount refunds what
+// remains of that payment; a smaller one is a partial refund. Reason is the
+// refund's comment. Options (helloasso.RefundOptions) picks another
+// instalment or cancels the future ones.
+func (c *Client) Refund(ctx context.Context, req payments.RefundRequest) (*payments.Refund, error) {
+	const op = "refund"
+	fe := req.Validate()
+	opts := payments.OptionsAs[RefundOptions](req.Options, &fe)
+	if cur := req.Amount.Currency; !req.Amount.IsZero() && cur != "EUR" && !has(fe, "Amount.Currency") {
+		fe.Addf("Amount.Currency", "HelloAsso refunds EUR only, not %q", cur)
+	}
+	if err := fe.Err(payments.HelloAsso, op); err != nil {
+		return nil, err
+	}
+	id, err := parseID(op, "PaymentID", req.PaymentID)
+	if err != nil {
+		return nil, err
+	}
+
+	ci, err := c.GetCheckoutIntent(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	pay, remaining, err := refundable(ci, opts.PaymentID)
+	if err != nil {
+		return nil, err
+	}
+	amount := req.Amount.Amount
+	if amount > remaining {
+		return nil, payments.InvalidRequest(payments.HelloAsso, op, payments.FieldError{Field: "Amount",
+			Message: fmt.Sprintf("%s is more than the %s left to refund on payment %d", req.Amount, eur(remaining), pay.ID)})
+	}
+	params := RefundParams{Comment: req.Reason, CancelOrder: opts.CancelOrder, SendRefundMail: !opts.NoRefundMail}
+	if amount == 0 {
+		amount = remaining
+	}
+	if amount < pay.Amount {
+		// A partial refund, or the rest after one: say how much. A refund
+		// of the whole payment sends no amount, HelloAsso's "everything".
+		params.Amount = amount
+	}
+	rop, err := c.RefundPayment(ctx, pay.ID, params)
+	if err != nil {
+		return nil, err
+	}
+	return refundFrom(req.PaymentID, rop, amount), nil
+}
+
+// refundable finds the payment to refund in the intent's order (want, or
+// the first paid one with something left) and how much of it remains.
+func refundable(ci *CheckoutIntent, want int64) (*OrderPayment, int64, error) {
+	const op = "refund"
+	id := strconv.FormatInt(ci.ID, 10)
+	if ci.Order == nil {
+		return nil, 0, &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrConflict,
+			Message: "checkout intent " + id + " has no order: nothing was paid"}
+	}
+	found := false
+	for i := range ci.Order.Payments {
+		p := &ci.Order.Payments[i]
+		if want != 0 && p.ID != want {
+			continue
+		}
+		found = true
+		if !strings.EqualFold(p.State, "Authorized") && !strings.EqualFold(p.State, "AuthorizedPreprod") {
+			continue
+		}
+		refunded, pending := refundTotals(p)
+		if left := p.Amount - refunded - pending; left > 0 {
+			return p, left, nil
+		}
+	}
+	if want != 0 && !found {
+		return nil, 0, payments.InvalidRequest(payments.HelloAsso, op, payments.FieldError{Field: "Options.PaymentID",
+			Message: fmt.Sprintf("payment %d is not in checkout intent %s's order", want, id)})
+	}
+	return nil, 0, &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrConflict,
+		Message: "checkout intent " + id + " has no authorized payment left to refund"}
+}
+
+// parseID reads a checkout intent id, which HelloAsso numbers.
+func parseID(op, field, s string) (int64, error) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, payments.InvalidRequest(payments.HelloAsso, op,
+			payments.FieldError{Field: field, Message: fmt.Sprintf("%q is not a HelloAsso checkout intent id", s)})
+	}
+	return n, nil
+}

@@ -1,0 +1,110 @@
+// Package helloasso is the payments adapter for HelloAsso, the French
+// payment platform for associations, through its Checkout API (v5).
+//
+// # Use
+//
+//	c, err := helloasso.New(helloasso.Config{
+//		ClientID:         os.Getenv("HELLOASSO_CLIENT_ID"),
+//		ClientSecret:     os.Getenv("HELLOASSO_CLIENT_SECRET"),
+//		OrganizationSlug: "my-association",
+//		Environment:      payments.Sandbox, // or payments.Production
+//	})
+//	s, err := c.Create(ctx, payments.CreateRequest{
+//		Amount:      payments.Money{Amount: 3000, Currency: "EUR"},
+//		Reference:   "A42",
+//		Description: "Adhésion 2025",
+//		ReturnURL:   "https://shop.example.org/helloasso/return",
+//		Options:     helloasso.Options{ContainsDonation: false},
+//	})
+//	// store s.ID with order A42, redirect the payer to s.RedirectURL
+//	// (valid 15 minutes); when they come back or a notification arrives:
+//	p, err := payments.VerifyPaid(ctx, c, s.ID, payments.Money{Amount: 3000, Currency: "EUR"})
+//
+// The payment id (Session.ID) is HelloAsso's checkout intent id. Verify
+// reads the intent: it has no order, and so no amount, until the payer pays;
+// then the order's first payment decides (Authorized is paid, Refused is
+// failed), and refunds make it partially refunded or refunded. A refused
+// card also creates an order, so a declined checkout verifies as failed.
+//
+// # Access tokens
+//
+// The client gets an OAuth2 token with the client_credentials grant on its
+// first call, then renews it with the refresh_token grant about a minute
+// before it expires (tokens live 30 minutes), as HelloAsso requires: a new
+// client-credentials token is asked for only when HelloAsso refuses the
+// refresh token (it lives a month). One renewal runs at a time; a thousand
+// concurrent calls on a new client make one token request. A 401 discards
+// the token and the call is retried once with a renewed one. HelloAsso allows
+// about 20 live tokens per API key: replicas of a service should share one
+// through Config.TokenStore (in memory by default). Client.TokenSource gives
+// the token to code calling HelloAsso endpoints this package does not cover.
+// Token requests go through the same HTTP layer as the API calls, so they
+// are logged with the secret and the tokens redacted. The refresh request
+// carries grant_type, client_id and refresh_token, as HelloAsso documents
+// it, without the client secret.
+//
+// # Validation
+//
+// Create refuses, before sending anything and naming each field, what
+// HelloAsso would refuse: a currency other than EUR; back, error and return
+// URLs that are not https, or whose query uses checkoutIntentId, code,
+// orderId or error (HelloAsso appends them); an item name (Options.ItemName,
+// or Description) empty or over 250 characters; a total that is not the
+// first payment plus the terms; terms not after today and in order; metadata
+// over 20,000 characters; a payer first or last name with a digit, a single
+// character, the same character three times in a row, no vowel, a
+// placeholder ("test", "nom", "unknown"…), or characters other than Latin
+// letters, accented e, a, u, ç, the apostrophe and the hyphen (so "Loïc" and
+// "Jérôme" are refused, as HelloAsso's guide says; send no name rather than
+// a wrong one); a first name equal to the last name; a payer under 18; a
+// country HelloAsso cannot take. Countries are converted from the alpha-2 of
+// payments.Address to the alpha-3 HelloAsso wants ("FR" → "FRA").
+//
+// When the client talks to a simulator on a loopback address
+// (payments.WithBaseURL("http://127.0.0.1:…")), plain http URLs on loopback
+// hosts (http://localhost:8080/…) are accepted too, so that a shop under
+// development can be sent back to; the real API only ever gets https.
+//
+// # Choices where HelloAsso's documentation is silent
+//
+//   - CancelURL is HelloAsso's backUrl and ErrorURL its errorUrl; both are
+//     required by HelloAsso and default to ReturnURL. The error URL gets an
+//     "error" parameter, so one route can serve all three.
+//   - Reference is stored in the intent's metadata under "reference", beside
+//     CreateRequest.Metadata, and comes back as Payment.Reference.
+//   - Dates (terms, date of birth) are sent as "yyyy-mm-dd", as the official
+//     samples do.
+//   - Payment.Amount is the order's total, future instalments included; the
+//     status is the first instalment's. Status "Contested" (a chargeback)
+//     maps to processing: not paid, not final.
+//   - Refund refunds one payment: the first paid one with something left,
+//     or RefundOptions.PaymentID. A refund of the whole payment sends no
+//     amount; a partial one, or the rest after one, sends the amount in
+//     cents (HelloAsso marks partial refunds as beta). The adapter refuses
+//     locally an amount above what remains; sendRefundMail is always sent
+//     explicitly (true unless RefundOptions.NoRefundMail).
+//   - Refunds need the RefundManagement privilege, which HelloAsso does not
+//     grant organization clients by default: expect ErrPermission until it
+//     does. A refund needing multi-factor authentication (409) is
+//     ErrPermission too.
+//
+// # Notifications and returns
+//
+// HelloAsso posts Order and Payment notifications (and Form and
+// Organization ones) to the URL set in the back office. It signs them
+// (x-ha-signature) for partners only: with Config.SignatureKey, ParseWebhook
+// checks the signature; without it, events come back with Verified false.
+// Allow-list HelloAsso's addresses (51.138.206.200 in production,
+// 4.233.135.234 in sandbox) and always call Verify. HelloAsso retries until
+// it gets a 200 and sends both an Order and a Payment notification for a
+// checkout: payments.WebhookHandler deduplicates by body.
+//
+// ParseReturn reads checkoutIntentId, code and error from the return or
+// error URL. The code is forgeable: Verify.
+//
+// # Testing
+//
+// Package helloassotest is a simulator of the API: token endpoint, checkout
+// intents with HelloAsso's validation, a checkout page, orders, payments,
+// refunds and signed notifications.
+package helloasso

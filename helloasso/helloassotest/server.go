@@ -1,0 +1,198 @@
+// Package helloassotest is a simulator of HelloAsso's Checkout API (v5), for
+// tests and demos: an httptest server on 127.0.0.1 that speaks the real
+// paths, with the OAuth2 token endpoint (client credentials and refresh
+// grants, expiry, rotation), checkout intents validated as HelloAsso
+// validates them, a checkout page with Pay and Decline buttons that sends
+// the browser back with HelloAsso's parameters, orders and payments, full
+// and partial refunds, order cancellation, signed notifications, and fault
+// injection.
+//
+//	srv := helloassotest.NewServer()
+//	defer srv.Close()
+//	c, _ := helloasso.New(helloasso.Config{
+//		ClientID: helloassotest.ClientID, ClientSecret: helloassotest.ClientSecret,
+//		OrganizationSlug: helloassotest.OrganizationSlug, SignatureKey: helloassotest.SignatureKey,
+//	}, payments.WithBaseURL(srv.URL))
+//
+// Where HelloAsso's documentation is silent the simulator makes a choice and
+// says so: validation errors (400) use ASP.NET's problem shape
+// {"title","status","errors":{"field":["…"]}}; business errors use
+// HelloAsso's {"errors":[{"code","message"}]}; OAuth errors are
+// {"error","error_description"} with status 400; a refused card creates an
+// order whose payment is "Refused"; refunds are processed at once. Being a
+// local simulator, it accepts plain http return URLs on loopback hosts,
+// which the real API refuses.
+package helloassotest
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/unipay/payments/internal/simkit"
+	"github.com/unipay/payments/paymentstest"
+)
+
+// The credentials the simulator accepts.
+const (
+	ClientID         = "helloasso-sim-client"
+	ClientSecret     = "helloasso-sim-secret-7f3c9a1e"
+	OrganizationSlug = "association-simulee"
+	// SignatureKey signs notifications (x-ha-signature), as HelloAsso does
+	// for partners.
+	SignatureKey = "helloasso-sim-signature-5b8d2e4f"
+)
+
+// DefaultTokenLifetime is how long an access token lives, as at HelloAsso.
+const DefaultTokenLifetime = 30 * time.Minute
+
+// refreshLifetime is how long a refresh token lives: a month.
+const refreshLifetime = 30 * 24 * time.Hour
+
+// The grant types of the token endpoint.
+const (
+	GrantClientCredentials = "client_credentials"
+	GrantRefreshToken      = "refresh_token"
+)
+
+// Server is the simulator. Its exported fields may be used once NewServer
+// returns; its methods are safe for concurrent use.
+type Server struct {
+	// URL is the API's base URL: pass payments.WithBaseURL(srv.URL).
+	URL string
+	// Faults are injected in front of the API (token endpoint included),
+	// not the checkout page.
+	Faults paymentstest.Faults
+
+	srv     *httptest.Server
+	handler http.Handler
+	counter simkit.Counter
+
+	mu         sync.Mutex
+	now        func() time.Time
+	nextID     int64
+	intents    map[int64]*intent
+	pages      map[string]*intent // checkout page key → intent
+	orders     map[int64]*order
+	payments   map[int64]*payment
+	access     map[string]time.Time // access token → expiry
+	refresh    map[string]time.Time // refresh token → expiry
+	issued     map[string]int       // grant type → tokens issued
+	lifetime   time.Duration
+	webhookURL string
+}
+
+// NewServer starts a simulator on 127.0.0.1 (a random port).
+func NewServer() *Server {
+	s := &Server{
+		now:      time.Now,
+		nextID:   30000,
+		intents:  map[int64]*intent{},
+		pages:    map[string]*intent{},
+		orders:   map[int64]*order{},
+		payments: map[int64]*payment{},
+		access:   map[string]time.Time{},
+		refresh:  map[string]time.Time{},
+		issued:   map[string]int{},
+		lifetime: DefaultTokenLifetime,
+	}
+	api := http.NewServeMux()
+	api.HandleFunc("POST /oauth2/token", s.handleToken)
+	api.Handle("POST /v5/organizations/{slug}/checkout-intents", s.authed(s.handleCreate))
+	api.Handle("GET /v5/organizations/{slug}/checkout-intents/{id}", s.authed(s.handleGetIntent))
+	api.Handle("GET /v5/orders/{id}", s.authed(s.handleGetOrder))
+	api.Handle("POST /v5/orders/{id}/cancel", s.authed(s.handleCancelOrder))
+	api.Handle("GET /v5/payments/{id}", s.authed(s.handleGetPayment))
+	api.Handle("POST /v5/payments/{id}/refund", s.authed(s.handleRefund))
+	api.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeErrors(w, http.StatusNotFound, "NotFound", "no such endpoint: "+r.Method+" "+r.URL.Path)
+	})
+	apiChain := s.counter.Middleware(s.Faults.Middleware(api))
+
+	pages := http.NewServeMux()
+	pages.HandleFunc("GET /associations/{slug}/checkout/{key}", s.handlePage)
+	pages.HandleFunc("POST /associations/{slug}/checkout/{key}/pay", s.handlePageAction(true))
+	pages.HandleFunc("POST /associations/{slug}/checkout/{key}/decline", s.handlePageAction(false))
+
+	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/v5/") || strings.HasPrefix(r.URL.Path, "/oauth2/") {
+			apiChain.ServeHTTP(w, r)
+			return
+		}
+		pages.ServeHTTP(w, r)
+	})
+	s.srv = httptest.NewServer(s.handler)
+	s.URL = s.srv.URL
+	return s
+}
+
+// ServeHTTP serves r as the simulator at URL does, without the network:
+// for tests that call it through httptest.NewRecorder.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Close shuts the simulator down.
+func (s *Server) Close() { s.srv.Close() }
+
+// Requests returns how many API requests (token requests included) the
+// simulator has received; checkout page hits are not counted.
+func (s *Server) Requests() int { return s.counter.Count() }
+
+// SetWebhookURL sets where notifications are posted, signed with
+// SignatureKey. They are sent synchronously, before the checkout page
+// redirects the browser, so that tests are deterministic. Empty: none.
+func (s *Server) SetWebhookURL(u string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.webhookURL = u
+}
+
+// TokensIssued returns how many access tokens the token endpoint has issued,
+// with either grant.
+func (s *Server) TokensIssued() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, c := range s.issued {
+		n += c
+	}
+	return n
+}
+
+// TokensIssuedBy returns how many access tokens were issued with grant
+// (GrantClientCredentials or GrantRefreshToken).
+func (s *Server) TokensIssuedBy(grant string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.issued[grant]
+}
+
+// ExpireAccessTokens makes every access token issued so far expire now, as
+// if their 30 minutes had passed: the API answers 401 to them, and a client
+// must renew (with its refresh token).
+func (s *Server) ExpireAccessTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	past := s.now().Add(-time.Second)
+	for t := range s.access {
+		s.access[t] = past
+	}
+}
+
+// RevokeRefreshTokens makes the token endpoint refuse every refresh token
+// issued so far (invalid_grant), as when one expired or was rotated by
+// another client: a client must then fall back to client credentials.
+func (s *Server) RevokeRefreshTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.refresh)
+}
+
+// SetTokenLifetime changes the lifetime (expires_in) of the access tokens
+// issued from now on; DefaultTokenLifetime otherwise.
+func (s *Server) SetTokenLifetime(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lifetime = d
+}

@@ -1,0 +1,270 @@
+package helloasso
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/unipay/payments"
+	"github.com/unipay/payments/helloasso/internal/checks"
+)
+
+// Options are HelloAsso's own checkout options, passed in
+// payments.CreateRequest.Options.
+type Options struct {
+	// ItemName describes the purchase to the payer and in the association's
+	// account (1–250 characters). Empty: CreateRequest.Description.
+	ItemName string
+	// ContainsDonation says the payment is, in whole or in part, a donation
+	// to the association. HelloAsso requires the answer for compliance.
+	ContainsDonation bool
+	// Terms are future instalments, in date order, each after today. The
+	// first payment is then InitialAmount, and CreateRequest.Amount is the
+	// total: InitialAmount plus every term.
+	Terms []Term
+	// InitialAmount is what the payer pays now when there are Terms. Zero:
+	// Amount minus the terms.
+	InitialAmount payments.Money
+	// EnableSepa offers SEPA direct debit where HelloAsso allows it.
+	EnableSepa bool
+}
+
+// Term is a future instalment: Amount (EUR) taken on Date. Only Date's
+// calendar day, in its own location, is sent.
+type Term struct {
+	Amount payments.Money
+	Date   time.Time
+}
+
+// dateLayout is how HelloAsso writes dates: terms and dates of birth.
+const dateLayout = "2006-01-02"
+
+// checkoutRequest checks req against what HelloAsso validates and returns
+// the body to send. Every problem is reported at once, each naming its field
+// in the library's terms (Customer.FirstName, Options.Terms[1].Date…).
+func (c *Client) checkoutRequest(req payments.CreateRequest) (*CheckoutIntentRequest, error) {
+	fe := req.Validate()
+	opts := payments.OptionsAs[Options](req.Options, &fe)
+	now := c.now()
+
+	total := req.Amount.Amount
+	if cur := req.Amount.Currency; cur != "EUR" && !has(fe, "Amount.Currency") {
+		fe.Addf("Amount.Currency", "HelloAsso takes EUR only, not %q", cur)
+	}
+	if total > checks.MaxAmount {
+		fe.Addf("Amount.Amount", "exceeds HelloAsso's maximum of %d cents", checks.MaxAmount)
+	}
+
+	body := &CheckoutIntentRequest{TotalAmount: total, ContainsDonation: opts.ContainsDonation}
+	c.checkURLs(&fe, req, body)
+
+	body.ItemName, body.InitialAmount, body.Terms = checkItems(&fe, req, opts, now)
+	body.Payer = checkPayer(&fe, req.Customer, now)
+	body.Metadata = checkMetadata(&fe, req)
+	if opts.EnableSepa {
+		body.PaymentOptions = &PaymentOptions{EnableSepa: true}
+	}
+	if err := fe.Err(payments.HelloAsso, "create checkout"); err != nil {
+		return nil, err
+	}
+	return body, nil
+}
+
+// checkURLs fills the back, error and return URLs: https only (plain http
+// on loopback hosts when the client talks to a local simulator), and free
+// of the query parameters HelloAsso appends. ErrorURL and CancelURL default
+// to ReturnURL: HelloAsso adds "error" to the query of the error URL, so one
+// route can tell them apart.
+func (c *Client) checkURLs(fe *payments.FieldErrors, req payments.CreateRequest, body *CheckoutIntentRequest) {
+	if req.ReturnURL == "" {
+		fe.Add("ReturnURL", "is required: HelloAsso sends the payer back there")
+	}
+	for _, u := range []struct {
+		field, value string
+		dst          *string
+	}{
+		{"ReturnURL", req.ReturnURL, &body.ReturnURL},
+		{"ErrorURL", req.ErrorURL, &body.ErrorURL},
+		{"CancelURL", req.CancelURL, &body.BackURL},
+	} {
+		*u.dst = u.value
+		if u.value == "" {
+			*u.dst = req.ReturnURL
+			continue
+		}
+		if has(*fe, u.field) {
+			continue // the core already said what is wrong
+		}
+		if msg := checks.URL(u.value, c.loopbackHTTP); msg != "" {
+			fe.Add(u.field, msg)
+		}
+	}
+}
+
+// checkItems returns the item name, the first payment and the terms, and
+// checks that the total is the first payment plus the terms.
+func checkItems(fe *payments.FieldErrors, req payments.CreateRequest, opts Options, now time.Time) (string, int64, []CheckoutTerm) {
+	name, nameField := opts.ItemName, "Options.ItemName"
+	if strings.TrimSpace(name) == "" {
+		name, nameField = req.Description, "Description"
+	}
+	name = strings.TrimSpace(name)
+	switch {
+	case name == "":
+		fe.Add("Options.ItemName", "is required: set it or Description (HelloAsso shows it to the payer)")
+	case checks.Length(name) > checks.MaxItemName:
+		fe.Addf(nameField, "must be at most %d characters, not %d", checks.MaxItemName, checks.Length(name))
+	}
+
+	today := civilDate(now)
+	terms := make([]CheckoutTerm, 0, len(opts.Terms))
+	var sum int64
+	for i, t := range opts.Terms {
+		field := fmt.Sprintf("Options.Terms[%d]", i)
+		switch {
+		case t.Amount.Currency != "EUR":
+			fe.Addf(field+".Amount.Currency", "must be EUR, not %q", t.Amount.Currency)
+		case t.Amount.Amount <= 0:
+			fe.Add(field+".Amount.Amount", "must be positive")
+		case t.Amount.Amount > checks.MaxAmount:
+			fe.Addf(field+".Amount.Amount", "exceeds HelloAsso's maximum of %d cents", checks.MaxAmount)
+		default:
+			sum += t.Amount.Amount
+		}
+		switch {
+		case t.Date.IsZero():
+			fe.Add(field+".Date", "is required")
+		case !civilDate(t.Date).After(today):
+			fe.Addf(field+".Date", "%s must be after today", t.Date.Format(dateLayout))
+		case i > 0 && !opts.Terms[i-1].Date.IsZero() && !civilDate(t.Date).After(civilDate(opts.Terms[i-1].Date)):
+			fe.Addf(field+".Date", "%s must be after Options.Terms[%d].Date", t.Date.Format(dateLayout), i-1)
+		}
+		terms = append(terms, CheckoutTerm{Amount: t.Amount.Amount, Date: t.Date.Format(dateLayout)})
+	}
+	if len(terms) == 0 {
+		terms = nil
+	}
+
+	total := req.Amount.Amount
+	initial := total - sum
+	if ia := opts.InitialAmount; !ia.IsZero() {
+		switch {
+		case ia.Currency != "EUR":
+			fe.Addf("Options.InitialAmount.Currency", "must be EUR, not %q", ia.Currency)
+		case ia.Amount <= 0:
+			fe.Add("Options.InitialAmount.Amount", "must be positive")
+		case ia.Amount+sum != total:
+			fe.Addf("Options.InitialAmount", "%s plus the terms (%s) is %s, not Amount (%s): HelloAsso requires totalAmount = initialAmount + the terms",
+				ia, eur(sum), eur(ia.Amount+sum), eur(total))
+		}
+		initial = ia.Amount
+	} else if len(opts.Terms) > 0 && total > 0 && initial <= 0 {
+		fe.Addf("Options.Terms", "add up to %s, which leaves nothing of Amount (%s) to pay now", eur(sum), eur(total))
+	}
+	return name, initial, terms
+}
+
+// checkPayer converts the customer to HelloAsso's payer, checking names,
+// email, age and country as HelloAsso does.
+func checkPayer(fe *payments.FieldErrors, cu *payments.Customer, now time.Time) *CheckoutPayer {
+	if cu == nil {
+		return nil
+	}
+	p := &CheckoutPayer{
+		FirstName:   strings.TrimSpace(cu.FirstName),
+		LastName:    strings.TrimSpace(cu.LastName),
+		Email:       cu.Email,
+		CompanyName: strings.TrimSpace(cu.CompanyName),
+	}
+	if cu.FirstName != "" {
+		if msg := checks.Name(cu.FirstName); msg != "" {
+			fe.Add("Customer.FirstName", msg)
+		}
+	}
+	if cu.LastName != "" {
+		if msg := checks.Name(cu.LastName); msg != "" {
+			fe.Add("Customer.LastName", msg)
+		}
+	}
+	if p.FirstName != "" && p.LastName != "" && checks.SameName(p.FirstName, p.LastName) {
+		fe.Add("Customer.LastName", "must differ from Customer.FirstName")
+	}
+	if checks.Length(cu.Email) > checks.MaxPayerField {
+		fe.Addf("Customer.Email", "must be at most %d characters", checks.MaxPayerField)
+	}
+	if checks.Length(p.CompanyName) > checks.MaxPayerField {
+		fe.Addf("Customer.CompanyName", "must be at most %d characters", checks.MaxPayerField)
+	}
+	if !cu.DateOfBirth.IsZero() {
+		if !checks.Adult(cu.DateOfBirth, now) {
+			fe.Addf("Customer.DateOfBirth", "%s makes the payer a minor: HelloAsso requires an adult (%d or older)",
+				cu.DateOfBirth.Format(dateLayout), checks.AdultAge)
+		}
+		p.DateOfBirth = cu.DateOfBirth.Format(dateLayout)
+	}
+	addr, field := cu.BillingAddress, "Customer.BillingAddress"
+	if addr == nil {
+		addr, field = cu.DeliveryAddress, "Customer.DeliveryAddress"
+	}
+	if addr != nil {
+		p.Address = strings.TrimSpace(strings.Join(nonEmpty([]string{addr.Line1, addr.Line2}), ", "))
+		p.City, p.ZipCode = addr.City, addr.ZipCode
+		if addr.Country != "" && !has(*fe, field+".Country") {
+			if a3, ok := checks.Alpha3(addr.Country); ok {
+				p.Country = a3
+			} else {
+				fe.Addf(field+".Country", "%q is not an ISO 3166-1 country code", addr.Country)
+			}
+		}
+	}
+	if *p == (CheckoutPayer{}) {
+		return nil
+	}
+	return p
+}
+
+// checkMetadata returns the metadata to send: Reference under "reference",
+// so that Verify and notifications give it back, and Metadata beside it.
+// HelloAsso keeps at most 20,000 characters of it.
+func checkMetadata(fe *payments.FieldErrors, req payments.CreateRequest) json.RawMessage {
+	m := make(map[string]string, len(req.Metadata)+1)
+	for k, v := range req.Metadata {
+		m[k] = v
+	}
+	if v, ok := m[referenceKey]; ok && v != req.Reference {
+		fe.Addf("Metadata", "the key %q is the adapter's: it holds Reference", referenceKey)
+	}
+	m[referenceKey] = req.Reference
+	// HelloAsso counts the characters of the JSON it stores, which does not
+	// escape <, > and &: measure that, not Go's escaped encoding.
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(m); err != nil {
+		fe.Add("Metadata", err.Error())
+		return nil
+	}
+	raw := bytes.TrimRight(b.Bytes(), "\n")
+	if n := checks.Length(string(raw)); n > checks.MaxMetadata {
+		fe.Addf("Metadata", "is %d characters serialised with Reference; HelloAsso keeps at most %d", n, checks.MaxMetadata)
+	}
+	return raw
+}
+
+// civilDate returns t's calendar day at midnight UTC, to compare days.
+func civilDate(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// has reports whether fe already names field.
+func has(fe payments.FieldErrors, field string) bool {
+	for _, f := range fe {
+		if f.Field == field {
+			return true
+		}
+	}
+	return false
+}

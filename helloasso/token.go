@@ -1,0 +1,359 @@
+package helloasso
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/httpx"
+)
+
+// TokenStore keeps the OAuth2 token a Client uses, so that the replicas of
+// a service share one token instead of each fetching its own: HelloAsso
+// allows about 20 live access tokens per API key, and requires renewing
+// with the refresh token rather than asking for a new one.
+//
+// A Client loads the stored token when its own is missing or about to
+// expire, and saves each token it obtains. Tokens are secrets: encrypt them
+// at rest. Each refresh rotates the refresh token, so a store shared by
+// replicas should be consistent (a database row, a Redis key); two replicas
+// renewing at the same instant cost one extra token, never an outage.
+type TokenStore interface {
+	// Load returns the stored token, or nil (and no error) if there is none.
+	Load(ctx context.Context) (*oauth2.Token, error)
+	// Save stores t in place of the previous token.
+	Save(ctx context.Context, t *oauth2.Token) error
+}
+
+// MemoryTokenStore is a TokenStore in the process's memory: the default,
+// right for a single process. The zero value is ready to use.
+type MemoryTokenStore struct {
+	mu sync.Mutex
+	t  *oauth2.Token
+}
+
+// Load implements TokenStore.
+func (s *MemoryTokenStore) Load(context.Context) (*oauth2.Token, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.t == nil {
+		return nil, nil
+	}
+	t := *s.t
+	return &t, nil
+}
+
+// Save implements TokenStore.
+func (s *MemoryTokenStore) Save(_ context.Context, t *oauth2.Token) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := *t
+	s.t = &c
+	return nil
+}
+
+// renewBefore is how long before its expiry a token is renewed, so that a
+// request never leaves with a token that dies on the way.
+const renewBefore = 60 * time.Second
+
+// tokenSource holds a Client's access token. It obtains the first one with
+// the client_credentials grant, then renews it with the refresh_token grant
+// (as HelloAsso requires) about a minute before it expires, falling back to
+// client credentials only when HelloAsso refuses the refresh token. One
+// renewal at a time: callers that find no valid token wait for the one
+// renewal under way, so a thousand concurrent calls on a cold client cost one
+// token request.
+//
+// It is an oauth2.TokenSource, and the client's httpx.Auth and
+// httpx.Renewer: Apply passes the request's context to the token request,
+// and Renew (after a 401) discards the token the request was sent with, so
+// that the next call renews it. A burst of 401s for one token renews once.
+type tokenSource struct {
+	clientID     string
+	clientSecret string
+	store        TokenStore
+	http         *httpx.Client
+	now          func() time.Time
+
+	// sem is the renewal lock: a channel rather than a mutex, so that a
+	// waiting caller can give up when its context ends.
+	sem chan struct{}
+
+	mu       sync.Mutex    // guards the fields below
+	cur      *oauth2.Token // the token in use
+	rejected string        // an access token HelloAsso answered 401 to
+}
+
+var (
+	_ oauth2.TokenSource = (*tokenSource)(nil)
+	_ httpx.Auth         = (*tokenSource)(nil)
+	_ httpx.Renewer      = (*tokenSource)(nil)
+)
+
+func newTokenSource(clientID, clientSecret string, store TokenStore) *tokenSource {
+	return &tokenSource{
+		clientID: clientID, clientSecret: clientSecret, store: store,
+		now: time.Now, sem: make(chan struct{}, 1),
+	}
+}
+
+// bind gives the source the HTTP client its token requests go through, so
+// that they are logged redacted, capped and mapped to *payments.Error like
+// any other call.
+func (s *tokenSource) bind(c *httpx.Client) { s.http = c }
+
+// TokenSource returns the Client's token source, to call HelloAsso
+// endpoints the Client does not cover with the same token (oauth2.NewClient,
+// or an "Authorization: Bearer" header of your own). Tokens come from the
+// Client's TokenStore and are renewed as the Client renews them.
+func (c *Client) TokenSource() oauth2.TokenSource { return c.tokens }
+
+// Token implements oauth2.TokenSource.
+func (s *tokenSource) Token() (*oauth2.Token, error) { return s.token(context.Background()) }
+
+// Apply implements httpx.Auth. It notes the token it sends in the call's
+// token slot, so that Renew knows which token a 401 was about.
+func (s *tokenSource) Apply(ctx context.Context, h http.Header) error {
+	t, err := s.token(ctx)
+	if err != nil {
+		return err
+	}
+	if slot, ok := ctx.Value(tokenSlotKey{}).(*atomic.Pointer[string]); ok {
+		sent := t.AccessToken
+		slot.Store(&sent)
+	}
+	h.Set("Authorization", "Bearer "+t.AccessToken)
+	return nil
+}
+
+// Renew implements httpx.Renewer: HelloAsso answered 401, so the token the
+// call was sent with is discarded and the retry renews it.
+func (s *tokenSource) Renew(ctx context.Context) error { return s.Invalidate(ctx) }
+
+// Invalidate discards the current access token (its refresh token is kept
+// for the renewal), so that the next call renews it. Within a Client call
+// that got a 401, it discards the token that call sent, and nothing if that
+// token was already replaced: many calls failing with one stale token cause
+// one renewal.
+func (s *tokenSource) Invalidate(ctx context.Context) error {
+	var sent string
+	if slot, ok := ctx.Value(tokenSlotKey{}).(*atomic.Pointer[string]); ok {
+		if p := slot.Load(); p != nil {
+			sent = *p
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cur != nil && (sent == "" || sent == s.cur.AccessToken) {
+		s.rejected = s.cur.AccessToken
+	}
+	return nil
+}
+
+// tokenSlotKey keys the context value in which Apply notes the token a call
+// sent; withTokenSlot adds one.
+type tokenSlotKey struct{}
+
+func withTokenSlot(ctx context.Context) context.Context {
+	return context.WithValue(ctx, tokenSlotKey{}, new(atomic.Pointer[string]))
+}
+
+// token returns a valid token, renewing it if needed.
+func (s *tokenSource) token(ctx context.Context) (*oauth2.Token, error) {
+	if t := s.valid(); t != nil {
+		return t, nil
+	}
+	select {
+	case s.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, &payments.Error{Provider: payments.HelloAsso, Op: "get access token", Kind: payments.ErrUnavailable,
+			Message: "gave up waiting for the access token: " + ctx.Err().Error(), Err: ctx.Err()}
+	}
+	defer func() { <-s.sem }()
+	// Another caller may have renewed the token while this one waited.
+	if t := s.valid(); t != nil {
+		return t, nil
+	}
+	return s.renew(ctx)
+}
+
+// valid returns the current token if it can still be used.
+func (s *tokenSource) valid() *oauth2.Token {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.usable(s.cur) {
+		return s.cur
+	}
+	return nil
+}
+
+// usable reports whether t can be sent: not refused by HelloAsso, and not
+// expiring within renewBefore (or half its lifetime, for short-lived ones).
+// s.mu must be held.
+func (s *tokenSource) usable(t *oauth2.Token) bool {
+	if t == nil || t.AccessToken == "" || t.AccessToken == s.rejected {
+		return false
+	}
+	if t.Expiry.IsZero() {
+		return true
+	}
+	margin := renewBefore
+	if half := time.Duration(t.ExpiresIn) * time.Second / 2; half > 0 && half < margin {
+		margin = half
+	}
+	return s.now().Add(margin).Before(t.Expiry)
+}
+
+// renew obtains a token: the stored one if another replica renewed it,
+// else one from the refresh token, else one from client credentials.
+// s.sem must be held.
+func (s *tokenSource) renew(ctx context.Context) (*oauth2.Token, error) {
+	stored, err := s.store.Load(ctx)
+	if err != nil {
+		return nil, &payments.Error{Provider: payments.HelloAsso, Op: "load token", Kind: payments.ErrUnavailable,
+			Message: "the token store failed: " + s.http.Redactor().String(err.Error()), Err: err}
+	}
+	s.mu.Lock()
+	old := s.cur
+	if stored != nil {
+		s.learn(stored)
+		if s.usable(stored) {
+			s.cur = stored
+			s.mu.Unlock()
+			return stored, nil
+		}
+		old = stored // the store holds the latest refresh token
+	}
+	s.mu.Unlock()
+
+	var t *oauth2.Token
+	if old != nil && old.RefreshToken != "" {
+		t, err = s.refresh(ctx, old.RefreshToken)
+		switch {
+		case err == nil:
+		case refused(err):
+			s.http.Logger().InfoContext(ctx, "helloasso: refresh token refused; asking for a new token with client credentials", "error", err.Error())
+		default:
+			// HelloAsso is unreachable or failing: keep the old access
+			// token while it lasts rather than fail every call.
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if old.AccessToken != "" && old.AccessToken != s.rejected && s.now().Before(old.Expiry) {
+				return old, nil
+			}
+			return nil, err
+		}
+	}
+	if t == nil {
+		if t, err = s.clientCredentials(ctx); err != nil {
+			return nil, err
+		}
+	}
+	s.learn(t)
+	if err := s.store.Save(ctx, t); err != nil {
+		// The token works; other replicas will fetch their own.
+		s.http.Logger().WarnContext(ctx, "helloasso: cannot save the access token", "error", s.http.Redactor().String(err.Error()))
+	}
+	s.mu.Lock()
+	s.cur = t
+	s.mu.Unlock()
+	return t, nil
+}
+
+// learn registers t's secrets with the redactor, so that no log line or
+// error ever shows them.
+func (s *tokenSource) learn(t *oauth2.Token) {
+	s.http.Redactor().Learn(t.AccessToken)
+	s.http.Redactor().Learn(t.RefreshToken)
+}
+
+// tokenContext routes x/oauth2's token requests through the client's
+// HTTP layer.
+func (s *tokenSource) tokenContext(ctx context.Context, op string) context.Context {
+	return context.WithValue(httpx.WithOp(ctx, op), oauth2.HTTPClient, s.http.HTTPClient(false))
+}
+
+func (s *tokenSource) tokenURL() string { return s.http.URL("/oauth2/token", nil) }
+
+// clientCredentials asks for a new token with the client_credentials grant:
+// grant_type, client_id and client_secret in the form body.
+func (s *tokenSource) clientCredentials(ctx context.Context) (*oauth2.Token, error) {
+	const op = "get access token"
+	cc := clientcredentials.Config{
+		ClientID: s.clientID, ClientSecret: s.clientSecret,
+		TokenURL: s.tokenURL(), AuthStyle: oauth2.AuthStyleInParams,
+	}
+	t, err := cc.Token(s.tokenContext(ctx, op))
+	if err != nil {
+		return nil, s.fail(ctx, op, err)
+	}
+	return t, nil
+}
+
+// refresh renews the token with the refresh_token grant. It sends what
+// HelloAsso documents for it, grant_type, client_id and refresh_token; not
+// the client secret.
+func (s *tokenSource) refresh(ctx context.Context, refreshToken string) (*oauth2.Token, error) {
+	const op = "refresh access token"
+	cfg := oauth2.Config{
+		ClientID: s.clientID,
+		Endpoint: oauth2.Endpoint{TokenURL: s.tokenURL(), AuthStyle: oauth2.AuthStyleInParams},
+	}
+	t, err := cfg.TokenSource(s.tokenContext(ctx, op), &oauth2.Token{RefreshToken: refreshToken}).Token()
+	if err != nil {
+		return nil, s.fail(ctx, op, err)
+	}
+	return t, nil
+}
+
+// fail turns what x/oauth2 returned into a *payments.Error. A non-2xx
+// answer already is one (httpx made it, decodeError read the OAuth error);
+// a 2xx answer carrying an OAuth error, or an unreadable one, is made one
+// here. Neither the secret nor a token ever gets into it.
+func (s *tokenSource) fail(ctx context.Context, op string, err error) error {
+	var perr *payments.Error
+	if errors.As(err, &perr) {
+		return perr
+	}
+	red := s.http.Redactor()
+	e := &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrMalformedResponse,
+		Message: "cannot read the token response: " + red.String(err.Error())}
+	var rerr *oauth2.RetrieveError
+	switch {
+	case errors.As(err, &rerr):
+		e.Kind, e.Code, e.Message = oauthKind(rerr.ErrorCode), rerr.ErrorCode, red.String(rerr.ErrorDescription)
+		if e.Message == "" {
+			e.Message = "the token endpoint refused the request"
+		}
+		e.Raw = red.Bytes(rerr.Body)
+		if rerr.Response != nil {
+			e.HTTPStatus = rerr.Response.StatusCode
+		}
+	case ctx.Err() != nil:
+		e.Kind, e.Message, e.Err = payments.ErrUnavailable, "gave up: "+ctx.Err().Error(), ctx.Err()
+	}
+	return e
+}
+
+// refused reports whether the token endpoint refused a refresh token (as
+// opposed to failing): then a new token must come from client credentials.
+func refused(err error) bool {
+	var perr *payments.Error
+	if !errors.As(err, &perr) {
+		return false
+	}
+	switch perr.HTTPStatus {
+	case http.StatusBadRequest, http.StatusUnauthorized:
+		return true
+	case http.StatusOK:
+		return perr.Code != "" // an OAuth error in a 200 answer
+	}
+	return false
+}
