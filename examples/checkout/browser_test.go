@@ -82,7 +82,8 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.ExecPath(findChrome(t)),
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()),
+		// No UserDataDir: chromedp gives each browser a fresh temporary
+		// profile and removes it once Chromium and its helpers are gone.
 		// This machine's network is closed: keep Chromium from calling home.
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-background-networking", true),

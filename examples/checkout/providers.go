@@ -19,7 +19,7 @@ type providerFunc func(getenv func(string) string, base string, logger *slog.Log
 // buildProviders builds every provider the shop offers, in the order shown.
 func buildProviders(getenv func(string) string, base string, logger *slog.Logger) ([]*Provider, error) {
 	var out []*Provider
-	for _, build := range []providerFunc{heroProvider, hub2Provider, monerooProvider} {
+	for _, build := range []providerFunc{heroProvider, helloassoProvider, hub2Provider, monerooProvider} {
 		p, err := build(getenv, base, logger)
 		if err != nil {
 			for _, done := range out {
