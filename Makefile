@@ -3,12 +3,25 @@ GO       ?= go
 FUZZTIME ?= 10s
 PORT     ?= 8080
 
-.PHONY: test demo lint bench fuzz cover
+.PHONY: test demo lint bench fuzz cover browser
 
 ## test: vet, then every test with the race detector, in random order
-test:
+test: browser
 	$(GO) vet ./...
 	$(GO) test -race -shuffle=on ./...
+
+## browser: the demo's browser test needs headless Chromium; install Debian's if missing
+browser:
+	@if [ -n "$$CHROME_PATH" ] || command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+		|| command -v google-chrome >/dev/null 2>&1; then exit 0; fi; \
+	if command -v apt-get >/dev/null 2>&1; then \
+		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
+		echo "Installing Debian's chromium for the browser test..."; \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "The demo's browser test needs Chromium or Chrome: install it, or set CHROME_PATH."; exit 1; \
+	fi
 
 ## demo: the demo shop on http://localhost:$(PORT), every provider simulated
 demo:

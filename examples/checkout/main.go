@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -34,7 +35,13 @@ func run(logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	base := "http://localhost:" + port
+	// Real sandboxes send webhooks to, and HelloAsso and Hero only return
+	// customers to, a public URL: SHOP_URL names the shop's (an https tunnel
+	// to this port). The simulators are happy with localhost.
+	base := strings.TrimSuffix(os.Getenv("SHOP_URL"), "/")
+	if base == "" {
+		base = "http://localhost:" + port
+	}
 
 	providers, err := buildProviders(os.Getenv, base, logger)
 	if err != nil {
@@ -62,7 +69,7 @@ func run(logger *slog.Logger) error {
 	for _, p := range providers {
 		logger.Info("provider ready", "provider", p.Label, "mode", p.Mode, "currency", p.Currency)
 	}
-	fmt.Printf("\n  Demo shop: %s\n\n", base)
+	fmt.Printf("\n  Demo shop: %s\n\n", "http://localhost:"+port)
 	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

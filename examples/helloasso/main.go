@@ -15,13 +15,13 @@
 // every HELLOASSO_POLL until the payment is settled or HELLOASSO_TIMEOUT
 // passes.
 //
-//	HELLOASSO_CLIENT_ID=… HELLOASSO_CLIENT_SECRET=… HELLOASSO_ORGANIZATION_SLUG=my-association go run ./examples/helloasso
+//	HELLOASSO_CLIENT_ID=… HELLOASSO_CLIENT_SECRET=… HELLOASSO_ORGANIZATION=my-association go run ./examples/helloasso
 //
 // Variables, all optional but the first three:
 //
 //	HELLOASSO_CLIENT_ID          the API client's id
 //	HELLOASSO_CLIENT_SECRET      the API client's secret
-//	HELLOASSO_ORGANIZATION_SLUG  the organization's slug, as in its HelloAsso URL
+//	HELLOASSO_ORGANIZATION       the organization's slug, as in its HelloAsso URL
 //	HELLOASSO_AMOUNT             in euro cents (default 1000, i.e. 10.00 EUR)
 //	HELLOASSO_RETURN_URL         where HelloAsso sends the payer back, https (default https://example.org/helloasso/return)
 //	HELLOASSO_POLL               how often to verify (default 5s)
@@ -166,7 +166,7 @@ func runSandbox(ctx context.Context, out *syncWriter, getenv func(string) string
 	client, err := helloasso.New(helloasso.Config{
 		ClientID:         getenv("HELLOASSO_CLIENT_ID"),
 		ClientSecret:     getenv("HELLOASSO_CLIENT_SECRET"),
-		OrganizationSlug: getenv("HELLOASSO_ORGANIZATION_SLUG"),
+		OrganizationSlug: getenv("HELLOASSO_ORGANIZATION"),
 		Environment:      payments.Sandbox,
 	}, opts...)
 	if err != nil {

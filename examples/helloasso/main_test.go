@@ -57,13 +57,13 @@ func TestSandboxModePollsUntilPaid(t *testing.T) {
 	srv := helloassotest.NewServer()
 	defer srv.Close()
 	env := map[string]string{
-		"HELLOASSO_CLIENT_ID":         helloassotest.ClientID,
-		"HELLOASSO_CLIENT_SECRET":     helloassotest.ClientSecret,
-		"HELLOASSO_ORGANIZATION_SLUG": helloassotest.OrganizationSlug,
-		"HELLOASSO_BASE_URL":          srv.URL,
-		"HELLOASSO_AMOUNT":            "1500",
-		"HELLOASSO_POLL":              "10ms",
-		"HELLOASSO_TIMEOUT":           "1m",
+		"HELLOASSO_CLIENT_ID":     helloassotest.ClientID,
+		"HELLOASSO_CLIENT_SECRET": helloassotest.ClientSecret,
+		"HELLOASSO_ORGANIZATION":  helloassotest.OrganizationSlug,
+		"HELLOASSO_BASE_URL":      srv.URL,
+		"HELLOASSO_AMOUNT":        "1500",
+		"HELLOASSO_POLL":          "10ms",
+		"HELLOASSO_TIMEOUT":       "1m",
 	}
 	out := &lines{urls: make(chan string, 1)}
 	done := make(chan error, 1)
@@ -90,7 +90,7 @@ func TestSandboxModeStopsAtTheTimeout(t *testing.T) {
 	defer srv.Close()
 	env := map[string]string{
 		"HELLOASSO_CLIENT_ID": helloassotest.ClientID, "HELLOASSO_CLIENT_SECRET": helloassotest.ClientSecret,
-		"HELLOASSO_ORGANIZATION_SLUG": helloassotest.OrganizationSlug, "HELLOASSO_BASE_URL": srv.URL,
+		"HELLOASSO_ORGANIZATION": helloassotest.OrganizationSlug, "HELLOASSO_BASE_URL": srv.URL,
 		"HELLOASSO_POLL": "10ms", "HELLOASSO_TIMEOUT": "50ms",
 	}
 	out := &lines{urls: make(chan string, 1)}
@@ -101,11 +101,11 @@ func TestSandboxModeStopsAtTheTimeout(t *testing.T) {
 
 func TestSandboxModeNeedsTheWholeConfiguration(t *testing.T) {
 	for name, env := range map[string]map[string]string{
-		"no secret": {"HELLOASSO_CLIENT_ID": "id", "HELLOASSO_ORGANIZATION_SLUG": "club"},
+		"no secret": {"HELLOASSO_CLIENT_ID": "id", "HELLOASSO_ORGANIZATION": "club"},
 		"no slug":   {"HELLOASSO_CLIENT_ID": "id", "HELLOASSO_CLIENT_SECRET": "secret"},
-		"bad poll": {"HELLOASSO_CLIENT_ID": "id", "HELLOASSO_CLIENT_SECRET": "secret", "HELLOASSO_ORGANIZATION_SLUG": "club",
+		"bad poll": {"HELLOASSO_CLIENT_ID": "id", "HELLOASSO_CLIENT_SECRET": "secret", "HELLOASSO_ORGANIZATION": "club",
 			"HELLOASSO_POLL": "often"},
-		"bad amount": {"HELLOASSO_CLIENT_ID": "id", "HELLOASSO_CLIENT_SECRET": "secret", "HELLOASSO_ORGANIZATION_SLUG": "club",
+		"bad amount": {"HELLOASSO_CLIENT_ID": "id", "HELLOASSO_CLIENT_SECRET": "secret", "HELLOASSO_ORGANIZATION": "club",
 			"HELLOASSO_AMOUNT": "10.00"},
 	} {
 		t.Run(name, func(t *testing.T) {
