@@ -38,7 +38,7 @@ func (c *Client) CreatePaymentIntent(ctx context.Context, req CreateIntentReques
 	if err := fe.Err(payments.Hub2, op); err != nil {
 		return nil, err
 	}
-	return c.intent(ctx, c.api, &httpx.Request{Op: op, Method: http.MethodPost, Path: "/payment-intents", JSON: req})
+	return c.intent(ctx, &httpx.Request{Op: op, Method: http.MethodPost, Path: "/payment-intents", JSON: req})
 }
 
 // AttemptPayment attempts a payment on an intent
@@ -59,7 +59,7 @@ func (c *Client) AttemptPayment(ctx context.Context, intentID string, req Attemp
 		return nil, err
 	}
 	req.Token = token
-	return c.intent(ctx, c.once, &httpx.Request{Op: op, Method: http.MethodPost, Path: intentPath(intentID) + "/payments", JSON: req})
+	return c.intent(ctx, &httpx.Request{Op: op, Method: http.MethodPost, Path: intentPath(intentID) + "/payments", JSON: req, NoRetry: true})
 }
 
 // Authenticate sends the one-time code the customer entered for a payment
@@ -84,8 +84,8 @@ func (c *Client) Authenticate(ctx context.Context, intentID, token, code string)
 	if err != nil {
 		return nil, err
 	}
-	return c.intent(ctx, c.once, &httpx.Request{
-		Op: op, Method: http.MethodPost, Path: intentPath(intentID) + "/authentication",
+	return c.intent(ctx, &httpx.Request{
+		Op: op, Method: http.MethodPost, Path: intentPath(intentID) + "/authentication", NoRetry: true,
 		JSON: authenticateRequest{Token: token, ConfirmationCode: code},
 	})
 }
@@ -94,31 +94,34 @@ func (c *Client) Authenticate(ctx context.Context, intentID, token, code string)
 // (GET /payment-intents/{id}). Hub2 allows this once per 5 seconds per
 // intent; to wait for an outcome, use WaitForFinal or webhooks.
 func (c *Client) GetPaymentIntent(ctx context.Context, intentID string) (*PaymentIntent, error) {
-	return c.getIntent(ctx, c.api, intentID)
+	return c.getIntent(ctx, intentID, false)
 }
 
-func (c *Client) getIntent(ctx context.Context, hc *httpx.Client, intentID string) (*PaymentIntent, error) {
+// getIntent reads an intent; once sends the request without retries.
+func (c *Client) getIntent(ctx context.Context, intentID string, once bool) (*PaymentIntent, error) {
 	const op = "get payment intent"
 	if err := checkID(op, "intentID", intentID); err != nil {
 		return nil, err
 	}
-	return c.intent(ctx, hc, &httpx.Request{Op: op, Method: http.MethodGet, Path: intentPath(intentID)})
+	return c.intent(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: intentPath(intentID), NoRetry: once})
 }
 
 // PaymentIntentStatus reads only an intent's status
 // (GET /payment-intents/{id}/status), which Hub2 limits less tightly than the
 // intent itself (5 per 5 seconds per intent).
 func (c *Client) PaymentIntentStatus(ctx context.Context, intentID string) (*StatusResponse, error) {
-	return c.intentStatus(ctx, c.api, intentID)
+	return c.intentStatus(ctx, intentID, false)
 }
 
-func (c *Client) intentStatus(ctx context.Context, hc *httpx.Client, intentID string) (*StatusResponse, error) {
+// intentStatus reads an intent's status; once sends the request without
+// retries.
+func (c *Client) intentStatus(ctx context.Context, intentID string, once bool) (*StatusResponse, error) {
 	const op = "get payment intent status"
 	if err := checkID(op, "intentID", intentID); err != nil {
 		return nil, err
 	}
 	var out StatusResponse
-	if _, err := hc.Do(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: intentPath(intentID) + "/status"}, &out); err != nil {
+	if _, err := c.api.Do(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: intentPath(intentID) + "/status", NoRetry: once}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -199,13 +202,13 @@ func (c *Client) RegisterWebhook(ctx context.Context, req WebhookRequest) (*Webh
 
 // intent sends req through hc and reads the PaymentIntent it answers,
 // learning its token so that it never reaches a log.
-func (c *Client) intent(ctx context.Context, hc *httpx.Client, req *httpx.Request) (*PaymentIntent, error) {
-	resp, err := hc.Do(ctx, req, nil)
+func (c *Client) intent(ctx context.Context, req *httpx.Request) (*PaymentIntent, error) {
+	resp, err := c.api.Do(ctx, req, nil)
 	if err != nil {
 		return nil, err
 	}
 	var pi PaymentIntent
-	if err := hc.Decode(req.Op, resp, &pi); err != nil {
+	if err := c.api.Decode(req.Op, resp, &pi); err != nil {
 		return nil, err
 	}
 	c.learn(pi.Token)

@@ -40,13 +40,11 @@ type Config struct {
 // Authenticate, WaitForFinal, PaymentFees, RegisterWebhook…). It is safe for
 // concurrent use.
 type Client struct {
-	// api sends the requests that may be retried: reads, and the intent's
-	// creation (only when it surely never arrived).
-	api *httpx.Client
-	// once sends each request exactly once: payment attempts and OTPs,
-	// which are not idempotent, and the polls of WaitForFinal, which does its
-	// own pacing.
-	once           *httpx.Client
+	// api sends every request. Reads, and the intent's creation (only when
+	// it surely never arrived), may be retried; payment attempts and OTPs,
+	// which are not idempotent, and WaitForFinal's polls, which pace
+	// themselves, are sent once (httpx.Request.NoRetry).
+	api            *httpx.Client
 	webhookSecrets []string
 	// sleep waits between polls; tests replace it to record the waits.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -99,33 +97,23 @@ func New(cfg Config, opts ...payments.Option) (*Client, error) {
 	if cfg.Environment == payments.Production {
 		env = "live"
 	}
-	limiter := rate.NewLimiter(rate.Every(requestPeriod/requestLimit), requestLimit)
-	hc := func(settings payments.Settings) (*httpx.Client, error) {
-		return httpx.New(httpx.Config{
-			Provider: payments.Hub2,
-			BaseURL:  BaseURL,
-			Settings: settings,
-			// The header names are sent as Hub2 documents them (HTTP header
-			// names are case-insensitive; Hub2's own docs mix the cases).
-			Auth:        httpx.HeaderAuth{"ApiKey": {cfg.APIKey}, "MerchantId": {cfg.MerchantID}},
-			Header:      http.Header{"Environment": {env}},
-			DecodeError: decodeError,
-			Secrets:     append([]string{cfg.APIKey}, secrets...),
-			SecretKeys:  []string{"confirmationCode", "otp"},
-			Limiters:    []*rate.Limiter{limiter},
-		})
-	}
-	settings := payments.NewSettings(opts...)
-	api, err := hc(settings)
+	api, err := httpx.New(httpx.Config{
+		Provider: payments.Hub2,
+		BaseURL:  BaseURL,
+		Settings: payments.NewSettings(opts...),
+		// The header names are sent as Hub2 documents them (HTTP header
+		// names are case-insensitive; Hub2's own docs mix the cases).
+		Auth:        httpx.HeaderAuth{"ApiKey": {cfg.APIKey}, "MerchantId": {cfg.MerchantID}},
+		Header:      http.Header{"Environment": {env}},
+		DecodeError: decodeError,
+		Secrets:     append([]string{cfg.APIKey}, secrets...),
+		SecretKeys:  []string{"confirmationCode", "otp"},
+		Limiters:    []*rate.Limiter{rate.NewLimiter(rate.Every(requestPeriod/requestLimit), requestLimit)},
+	})
 	if err != nil {
 		return nil, err
 	}
-	settings.Retries = 0
-	once, err := hc(settings)
-	if err != nil {
-		return nil, err
-	}
-	return &Client{api: api, once: once, webhookSecrets: secrets, sleep: httpx.Sleep}, nil
+	return &Client{api: api, webhookSecrets: secrets, sleep: httpx.Sleep}, nil
 }
 
 // Provider returns payments.Hub2.
@@ -135,7 +123,6 @@ func (c *Client) Provider() payments.ProviderName { return payments.Hub2 }
 // webhook secret) so that it never reaches a log line or an error.
 func (c *Client) learn(secret string) {
 	c.api.Redactor().Learn(secret)
-	c.once.Redactor().Learn(secret)
 }
 
 // redact returns b with every known secret replaced.

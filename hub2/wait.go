@@ -44,7 +44,7 @@ func (c *Client) WaitForFinal(ctx context.Context, intentID string) (*payments.P
 	noStatus := false // the status endpoint answers without a status
 	for {
 		if !noStatus {
-			st, err := c.intentStatus(ctx, c.once, intentID)
+			st, err := c.intentStatus(ctx, intentID, true)
 			if err != nil {
 				if err := w.failed(ctx, err); err != nil {
 					return nil, err
@@ -62,7 +62,7 @@ func (c *Client) WaitForFinal(ctx context.Context, intentID string) (*payments.P
 			}
 		}
 		// Final, not worth polling, or no status to read: read the intent.
-		pi, err := c.getIntent(ctx, c.once, intentID)
+		pi, err := c.getIntent(ctx, intentID, true)
 		if err != nil {
 			if err := w.failed(ctx, err); err != nil {
 				return nil, err

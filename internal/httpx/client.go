@@ -153,6 +153,10 @@ type Request struct {
 	// A create or a refund must leave it false: it is then retried only when
 	// it surely never reached the provider (connection refused, 429).
 	Idempotent bool
+	// NoRetry sends the request once, whatever happens: for a call that must
+	// never be repeated even after a 429 (a mobile-money attempt, an OTP),
+	// or whose caller paces its own retries (a polling loop).
+	NoRetry bool
 	// NoAuth sends the request without the client's credentials.
 	NoAuth bool
 }
@@ -205,6 +209,7 @@ type prepared struct {
 	header     http.Header
 	body       []byte
 	idempotent bool
+	noRetry    bool
 	auth       bool
 }
 
@@ -240,6 +245,7 @@ func (c *Client) prepare(req *Request) (*prepared, error) {
 	return &prepared{
 		op: req.Op, method: method, url: u, header: h, body: body,
 		idempotent: req.Idempotent || method == http.MethodGet || method == http.MethodHead,
+		noRetry:    req.NoRetry,
 		auth:       !req.NoAuth,
 	}, nil
 }

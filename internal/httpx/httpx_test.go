@@ -107,6 +107,24 @@ func TestCreateNotRetriedOn503(t *testing.T) {
 	assert.Equal(t, int32(1), srv.hits.Load(), "a create must not be sent twice after a 5xx")
 }
 
+func TestNoRetrySendsOnceWhateverHappens(t *testing.T) {
+	srv := newServer(t, status(429, `{}`, "Retry-After", "1"), status(200, `{}`))
+	c, sl := newClient(t, srv.URL)
+	_, err := c.Do(context.Background(), &Request{Op: "attempt payment", Method: "POST", Path: "/x", NoRetry: true}, nil)
+	require.ErrorIs(t, err, payments.ErrRateLimited)
+	var perr *payments.Error
+	require.ErrorAs(t, err, &perr)
+	assert.Equal(t, time.Second, perr.RetryAfter, "the caller learns how long to wait")
+	assert.Equal(t, int32(1), srv.hits.Load())
+	assert.Empty(t, sl.d)
+
+	srv = newServer(t, status(503, `{}`), status(200, `{}`))
+	c, _ = newClient(t, srv.URL)
+	_, err = c.Do(context.Background(), &Request{Op: "poll", Path: "/x", NoRetry: true}, nil)
+	require.ErrorIs(t, err, payments.ErrUnavailable)
+	assert.Equal(t, int32(1), srv.hits.Load(), "even a GET")
+}
+
 func TestIdempotentPOSTRetriedOn502(t *testing.T) {
 	srv := newServer(t, status(502, "<html>bad gateway</html>"), status(200, `{}`))
 	c, _ := newClient(t, srv.URL)

@@ -41,7 +41,7 @@ func (c *Client) send(ctx context.Context, p *prepared) (*Response, error) {
 				continue
 			}
 		}
-		if !perr.Retryable || attempt >= c.cfg.Settings.Retries {
+		if !perr.Retryable || p.noRetry || attempt >= c.cfg.Settings.Retries {
 			return resp, err
 		}
 		wait := perr.RetryAfter
