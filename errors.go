@@ -1,6 +1,7 @@
 package payments
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -37,7 +38,8 @@ const (
 	// ErrDeclined: the provider refused the payment or refund itself.
 	ErrDeclined Kind = "declined"
 	// ErrUnavailable: the provider answered 5xx, timed out or could not be
-	// reached. For a create or a refund the outcome is unknown: verify before
+	// reached, or the caller gave up. For a create or a refund the outcome is
+	// unknown unless Error.NotSent says the request never left: verify before
 	// trying again.
 	ErrUnavailable Kind = "provider unavailable"
 	// ErrUnsupported: the provider has no such operation (a refund at Moneroo).
@@ -59,6 +61,10 @@ const (
 //
 // Code, Message and Raw are the provider's own, kept so that nothing the
 // provider said is lost; secrets are removed from them before they get here.
+//
+// Before sending a create or a refund again after an error, look at NotSent
+// (or call MaybeSent): when the request may have reached the provider, it
+// may have acted on it, and only Verify tells.
 type Error struct {
 	Provider   ProviderName  // which adapter returned it
 	Op         string        // the operation, such as "create checkout"
@@ -70,17 +76,41 @@ type Error struct {
 	Fields     []FieldError  // what is wrong with which field
 	Retryable  bool          // whether the same request may be sent again
 	RetryAfter time.Duration // how long the provider asked to wait, if it said
-	Raw        []byte        // the provider's response body, possibly truncated
+	Raw        []byte        // the provider's response body, possibly truncated, secrets removed
 	Err        error         // the underlying cause, if any
+	// NotSent reports that the request surely never reached the provider:
+	// the input was refused before sending, the connection could not be
+	// made, or the caller's context ended before the request left. Sending
+	// it again cannot charge or refund twice. When false, the provider may
+	// have received it (it answered, or the exchange broke midway).
+	NotSent bool
 }
 
-// FieldError says what is wrong with one field of a request. Field is a
-// dotted path in the library's own terms ("customer.email", "amount") or the
-// provider's, as the provider reported it.
+// MaybeSent reports whether the request that failed with err may have
+// reached the provider, so that a create or a refund must be verified
+// before it is sent again. It is false only for a *Error whose NotSent is
+// set; any other error may hide a request that arrived.
+func MaybeSent(err error) bool {
+	var e *Error
+	if errors.As(err, &e) {
+		return !e.NotSent
+	}
+	return err != nil
+}
+
+// FieldError says what is wrong with one field of a request.
+//
+// Field is the Go path of the field in the merchant's request, as it is
+// written in Go: "Amount", "Customer.Email", "Options.Methods[0]",
+// "Metadata[\"color\"]". When the provider reported the problem, its own
+// name for the field is in ProviderField ("methods.0", "payer.email"), and
+// Field is the Go path it maps to, or the provider's name when the adapter
+// does not know which field of the request it is.
 type FieldError struct {
-	Field   string
-	Code    string // the provider's code for the problem, if any
-	Message string
+	Field         string // the Go path of the field: "Customer.Email"
+	ProviderField string // the provider's name for it, when the provider reported it
+	Code          string // the provider's code for the problem, if any
+	Message       string // what is wrong
 }
 
 // String formats the field error as "field: message".
@@ -163,16 +193,4 @@ func (e *Error) Field(name string) (FieldError, bool) {
 		}
 	}
 	return FieldError{}, false
-}
-
-// InvalidRequest returns an ErrInvalidRequest error listing what is wrong with
-// which field. Adapters use it for input they refuse before sending anything.
-func InvalidRequest(provider ProviderName, op string, fields ...FieldError) *Error {
-	return &Error{Provider: provider, Op: op, Kind: ErrInvalidRequest, Fields: fields}
-}
-
-// Unsupported returns an ErrUnsupported error for an operation the provider
-// does not offer, with why in message.
-func Unsupported(provider ProviderName, op, message string) *Error {
-	return &Error{Provider: provider, Op: op, Kind: ErrUnsupported, Message: message}
 }

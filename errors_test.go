@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/check"
 )
 
 var allKinds = []payments.Kind{
@@ -66,8 +67,8 @@ func TestKindIsNotAnyError(t *testing.T) {
 }
 
 func TestInvalidRequestAndUnsupported(t *testing.T) {
-	err := payments.InvalidRequest(payments.Hero, "create checkout", payments.FieldError{Field: "Amount", Message: "must be positive"})
+	err := check.InvalidRequest(payments.Hero, "create checkout", payments.FieldError{Field: "Amount", Message: "must be positive"})
 	assert.ErrorIs(t, err, payments.ErrInvalidRequest)
 	assert.Equal(t, "hero: create checkout: invalid request: Amount: must be positive", err.Error())
-	assert.ErrorIs(t, payments.Unsupported(payments.Moneroo, "refund", "no refund API"), payments.ErrUnsupported)
+	assert.ErrorIs(t, check.Unsupported(payments.Moneroo, "refund", "no refund API"), payments.ErrUnsupported)
 }

@@ -83,5 +83,5 @@ func ExampleError() {
 		}
 	}
 	// Output:
-	// Amount.Amount must be positive
+	// Amount must be positive, got 0
 }

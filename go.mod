@@ -9,7 +9,6 @@ require (
 	github.com/jarcoal/httpmock v1.4.1
 	github.com/stretchr/testify v1.11.1
 	golang.org/x/oauth2 v0.34.0
-	golang.org/x/time v0.14.0
 )
 
 require (

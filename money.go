@@ -153,21 +153,6 @@ func (m Money) String() string {
 // IsZero reports whether m is the zero Money (no amount, no currency).
 func (m Money) IsZero() bool { return m == Money{} }
 
-// validate checks that m is a positive amount in a currency the library
-// knows. The error names field (such as "Amount").
-func (m Money) validate(field string) *FieldError {
-	if m.Currency == "" {
-		return &FieldError{Field: field + ".Currency", Message: "is required"}
-	}
-	if _, ok := MinorUnits(m.Currency); !ok {
-		return &FieldError{Field: field + ".Currency", Message: fmt.Sprintf("%q is not a supported ISO 4217 currency", m.Currency)}
-	}
-	if m.Amount <= 0 {
-		return &FieldError{Field: field + ".Amount", Message: "must be positive"}
-	}
-	return nil
-}
-
 const maxInt64 = int64(^uint64(0) >> 1)
 
 func digitsOnly(s string) bool {

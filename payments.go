@@ -23,6 +23,7 @@ package payments
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 )
 
@@ -201,22 +202,56 @@ type Refund struct {
 // provider for the payment's state and returns it only if the payment
 // succeeded for exactly want (amount and currency). Otherwise it returns an
 // error of kind ErrNotPaid (pending, failed, cancelled or refunded: do not
-// ship) or ErrIntegrity (paid, but not what the order costs), with the
-// payment as read, or the error Verify returned.
+// ship) or ErrIntegrity (paid, but not what the order costs, or the
+// provider answered about another payment), with the payment as read, or
+// the error Verify returned.
+//
+// A nil Checkout, an empty paymentID, or a want that is not a positive
+// amount in a known currency is an ErrInvalidRequest error, before any
+// request.
 func VerifyPaid(ctx context.Context, c Checkout, paymentID string, want Money) (*Payment, error) {
+	const op = "verify paid"
+	var fields []FieldError
+	if c == nil {
+		fields = append(fields, FieldError{Field: "Checkout", Message: "is nil"})
+	}
+	if strings.TrimSpace(paymentID) == "" {
+		fields = append(fields, FieldError{Field: "PaymentID", Message: "is required"})
+	}
+	if _, known := MinorUnits(want.Currency); !known {
+		fields = append(fields, FieldError{Field: "Want.Currency", Message: "is not a supported ISO 4217 currency: say what the order costs"})
+	}
+	if want.Amount <= 0 {
+		fields = append(fields, FieldError{Field: "Want", Message: "must be positive: say what the order costs"})
+	}
+	if len(fields) > 0 {
+		var provider ProviderName
+		if c != nil {
+			provider = c.Provider()
+		}
+		return nil, &Error{Provider: provider, Op: op, Kind: ErrInvalidRequest, Fields: fields, NotSent: true}
+	}
 	p, err := c.Verify(ctx, paymentID)
 	if err != nil {
 		return nil, err
 	}
-	if p.Status != StatusSucceeded {
+	switch {
+	case p == nil:
+		return nil, &Error{Provider: c.Provider(), Op: op, Kind: ErrMalformedResponse,
+			Message: "Verify returned neither a payment nor an error"}
+	case p.ID != paymentID:
+		// Adapters check this themselves; a payment about another id must
+		// never ship this order, whatever Checkout is in use.
+		return p, &Error{Provider: c.Provider(), Op: op, Kind: ErrIntegrity, Raw: p.Raw,
+			Message: "asked about payment " + paymentID + ", got payment " + p.ID}
+	case p.Status != StatusSucceeded:
 		return p, &Error{
-			Provider: c.Provider(), Op: "verify paid", Kind: ErrNotPaid, Code: p.FailureCode,
+			Provider: c.Provider(), Op: op, Kind: ErrNotPaid, Code: p.FailureCode,
 			Message: "payment " + paymentID + " is " + string(p.Status) + statusDetail(p),
 		}
-	}
-	if p.Amount != want {
+	case p.Amount != want:
 		return p, &Error{
-			Provider: c.Provider(), Op: "verify paid", Kind: ErrIntegrity,
+			Provider: c.Provider(), Op: op, Kind: ErrIntegrity,
 			Message: "payment " + paymentID + " is for " + p.Amount.String() + ", the order expects " + want.String(),
 		}
 	}

@@ -80,80 +80,84 @@ const (
 	DefaultMaxResponseBytes = 1 << 20 // 1 MiB
 )
 
-// Settings holds the client settings an adapter's New received. Build it with
-// NewSettings; merchants set it through the With… Options and never need to
-// touch it directly.
-type Settings struct {
-	HTTPClient       *http.Client
-	BaseURL          string
-	Logger           *slog.Logger
-	Retries          int
-	Timeout          time.Duration
-	UserAgent        string
-	RateLimit        int           // requests per RatePeriod; 0 = no client-side limit
-	RatePeriod       time.Duration // the period RateLimit counts over
-	MaxResponseBytes int64
-}
+// Option changes a client setting. Pass Options to an adapter's New:
+//
+//	c, err := moneroo.New(cfg, payments.WithTimeout(10*time.Second), payments.WithLogger(logger))
+type Option func(settings)
 
-// NewSettings applies opts over the defaults.
-func NewSettings(opts ...Option) Settings {
-	s := Settings{
-		Retries:          DefaultRetries,
-		Timeout:          DefaultTimeout,
-		MaxResponseBytes: DefaultMaxResponseBytes,
-	}
-	for _, o := range opts {
-		if o != nil {
-			o(&s)
-		}
-	}
-	return s
+// settings is what an Option sets. The adapters' shared HTTP layer
+// implements it; merchants never see it.
+type settings interface {
+	SetHTTPClient(*http.Client)
+	SetBaseURL(string)
+	SetLogger(*slog.Logger)
+	SetRetries(int)
+	SetTimeout(time.Duration)
+	SetUserAgent(string)
+	SetRateLimit(n int, per time.Duration)
+	SetProviderLimit(name string, n int, per time.Duration)
+	SetRateLimiter(RateLimiter)
+	SetMaxResponseBytes(int64)
+	SetObserver(Observer)
 }
-
-// Option changes a client setting. Pass Options to an adapter's New.
-type Option func(*Settings)
 
 // WithHTTPClient makes the client send its requests through hc, for a proxy,
-// custom TLS or a test transport. The library wraps hc's Transport and never
-// modifies hc itself.
-func WithHTTPClient(hc *http.Client) Option { return func(s *Settings) { s.HTTPClient = hc } }
+// custom TLS or a test transport. The library copies hc, never follows
+// redirects (a redirect is an error), and never modifies hc itself.
+func WithHTTPClient(hc *http.Client) Option { return func(s settings) { s.SetHTTPClient(hc) } }
 
 // WithBaseURL replaces the origin of the provider's API, such as
 // "http://127.0.0.1:8123" for a simulator; the adapter appends the production
 // paths. Plain http:// is refused except on loopback.
-func WithBaseURL(u string) Option { return func(s *Settings) { s.BaseURL = u } }
+func WithBaseURL(u string) Option { return func(s settings) { s.SetBaseURL(u) } }
 
 // WithLogger logs each request and response through l: at Debug level with
 // headers and bodies, secrets redacted; retries at Info; nothing by default.
-func WithLogger(l *slog.Logger) Option { return func(s *Settings) { s.Logger = l } }
+func WithLogger(l *slog.Logger) Option { return func(s settings) { s.SetLogger(l) } }
 
-// WithRetries sets the most times a failed request is retried (0: never).
-// Creates and refunds are retried only when the request surely never reached
-// the provider, whatever n is. The default is DefaultRetries.
+// WithRetries sets the most times a failed call is retried (0: never). The
+// budget covers the whole call, the requests it makes for credentials (an
+// OAuth token) included. Creates and refunds are retried only when the
+// request surely never reached the provider, whatever n is. The default is
+// DefaultRetries.
 func WithRetries(n int) Option {
-	return func(s *Settings) {
-		if n < 0 {
-			n = 0
-		}
-		s.Retries = n
-	}
+	return func(s settings) { s.SetRetries(max(n, 0)) }
 }
 
 // WithTimeout bounds each HTTP attempt; the caller's context bounds the whole
 // call, retries included. The default is DefaultTimeout.
-func WithTimeout(d time.Duration) Option { return func(s *Settings) { s.Timeout = d } }
+func WithTimeout(d time.Duration) Option { return func(s settings) { s.SetTimeout(d) } }
 
 // WithUserAgent puts ua before the library's own User-Agent, so providers can
 // tell which merchant application is calling.
-func WithUserAgent(ua string) Option { return func(s *Settings) { s.UserAgent = ua } }
+func WithUserAgent(ua string) Option { return func(s settings) { s.SetUserAgent(ua) } }
 
 // WithRateLimit keeps the client to at most n requests per period, waiting
-// (until the context ends) rather than sending more. It adds to any limit the
-// adapter already keeps for the provider's documented caps.
+// (until the context ends) rather than sending more. It adds to the limits
+// the adapter keeps for its provider's documented caps.
 func WithRateLimit(n int, per time.Duration) Option {
-	return func(s *Settings) { s.RateLimit, s.RatePeriod = n, per }
+	return func(s settings) { s.SetRateLimit(n, per) }
 }
+
+// WithProviderLimit replaces one of the caps the adapter keeps for its
+// provider, named as the adapter's documentation names it, by at most n
+// requests in any window of per: for an account whose limit the provider
+// raised. n of 0 or less removes the cap.
+func WithProviderLimit(name string, n int, per time.Duration) Option {
+	return func(s settings) { s.SetProviderLimit(name, n, per) }
+}
+
+// WithRateLimiter makes the client wait its turn under l instead of in its
+// own memory: give the replicas of a service one limiter on a shared store
+// (Redis, PostgreSQL) so that together they keep to the provider's caps.
+// The limits themselves (the provider's, WithProviderLimit's and
+// WithRateLimit's) are the same.
+func WithRateLimiter(l RateLimiter) Option { return func(s settings) { s.SetRateLimiter(l) } }
 
 // WithMaxResponseBytes caps how much of a response body is read; a larger
 // body is an ErrMalformedResponse. The default is DefaultMaxResponseBytes.
-func WithMaxResponseBytes(n int64) Option { return func(s *Settings) { s.MaxResponseBytes = n } }
+func WithMaxResponseBytes(n int64) Option { return func(s settings) { s.SetMaxResponseBytes(n) } }
+
+// WithObserver reports each call to the provider and each of its HTTP
+// attempts to o, for traces and metrics (see the otel module).
+func WithObserver(o Observer) Option { return func(s settings) { s.SetObserver(o) } }

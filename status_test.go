@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/httpx"
 )
 
 func TestStatusFinalAndPaid(t *testing.T) {
@@ -41,12 +42,12 @@ func TestEnvironment(t *testing.T) {
 }
 
 func TestSettings(t *testing.T) {
-	s := payments.NewSettings()
+	s := httpx.NewSettings()
 	assert.Equal(t, payments.DefaultRetries, s.Retries)
 	assert.Equal(t, payments.DefaultTimeout, s.Timeout)
 	assert.Equal(t, int64(payments.DefaultMaxResponseBytes), s.MaxResponseBytes)
 
-	s = payments.NewSettings(payments.WithRetries(-3), payments.WithBaseURL("http://127.0.0.1:9"), payments.WithUserAgent("shop/1"), nil)
+	s = httpx.NewSettings(payments.WithRetries(-3), payments.WithBaseURL("http://127.0.0.1:9"), payments.WithUserAgent("shop/1"), nil)
 	assert.Equal(t, 0, s.Retries)
 	assert.Equal(t, "http://127.0.0.1:9", s.BaseURL)
 	assert.Equal(t, "shop/1", s.UserAgent)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/check"
 )
 
 // Create opens a checkout intent for req and returns its session: ID is the
@@ -99,8 +100,8 @@ type RefundOptions struct {
 // instalment or cancels the future ones.
 func (c *Client) Refund(ctx context.Context, req payments.RefundRequest) (*payments.Refund, error) {
 	const op = "refund"
-	fe := req.Validate()
-	opts := payments.OptionsAs[RefundOptions](req.Options, &fe)
+	fe := check.Refund(req)
+	opts := check.OptionsAs[RefundOptions](req.Options, &fe)
 	if cur := req.Amount.Currency; !req.Amount.IsZero() && cur != "EUR" && !has(fe, "Amount.Currency") {
 		fe.Addf("Amount.Currency", "HelloAsso refunds EUR only, not %q", cur)
 	}
@@ -122,7 +123,7 @@ func (c *Client) Refund(ctx context.Context, req payments.RefundRequest) (*payme
 	}
 	amount := req.Amount.Amount
 	if amount > remaining {
-		return nil, payments.InvalidRequest(payments.HelloAsso, op, payments.FieldError{Field: "Amount",
+		return nil, check.InvalidRequest(payments.HelloAsso, op, payments.FieldError{Field: "Amount",
 			Message: fmt.Sprintf("%s is more than the %s left to refund on payment %d", req.Amount, eur(remaining), pay.ID)})
 	}
 	params := RefundParams{Comment: req.Reason, CancelOrder: opts.CancelOrder, SendRefundMail: !opts.NoRefundMail}
@@ -166,7 +167,7 @@ func refundable(ci *CheckoutIntent, want int64) (*OrderPayment, int64, error) {
 		}
 	}
 	if want != 0 && !found {
-		return nil, 0, payments.InvalidRequest(payments.HelloAsso, op, payments.FieldError{Field: "Options.PaymentID",
+		return nil, 0, check.InvalidRequest(payments.HelloAsso, op, payments.FieldError{Field: "Options.PaymentID",
 			Message: fmt.Sprintf("payment %d is not in checkout intent %s's order", want, id)})
 	}
 	return nil, 0, &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrConflict,
@@ -177,7 +178,7 @@ func refundable(ci *CheckoutIntent, want int64) (*OrderPayment, int64, error) {
 func parseID(op, field, s string) (int64, error) {
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n <= 0 {
-		return 0, payments.InvalidRequest(payments.HelloAsso, op,
+		return 0, check.InvalidRequest(payments.HelloAsso, op,
 			payments.FieldError{Field: field, Message: fmt.Sprintf("%q is not a HelloAsso checkout intent id", s)})
 	}
 	return n, nil

@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/check"
 	"github.com/unipay/payments/internal/httpx"
 )
 
@@ -67,7 +68,7 @@ var (
 // New returns a Client for cfg. It checks cfg and does no network I/O: the
 // first API call fetches the access token.
 func New(cfg Config, opts ...payments.Option) (*Client, error) {
-	var fe payments.FieldErrors
+	var fe check.FieldErrors
 	if strings.TrimSpace(cfg.ClientID) == "" {
 		fe.Add("ClientID", "is required")
 	}
@@ -99,7 +100,7 @@ func New(cfg Config, opts ...payments.Option) (*Client, error) {
 	hc, err := httpx.New(httpx.Config{
 		Provider:    payments.HelloAsso,
 		BaseURL:     base,
-		Settings:    payments.NewSettings(opts...),
+		Settings:    httpx.NewSettings(opts...),
 		Auth:        c.tokens,
 		DecodeError: decodeError,
 		Secrets:     []string{cfg.ClientSecret, cfg.SignatureKey},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/unipay/payments"
 	"github.com/unipay/payments/helloasso/internal/checks"
+	"github.com/unipay/payments/internal/check"
 )
 
 // Options are HelloAsso's own checkout options, passed in
@@ -45,8 +46,8 @@ const dateLayout = "2006-01-02"
 // the body to send. Every problem is reported at once, each naming its field
 // in the library's terms (Customer.FirstName, Options.Terms[1].Date…).
 func (c *Client) checkoutRequest(req payments.CreateRequest) (*CheckoutIntentRequest, error) {
-	fe := req.Validate()
-	opts := payments.OptionsAs[Options](req.Options, &fe)
+	fe := check.Create(req)
+	opts := check.OptionsAs[Options](req.Options, &fe)
 	now := c.now()
 
 	total := req.Amount.Amount
@@ -77,7 +78,7 @@ func (c *Client) checkoutRequest(req payments.CreateRequest) (*CheckoutIntentReq
 // of the query parameters HelloAsso appends. ErrorURL and CancelURL default
 // to ReturnURL: HelloAsso adds "error" to the query of the error URL, so one
 // route can tell them apart.
-func (c *Client) checkURLs(fe *payments.FieldErrors, req payments.CreateRequest, body *CheckoutIntentRequest) {
+func (c *Client) checkURLs(fe *check.FieldErrors, req payments.CreateRequest, body *CheckoutIntentRequest) {
 	if req.ReturnURL == "" {
 		fe.Add("ReturnURL", "is required: HelloAsso sends the payer back there")
 	}
@@ -105,7 +106,7 @@ func (c *Client) checkURLs(fe *payments.FieldErrors, req payments.CreateRequest,
 
 // checkItems returns the item name, the first payment and the terms, and
 // checks that the total is the first payment plus the terms.
-func checkItems(fe *payments.FieldErrors, req payments.CreateRequest, opts Options, now time.Time) (string, int64, []CheckoutTerm) {
+func checkItems(fe *check.FieldErrors, req payments.CreateRequest, opts Options, now time.Time) (string, int64, []CheckoutTerm) {
 	name, nameField := opts.ItemName, "Options.ItemName"
 	if strings.TrimSpace(name) == "" {
 		name, nameField = req.Description, "Description"
@@ -168,7 +169,7 @@ func checkItems(fe *payments.FieldErrors, req payments.CreateRequest, opts Optio
 
 // checkPayer converts the customer to HelloAsso's payer, checking names,
 // email, age and country as HelloAsso does.
-func checkPayer(fe *payments.FieldErrors, cu *payments.Customer, now time.Time) *CheckoutPayer {
+func checkPayer(fe *check.FieldErrors, cu *payments.Customer, now time.Time) *CheckoutPayer {
 	if cu == nil {
 		return nil
 	}
@@ -228,7 +229,7 @@ func checkPayer(fe *payments.FieldErrors, cu *payments.Customer, now time.Time) 
 // checkMetadata returns the metadata to send: Reference under "reference",
 // so that Verify and notifications give it back, and Metadata beside it.
 // HelloAsso keeps at most 20,000 characters of it.
-func checkMetadata(fe *payments.FieldErrors, req payments.CreateRequest) json.RawMessage {
+func checkMetadata(fe *check.FieldErrors, req payments.CreateRequest) json.RawMessage {
 	m := make(map[string]string, len(req.Metadata)+1)
 	for k, v := range req.Metadata {
 		m[k] = v
@@ -260,7 +261,7 @@ func civilDate(t time.Time) time.Time {
 }
 
 // has reports whether fe already names field.
-func has(fe payments.FieldErrors, field string) bool {
+func has(fe check.FieldErrors, field string) bool {
 	for _, f := range fe {
 		if f.Field == field {
 			return true

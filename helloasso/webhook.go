@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/check"
 )
 
 // SignatureHeader carries a notification's signature: the lowercase hex
@@ -116,7 +117,7 @@ func (c *Client) ParseReturn(q url.Values) (*payments.Return, error) {
 		if raw != "" {
 			msg = strconv.Quote(raw) + " is not a checkout intent id"
 		}
-		return nil, payments.InvalidRequest(payments.HelloAsso, "parse return", payments.FieldError{Field: "checkoutIntentId", Message: msg})
+		return nil, check.InvalidRequest(payments.HelloAsso, "parse return", payments.FieldError{Field: "checkoutIntentId", Message: msg})
 	}
 	claimed := payments.StatusPending
 	switch {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/check"
 )
 
 // Options are Hero's own settings for a checkout; put them in
@@ -112,7 +113,7 @@ func (c *Client) Verify(ctx context.Context, paymentID string) (*payments.Paymen
 
 func (c *Client) verify(ctx context.Context, op, paymentID string) (*payments.Payment, error) {
 	if strings.TrimSpace(paymentID) == "" {
-		return nil, payments.InvalidRequest(payments.Hero, op, payments.FieldError{Field: "paymentID", Message: "is required"})
+		return nil, check.InvalidRequest(payments.Hero, op, payments.FieldError{Field: "paymentID", Message: "is required"})
 	}
 	infos, err := c.GetPaymentsInfos(ctx, []string{paymentID})
 	if err != nil {
@@ -165,8 +166,8 @@ func (c *Client) VerifyMany(ctx context.Context, paymentIDs []string) (map[strin
 // so Refund.ID is empty, and takes no reason, so Reason is not sent.
 func (c *Client) Refund(ctx context.Context, req payments.RefundRequest) (*payments.Refund, error) {
 	const op = "refund"
-	fe := req.Validate()
-	opts := payments.OptionsAs[RefundOptions](req.Options, &fe)
+	fe := check.Refund(req)
+	opts := check.OptionsAs[RefundOptions](req.Options, &fe)
 	if !req.Amount.IsZero() {
 		checkAmount(&fe, req.Amount)
 	}
@@ -210,15 +211,15 @@ var graphQLName = regexp.MustCompile(`^[_A-Za-z][_0-9A-Za-z]*$`)
 // newPayment checks req against Hero's rules and builds createPayment's
 // input from it; every problem is reported at once, with the field named.
 func newPayment(req payments.CreateRequest) (NewPayment, error) {
-	fe := req.Validate()
-	opts := payments.OptionsAs[Options](req.Options, &fe)
+	fe := check.Create(req)
+	opts := check.OptionsAs[Options](req.Options, &fe)
 	checkAmount(&fe, req.Amount)
 
 	redirect := ""
 	switch {
 	case req.ReturnURL == "":
 		fe.Add("ReturnURL", "is required: it is Hero's redirectUri, where the customer comes back")
-	case payments.CheckURL(req.ReturnURL, false) == "":
+	case check.URL(req.ReturnURL, false) == "":
 		if checkHost(&fe, "ReturnURL", req.ReturnURL) {
 			redirect = withReference(&fe, req.ReturnURL, req.Reference)
 		}
@@ -226,7 +227,7 @@ func newPayment(req payments.CreateRequest) (NewPayment, error) {
 	comeback, field := opts.ComebackURL, "Options.ComebackURL"
 	if comeback == "" {
 		comeback, field = req.CancelURL, "CancelURL"
-	} else if msg := payments.CheckURL(comeback, false); msg != "" {
+	} else if msg := check.URL(comeback, false); msg != "" {
 		fe.Add(field, msg)
 	}
 	if comeback != "" {
@@ -252,7 +253,7 @@ func newPayment(req payments.CreateRequest) (NewPayment, error) {
 
 // newIssuer builds Hero's issuer from the customer, recording what is
 // missing in fe.
-func newIssuer(fe *payments.FieldErrors, c *payments.Customer, companyName string) Issuer {
+func newIssuer(fe *check.FieldErrors, c *payments.Customer, companyName string) Issuer {
 	if c == nil {
 		fe.Add("Customer", "is required: Hero needs the customer's company name, email, phone and billing address")
 		return Issuer{}
@@ -285,7 +286,7 @@ func newIssuer(fe *payments.FieldErrors, c *payments.Customer, companyName strin
 
 // address converts a to Hero's shape, which requires Line1, City and
 // ZipCode.
-func address(fe *payments.FieldErrors, field string, a *payments.Address) Address {
+func address(fe *check.FieldErrors, field string, a *payments.Address) Address {
 	for _, f := range []struct{ name, v string }{{"Line1", a.Line1}, {"City", a.City}, {"ZipCode", a.ZipCode}} {
 		if strings.TrimSpace(f.v) == "" {
 			fe.Add(field+"."+f.name, "is required by Hero")
@@ -296,19 +297,19 @@ func address(fe *payments.FieldErrors, field string, a *payments.Address) Addres
 
 // checkAmount records in fe why Hero cannot take m: another currency than
 // EUR, or more cents than GraphQL's Int holds.
-func checkAmount(fe *payments.FieldErrors, m payments.Money) {
+func checkAmount(fe *check.FieldErrors, m payments.Money) {
 	if m.Currency != "" && m.Currency != currency {
 		fe.Addf("Amount.Currency", "Hero takes EUR only, not %q", m.Currency)
 	}
 	if m.Amount > math.MaxInt32 {
-		fe.Addf("Amount.Amount", "%s exceeds the most Hero's API can carry (2147483647 cents)", m)
+		fe.Addf("Amount", "%s exceeds the most Hero's API can carry (2147483647 cents)", m)
 	}
 }
 
 // checkHost records in fe that raw is on a .localhost host, which Hero
 // refuses as suspect, and reports whether raw is fine. Plain localhost and
 // 127.0.0.1 are not .localhost hosts.
-func checkHost(fe *payments.FieldErrors, field, raw string) bool {
+func checkHost(fe *check.FieldErrors, field, raw string) bool {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return false
@@ -323,7 +324,7 @@ func checkHost(fe *payments.FieldErrors, field, raw string) bool {
 
 // withReference adds ReturnReferenceParam=reference to the return URL,
 // keeping the merchant's own query as it is.
-func withReference(fe *payments.FieldErrors, raw, reference string) string {
+func withReference(fe *check.FieldErrors, raw, reference string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return raw

@@ -12,6 +12,7 @@ import (
 	graphql "github.com/hasura/go-graphql-client"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/check"
 	"github.com/unipay/payments/internal/httpx"
 )
 
@@ -41,11 +42,11 @@ func New(cfg Config, opts ...payments.Option) (*Client, error) {
 	hc, err := httpx.New(httpx.Config{
 		Provider:    payments.Hero,
 		BaseURL:     api,
-		Settings:    payments.NewSettings(opts...),
+		Settings:    httpx.NewSettings(opts...),
 		Auth:        httpx.HeaderAuth{"Authorization": {"Api-Key " + cfg.APIKey}},
 		Header:      http.Header{"Accept": {"application/json"}},
 		Secrets:     []string{cfg.APIKey},
-		Limiters:    limiters(),
+		Limits:      limits(),
 		DecodeError: decodeHTTPError,
 	})
 	if err != nil {
@@ -120,7 +121,7 @@ func (c *Client) SetOrderID(ctx context.Context, paymentID, orderID string) erro
 func (c *Client) GetPaymentsInfos(ctx context.Context, paymentIDs []string) ([]PaymentInfo, error) {
 	const op = "getPaymentsInfos"
 	if len(paymentIDs) == 0 {
-		return nil, payments.InvalidRequest(payments.Hero, op, payments.FieldError{Field: "paymentIds", Message: "at least one payment id is required"})
+		return nil, check.InvalidRequest(payments.Hero, op, payments.FieldError{Field: "paymentIds", Message: "at least one payment id is required"})
 	}
 	var out getPaymentsInfosData
 	raw, err := c.exec(ctx, op, getPaymentsInfosDoc, map[string]any{"paymentIds": paymentIDs}, true, &out)
@@ -324,7 +325,7 @@ func decodeHTTPError(resp *httpx.Response, e *payments.Error) {
 // cannot carry: 21,474,836.47 EUR at most.
 func checkInt(op, field string, n int64) error {
 	if n > math.MaxInt32 || n < math.MinInt32 {
-		return payments.InvalidRequest(payments.Hero, op, payments.FieldError{Field: field,
+		return check.InvalidRequest(payments.Hero, op, payments.FieldError{Field: field,
 			Message: "exceeds GraphQL's Int (at most 2147483647 cents)"})
 	}
 	return nil

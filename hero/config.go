@@ -5,9 +5,8 @@ import (
 	"time"
 	"unicode"
 
-	"golang.org/x/time/rate"
-
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/check"
 )
 
 // Config holds a Hero merchant account's credentials and environment.
@@ -42,22 +41,22 @@ const (
 	maxPerMinute = 1800
 )
 
-// limiters keep the client under both of Hero's caps in every sliding
-// window, not only on average: a token bucket allows its burst plus what
-// refills during the window, so the per-second bucket holds 100 and refills
-// 100 a second (at most 200 in any second), and the per-minute one holds 100
-// and refills 1,700 a minute (at most 1,800 in any minute).
-func limiters() []*rate.Limiter {
+// limits keep the client under both of Hero's caps in every sliding window,
+// not only on average: each allows a burst of 100 and refills the rest of
+// its window's count, so that no second holds more than 200 requests and no
+// minute more than 1,800. payments.WithProviderLimit replaces them by name:
+// "second" and "minute".
+func limits() []payments.Limit {
 	const burst = 100
-	return []*rate.Limiter{
-		rate.NewLimiter(rate.Limit(maxPerSecond-burst), burst),
-		rate.NewLimiter(rate.Every(time.Minute/(maxPerMinute-burst)), burst),
+	return []payments.Limit{
+		{Name: "second", Count: maxPerSecond, Per: time.Second, Burst: burst},
+		{Name: "minute", Count: maxPerMinute, Per: time.Minute, Burst: burst},
 	}
 }
 
 // validate checks cfg and returns Hero's API and payment page origins.
 func (cfg Config) validate() (api, page string, err error) {
-	var fe payments.FieldErrors
+	var fe check.FieldErrors
 	switch key := cfg.APIKey; {
 	case strings.TrimSpace(key) == "":
 		fe.Add("APIKey", "is required")
@@ -73,7 +72,7 @@ func (cfg Config) validate() (api, page string, err error) {
 		fe.Addf("Environment", "%s is neither payments.Sandbox nor payments.Production", cfg.Environment)
 	}
 	if cfg.PaymentPageURL != "" {
-		if msg := payments.CheckURL(cfg.PaymentPageURL, false); msg != "" {
+		if msg := check.URL(cfg.PaymentPageURL, false); msg != "" {
 			fe.Add("PaymentPageURL", msg)
 		}
 		page = strings.TrimSuffix(cfg.PaymentPageURL, "/")

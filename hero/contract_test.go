@@ -63,7 +63,7 @@ func TestContract(t *testing.T) {
 				{Name: "return URL already has the reference parameter", Field: "ReturnURL", Request: with(func(r *payments.CreateRequest) {
 					r.ReturnURL = "https://shop.example.com/return?" + hero.ReturnReferenceParam + "=x"
 				})},
-				{Name: "amount beyond GraphQL Int", Field: "Amount.Amount", Request: with(func(r *payments.CreateRequest) { r.Amount.Amount = 1 << 31 })},
+				{Name: "amount beyond GraphQL Int", Field: "Amount", Request: with(func(r *payments.CreateRequest) { r.Amount.Amount = 1 << 31 })},
 				{Name: "not a payment type", Field: "Options.Type", Request: with(func(r *payments.CreateRequest) { r.Options = &hero.Options{Type: "Pay 3X"} })},
 				{Name: "bad SIREN", Field: "Options.Siren", Request: with(func(r *payments.CreateRequest) { r.Options = hero.Options{Siren: "88222138"} })},
 			},

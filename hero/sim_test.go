@@ -21,7 +21,7 @@ import (
 func TestAwkwardTextRoundTrips(t *testing.T) {
 	srv, c := newSim(t)
 	req := validRequest()
-	name := "Super \"Corp\" } { mutation\nSecond line\t\\ 'quoted' ${x} é"
+	name := "Super \"Corp\" } { mutation Second line \\ 'quoted' ${x} é"
 	req.Customer.CompanyName = name
 	req.Customer.BillingAddress.Line1 = `10 "Rue" de l'Église`
 	req.Reference = `order "42" & co`

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/check"
 )
 
 // Hero documents no webhook: no server-to-server notification with a body
@@ -22,7 +23,7 @@ import (
 func (c *Client) ParseReturn(q url.Values) (*payments.Return, error) {
 	ref := q.Get(ReturnReferenceParam)
 	if strings.TrimSpace(ref) == "" {
-		return nil, payments.InvalidRequest(payments.Hero, "parse return",
+		return nil, check.InvalidRequest(payments.Hero, "parse return",
 			payments.FieldError{Field: ReturnReferenceParam, Message: "is missing: this is not a return from a checkout Create opened"})
 	}
 	return &payments.Return{Provider: payments.Hero, Reference: ref, Query: q}, nil

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/check"
 )
 
 // Options are Hub2's own options for payments.CreateRequest.
@@ -64,8 +65,8 @@ const (
 // open, and the customer may try again with AttemptPayment.
 func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payments.Session, error) {
 	const op = "create checkout"
-	fe := req.Validate()
-	opts := payments.OptionsAs[Options](req.Options, &fe)
+	fe := check.Create(req)
+	opts := check.OptionsAs[Options](req.Options, &fe)
 	checkReference(&fe, "Reference", req.Reference)
 	customerRef := req.Reference
 	if req.Customer != nil && req.Customer.Reference != "" {
@@ -114,7 +115,7 @@ func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payme
 }
 
 // checkDirect records what the direct flow lacks.
-func checkDirect(fe *payments.FieldErrors, o Options, country, provider string) {
+func checkDirect(fe *check.FieldErrors, o Options, country, provider string) {
 	if country == "" {
 		fe.Add("Options.Country", "is required to attempt the payment, such as CI")
 	}
@@ -175,7 +176,7 @@ func (c *Client) RedirectURL(ctx context.Context, paymentID string) (string, err
 	if _, u := pi.PendingAction().toNextAction(); u != "" {
 		return u, nil
 	}
-	return "", payments.Unsupported(payments.Hub2, "redirect url",
+	return "", check.Unsupported(payments.Hub2, "redirect url",
 		"payment intent "+pi.ID+" ("+string(pi.Status)+") waits for no redirection")
 }
 
@@ -195,7 +196,7 @@ func (c *Client) Verify(ctx context.Context, paymentID string) (*payments.Paymen
 // Refund returns ErrUnsupported: Hub2 has no refund for pay-ins (its refunds
 // apply to payouts only), so no request is sent.
 func (c *Client) Refund(context.Context, payments.RefundRequest) (*payments.Refund, error) {
-	return nil, payments.Unsupported(payments.Hub2, "refund", "Hub2 offers no refund of a pay-in; refunds exist only for payouts (transfers)")
+	return nil, check.Unsupported(payments.Hub2, "refund", "Hub2 offers no refund of a pay-in; refunds exist only for payouts (transfers)")
 }
 
 // Capabilities reports what Hub2 supports: signed webhooks, no refunds, and

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/check"
 	"github.com/unipay/payments/internal/httpx"
 )
 
@@ -22,7 +23,7 @@ import (
 // refused, 429), since Hub2 takes no idempotency key.
 func (c *Client) CreatePaymentIntent(ctx context.Context, req CreateIntentRequest) (*PaymentIntent, error) {
 	const op = "create payment intent"
-	var fe payments.FieldErrors
+	var fe check.FieldErrors
 	for _, r := range []struct{ field, v string }{{"PurchaseReference", req.PurchaseReference}, {"CustomerReference", req.CustomerReference}} {
 		if strings.TrimSpace(r.v) == "" {
 			fe.Add(r.field, "is required")
@@ -70,7 +71,7 @@ func (c *Client) AttemptPayment(ctx context.Context, intentID string, req Attemp
 // The code is sent once, never retried: a provider counts wrong codes.
 func (c *Client) Authenticate(ctx context.Context, intentID, token, code string) (*PaymentIntent, error) {
 	const op = "authenticate payment"
-	var fe payments.FieldErrors
+	var fe check.FieldErrors
 	if strings.TrimSpace(intentID) == "" {
 		fe.Add("intentID", "is required")
 	}
@@ -146,7 +147,7 @@ func (c *Client) PaymentStatus(ctx context.Context, paymentID string) (*StatusRe
 // (GET /payment-intents/{id}/payment-fees).
 func (c *Client) PaymentFees(ctx context.Context, intentID string, q FeesQuery) ([]Fee, error) {
 	const op = "get payment fees"
-	var fe payments.FieldErrors
+	var fe check.FieldErrors
 	if strings.TrimSpace(intentID) == "" {
 		fe.Add("intentID", "is required")
 	}
@@ -176,8 +177,8 @@ func (c *Client) PaymentFees(ctx context.Context, intentID string, q FeesQuery) 
 // Config.WebhookSecrets. It is never logged.
 func (c *Client) RegisterWebhook(ctx context.Context, req WebhookRequest) (*Webhook, error) {
 	const op = "register webhook"
-	var fe payments.FieldErrors
-	if msg := payments.CheckURL(req.URL, false); msg != "" {
+	var fe check.FieldErrors
+	if msg := check.URL(req.URL, false); msg != "" {
 		fe.Add("URL", msg)
 	}
 	if len(req.Events) == 0 {
@@ -244,7 +245,7 @@ func intentPath(id string) string { return "/payment-intents/" + url.PathEscape(
 // /payment-intents//payments.
 func checkID(op, field, id string) error {
 	if strings.TrimSpace(id) == "" {
-		return payments.InvalidRequest(payments.Hub2, op, payments.FieldError{Field: field, Message: "is required"})
+		return check.InvalidRequest(payments.Hub2, op, payments.FieldError{Field: field, Message: "is required"})
 	}
 	return nil
 }

@@ -7,9 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/check"
 	"github.com/unipay/payments/internal/httpx"
 )
 
@@ -71,7 +70,7 @@ const (
 // Options change the HTTP settings (payments.WithHTTPClient, WithLogger,
 // WithBaseURL for the simulator…).
 func New(cfg Config, opts ...payments.Option) (*Client, error) {
-	var fe payments.FieldErrors
+	var fe check.FieldErrors
 	if strings.TrimSpace(cfg.APIKey) == "" {
 		fe.Add("APIKey", "is required")
 	}
@@ -100,7 +99,7 @@ func New(cfg Config, opts ...payments.Option) (*Client, error) {
 	api, err := httpx.New(httpx.Config{
 		Provider: payments.Hub2,
 		BaseURL:  BaseURL,
-		Settings: payments.NewSettings(opts...),
+		Settings: httpx.NewSettings(opts...),
 		// The header names are sent as Hub2 documents them (HTTP header
 		// names are case-insensitive; Hub2's own docs mix the cases).
 		Auth:        httpx.HeaderAuth{"ApiKey": {cfg.APIKey}, "MerchantId": {cfg.MerchantID}},
@@ -108,7 +107,8 @@ func New(cfg Config, opts ...payments.Option) (*Client, error) {
 		DecodeError: decodeError,
 		Secrets:     append([]string{cfg.APIKey}, secrets...),
 		SecretKeys:  []string{"confirmationCode", "otp"},
-		Limiters:    []*rate.Limiter{rate.NewLimiter(rate.Every(requestPeriod/requestLimit), requestLimit)},
+		Limits:      []payments.Limit{{Name: "requests", Count: requestLimit, Per: requestPeriod}},
+		Account:     cfg.MerchantID,
 	})
 	if err != nil {
 		return nil, err

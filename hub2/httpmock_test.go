@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/check"
 	"github.com/unipay/payments/internal/httpx"
 )
 
@@ -314,7 +315,7 @@ func TestAmountsInRange(t *testing.T) {
 		{payments.Money{Amount: 5_000, Currency: "XOF"}, "ML", "wave", false},
 		{payments.Money{Amount: 5_000, Currency: "XOF"}, "GN", "orange", false},
 	} {
-		var fe payments.FieldErrors
+		var fe check.FieldErrors
 		checkAmount(&fe, tc.m, tc.country, tc.provider)
 		assert.Equal(t, tc.ok, len(fe) == 0, "%s in %q via %q: %v", tc.m, tc.country, tc.provider, fe)
 	}

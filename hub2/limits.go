@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/check"
 )
 
 // amountLimit is Hub2's pay-in policy for one country: amounts from Min to Max
@@ -84,7 +85,7 @@ func countryLimit(country string) (amountLimit, bool) {
 
 // checkAmount records in fe what Hub2 would refuse about m paid in country
 // through provider; country and provider may be empty when not known yet.
-func checkAmount(fe *payments.FieldErrors, m payments.Money, country, provider string) {
+func checkAmount(fe *check.FieldErrors, m payments.Money, country, provider string) {
 	wide, ok := currencyLimits[m.Currency]
 	if !ok {
 		if m.Currency != "" {
@@ -130,7 +131,7 @@ func hub2Countries() []string {
 
 // checkReference records in fe when a non-empty reference holds a character
 // Hub2 refuses: only A-Z, a-z, 0-9, hyphen, underscore, dot and space pass.
-func checkReference(fe *payments.FieldErrors, field, ref string) {
+func checkReference(fe *check.FieldErrors, field, ref string) {
 	for _, r := range ref {
 		if !referenceRune(r) {
 			fe.Add(field, fmt.Sprintf("%q has %q: Hub2 takes only letters, digits, '-', '_', '.' and space", ref, r))

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/check"
 )
 
 // SignatureHeader is the header Hub2 signs webhook deliveries in:
@@ -107,7 +108,7 @@ func (c *Client) signedBy(header string, body []byte) bool {
 func (c *Client) ParseReturn(q url.Values) (*payments.Return, error) {
 	id := q.Get(ReturnIntentParam)
 	if id == "" {
-		return nil, payments.InvalidRequest(payments.Hub2, "parse return",
+		return nil, check.InvalidRequest(payments.Hub2, "parse return",
 			payments.FieldError{Field: ReturnIntentParam, Message: "is missing: the return URL does not come from a Hub2 checkout"})
 	}
 	r := &payments.Return{Provider: payments.Hub2, PaymentID: id, ClaimedStatus: payments.StatusUnknown, Query: q}

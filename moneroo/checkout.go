@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/check"
 )
 
 // Options are Moneroo's own settings for a checkout. Pass them (value or
@@ -24,7 +25,7 @@ type Options struct {
 }
 
 // check records what is wrong with o in fe.
-func (o Options) check(fe *payments.FieldErrors) {
+func (o Options) check(fe *check.FieldErrors) {
 	for i, m := range o.Methods {
 		if !isShortCode(m) {
 			fe.Addf("Options.Methods", "entry %d, %q, is not a Moneroo method short code such as mtn_bj", i, m)
@@ -74,8 +75,8 @@ func (c *Client) Capabilities() payments.Capabilities {
 // outcome.
 func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payments.Session, error) {
 	const op = "create checkout"
-	fe := req.Validate()
-	opts := payments.OptionsAs[Options](req.Options, &fe)
+	fe := check.Create(req)
+	opts := check.OptionsAs[Options](req.Options, &fe)
 	var major int64
 	if cur := req.Amount.Currency; cur != "" && !SupportsCurrency(cur) {
 		if _, known := payments.MinorUnits(cur); known {
@@ -119,7 +120,7 @@ func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payme
 			Message: "Moneroo answered without a payment id", Raw: c.http.Redactor().Bytes(out.Raw)}
 	}
 	redirect := out.RedirectURL()
-	if msg := payments.CheckURL(redirect, false); msg != "" {
+	if msg := check.URL(redirect, false); msg != "" {
 		return nil, &payments.Error{Provider: payments.Moneroo, Op: op, Kind: payments.ErrMalformedResponse,
 			Message: "payment " + out.ID + " was created, but its checkout URL is unusable: " + msg, Raw: c.http.Redactor().Bytes(out.Raw)}
 	}
@@ -151,7 +152,7 @@ func (c *Client) RedirectURL(ctx context.Context, paymentID string) (string, err
 		u = t.Link
 	}
 	if u == "" {
-		return "", payments.Unsupported(payments.Moneroo, op,
+		return "", check.Unsupported(payments.Moneroo, op,
 			"Moneroo did not return the checkout URL of payment "+paymentID+"; keep Session.RedirectURL from Create")
 	}
 	return u, nil
@@ -184,7 +185,7 @@ func (c *Client) Verify(ctx context.Context, paymentID string) (*payments.Paymen
 // give money back, send a payout to the payer (POST /v1/payouts/initialize,
 // or the dashboard); Moneroo does not link it to the payment.
 func (c *Client) Refund(ctx context.Context, req payments.RefundRequest) (*payments.Refund, error) {
-	return nil, payments.Unsupported(payments.Moneroo, "refund",
+	return nil, check.Unsupported(payments.Moneroo, "refund",
 		"Moneroo has no refund API; give money back with a payout to the payer (Moneroo's Payout API or dashboard)")
 }
 

@@ -7,9 +7,8 @@ import (
 	"net/url"
 	"strings"
 
-	"golang.org/x/time/rate"
-
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/check"
 	"github.com/unipay/payments/internal/httpx"
 )
 
@@ -40,11 +39,12 @@ func New(cfg Config, opts ...payments.Option) (*Client, error) {
 	hc, err := httpx.New(httpx.Config{
 		Provider:    payments.Moneroo,
 		BaseURL:     BaseURL,
-		Settings:    payments.NewSettings(opts...),
+		Settings:    httpx.NewSettings(opts...),
 		Auth:        httpx.BearerAuth(cfg.SecretKey),
 		DecodeError: decodeError,
 		Secrets:     []string{cfg.SecretKey, cfg.WebhookSecret},
-		Limiters:    []*rate.Limiter{newLimiter()},
+		Limits:      limits(),
+		Account:     httpx.Fingerprint(cfg.SecretKey),
 	})
 	if err != nil {
 		return nil, err
@@ -147,7 +147,7 @@ func decodeError(resp *httpx.Response, e *payments.Error) {
 
 // checkID refuses an empty or unprintable payment id before any request.
 func checkID(op, id string) error {
-	var fe payments.FieldErrors
+	var fe check.FieldErrors
 	switch {
 	case strings.TrimSpace(id) == "":
 		fe.Add("PaymentID", "is required")

@@ -6,9 +6,8 @@ import (
 	"time"
 	"unicode"
 
-	"golang.org/x/time/rate"
-
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/check"
 )
 
 // BaseURL is Moneroo's API origin. Sandbox and live share it: the secret key
@@ -80,7 +79,7 @@ type Config struct {
 
 // validate checks the configuration without ever echoing a secret.
 func (c Config) validate() error {
-	var fe payments.FieldErrors
+	var fe check.FieldErrors
 	switch {
 	case c.SecretKey == "":
 		fe.Add("SecretKey", "is required")
@@ -96,7 +95,10 @@ func (c Config) validate() error {
 	return fe.Err(payments.Moneroo, "new client")
 }
 
-// newLimiter returns the client-side limiter for Moneroo's documented cap.
-func newLimiter() *rate.Limiter {
-	return rate.NewLimiter(rate.Every(time.Minute/rateLimitPerMinute), rateLimitBurst)
+// limits is Moneroo's documented cap, 120 requests a minute, as a burst of
+// 20 and a refill of 100 a minute, so that no 60-second window ever holds
+// more than 120. payments.WithProviderLimit replaces it by its name,
+// "requests".
+func limits() []payments.Limit {
+	return []payments.Limit{{Name: "requests", Count: rateLimitPerMinute + rateLimitBurst, Per: time.Minute, Burst: rateLimitBurst}}
 }

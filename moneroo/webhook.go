@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/check"
 )
 
 // ParseWebhook checks a Moneroo webhook delivery and decodes it. The
@@ -78,7 +79,7 @@ func (c *Client) ParseWebhook(header http.Header, body []byte) (*payments.Event,
 func (c *Client) ParseReturn(q url.Values) (*payments.Return, error) {
 	id := firstOf(q, "monerooPaymentId", "paymentId")
 	if id == "" || strings.ContainsFunc(id, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return nil, payments.InvalidRequest(payments.Moneroo, "parse return", payments.FieldError{
+		return nil, check.InvalidRequest(payments.Moneroo, "parse return", payments.FieldError{
 			Field: "paymentId", Message: "the return URL names no Moneroo payment (monerooPaymentId or paymentId)"})
 	}
 	status := firstOf(q, "monerooPaymentStatus", "paymentStatus")

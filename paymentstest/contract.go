@@ -216,8 +216,8 @@ func testUnknownID(t *testing.T, h Harness) {
 
 func testBadInput(t *testing.T, h Harness) {
 	cases := []InvalidCase{
-		{Name: "zero amount", Field: "Amount.Amount", Request: with(h.NewRequest(), func(r *payments.CreateRequest) { r.Amount.Amount = 0 })},
-		{Name: "negative amount", Field: "Amount.Amount", Request: with(h.NewRequest(), func(r *payments.CreateRequest) { r.Amount.Amount = -100 })},
+		{Name: "zero amount", Field: "Amount", Request: with(h.NewRequest(), func(r *payments.CreateRequest) { r.Amount.Amount = 0 })},
+		{Name: "negative amount", Field: "Amount", Request: with(h.NewRequest(), func(r *payments.CreateRequest) { r.Amount.Amount = -100 })},
 		{Name: "unknown currency", Field: "Amount.Currency", Request: with(h.NewRequest(), func(r *payments.CreateRequest) { r.Amount.Currency = "ZZZ" })},
 		{Name: "no reference", Field: "Reference", Request: with(h.NewRequest(), func(r *payments.CreateRequest) { r.Reference = "" })},
 		{Name: "relative return URL", Field: "ReturnURL", Request: with(h.NewRequest(), func(r *payments.CreateRequest) { r.ReturnURL = "/thanks" })},

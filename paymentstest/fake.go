@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/check"
 )
 
 // FakeProvider is the provider name a Fake reports.
@@ -111,11 +112,11 @@ func (f *Fake) Create(ctx context.Context, req payments.CreateRequest) (*payment
 	if err := f.pre(ctx, "Create", "create checkout"); err != nil {
 		return nil, err
 	}
-	fe := req.Validate()
+	fe := check.Create(req)
 	if req.ReturnURL == "" {
 		fe.Add("ReturnURL", "is required")
 	}
-	payments.OptionsAs[FakeOptions](req.Options, &fe)
+	check.OptionsAs[FakeOptions](req.Options, &fe)
 	if err := fe.Err(FakeProvider, "create checkout"); err != nil {
 		return nil, err
 	}
@@ -174,7 +175,7 @@ func (f *Fake) Verify(ctx context.Context, paymentID string) (*payments.Payment,
 	if p.status == payments.StatusFailed {
 		out.FailureCode, out.FailureMessage = "declined", "the test declined the payment"
 	}
-	if o := payments.OptionsAs[FakeOptions](p.req.Options, new(payments.FieldErrors)); o.Note != "" {
+	if o := check.OptionsAs[FakeOptions](p.req.Options, new(check.FieldErrors)); o.Note != "" {
 		if out.Metadata == nil {
 			out.Metadata = map[string]string{}
 		}
@@ -192,7 +193,7 @@ func (f *Fake) Refund(ctx context.Context, req payments.RefundRequest) (*payment
 	if err := f.pre(ctx, "Refund", "refund"); err != nil {
 		return nil, err
 	}
-	if err := req.Validate().Err(FakeProvider, "refund"); err != nil {
+	if err := check.Refund(req).Err(FakeProvider, "refund"); err != nil {
 		return nil, err
 	}
 	f.mu.Lock()
@@ -336,7 +337,7 @@ func (f *Fake) ReturnQuery(paymentID string) url.Values {
 func (f *Fake) ParseReturn(q url.Values) (*payments.Return, error) {
 	id := q.Get("payment_id")
 	if id == "" {
-		return nil, payments.InvalidRequest(FakeProvider, "parse return", payments.FieldError{Field: "payment_id", Message: "is missing"})
+		return nil, check.InvalidRequest(FakeProvider, "parse return", payments.FieldError{Field: "payment_id", Message: "is missing"})
 	}
 	return &payments.Return{
 		Provider: FakeProvider, PaymentID: id, Reference: q.Get("reference"),

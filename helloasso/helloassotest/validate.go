@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/unipay/payments"
 	"github.com/unipay/payments/helloasso/internal/checks"
+	"github.com/unipay/payments/internal/check"
 )
 
 // createBody is InitCheckoutBody as the simulator reads it: pointers where
@@ -162,7 +162,7 @@ func (b *createBody) validatePayer(p problems, now time.Time) {
 	if py.FirstName != "" && py.LastName != "" && checks.SameName(py.FirstName, py.LastName) {
 		p.add("payer.lastName", "The first name and the last name must be different.")
 	}
-	if py.Email != "" && (!payments.ValidEmail(py.Email) || checks.Length(py.Email) > checks.MaxPayerField) {
+	if py.Email != "" && (!check.Email(py.Email) || checks.Length(py.Email) > checks.MaxPayerField) {
 		p.add("payer.email", "The email is invalid.")
 	}
 	if checks.Length(py.CompanyName) > checks.MaxPayerField {

@@ -62,7 +62,7 @@ func BenchmarkHTTPX(b *testing.B) {
 	})
 
 	b.Run("httpx", func(b *testing.B) {
-		c, err := New(Config{Provider: payments.Moneroo, BaseURL: srv.URL, Settings: payments.NewSettings(), Auth: BearerAuth("sk_test_key")})
+		c, err := New(Config{Provider: payments.Moneroo, BaseURL: srv.URL, Settings: NewSettings(), Auth: BearerAuth("sk_test_key")})
 		if err != nil {
 			b.Fatal(err)
 		}

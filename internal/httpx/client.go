@@ -9,17 +9,18 @@ package httpx
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
+	"reflect"
 	"runtime"
 	"strings"
 	"time"
-
-	"golang.org/x/time/rate"
 
 	"github.com/unipay/payments"
 )
@@ -30,7 +31,7 @@ type Config struct {
 	// BaseURL is the provider API's origin for the chosen environment, such as
 	// "https://api.moneroo.io". payments.WithBaseURL replaces it.
 	BaseURL  string
-	Settings payments.Settings
+	Settings Settings
 	// Auth puts credentials on each request; nil sends none.
 	Auth Auth
 	// Header is sent on every request (Accept, a fixed Environment header…).
@@ -51,8 +52,13 @@ type Config struct {
 	// whose values are redacted in logs.
 	SecretHeaders []string
 	SecretKeys    []string
-	// Limiters keep the client under the provider's documented rate limits.
-	Limiters []*rate.Limiter
+	// Limits are the provider's documented rate limits, each with a Name the
+	// adapter documents (payments.WithProviderLimit replaces one by name).
+	// httpx fills in their Key from Provider, Account and Name.
+	Limits []payments.Limit
+	// Account identifies the provider account for shared rate limits: a
+	// digest of the credentials (Fingerprint), never the credentials.
+	Account string
 	// MaxRetryWait is the longest httpx waits before a retry, Retry-After
 	// included; a longer wait returns the error instead. Default 60 s.
 	MaxRetryWait time.Duration
@@ -65,8 +71,12 @@ type Client struct {
 	hc        *http.Client
 	logger    *slog.Logger
 	redactor  *Redactor
-	limiters  []*rate.Limiter
+	limiter   payments.RateLimiter
+	limits    []payments.Limit
 	userAgent string
+	// trace is set when the transport is net/http's own, whose connection
+	// events tell whether a failed request ever left.
+	trace bool
 	// sleep waits between attempts; tests replace it to record the waits.
 	sleep func(ctx context.Context, d time.Duration) error
 	// backoff returns the wait before retry number attempt (0-based).
@@ -82,7 +92,8 @@ func New(cfg Config) (*Client, error) {
 	}
 	u, msg := checkBaseURL(base)
 	if msg != "" {
-		return nil, payments.InvalidRequest(cfg.Provider, "new client", payments.FieldError{Field: "BaseURL", Message: msg})
+		return nil, &payments.Error{Provider: cfg.Provider, Op: "new client", Kind: payments.ErrInvalidRequest, NotSent: true,
+			Fields: []payments.FieldError{{Field: "BaseURL", Message: msg}}}
 	}
 	if s.Timeout <= 0 {
 		s.Timeout = payments.DefaultTimeout
@@ -111,10 +122,11 @@ func New(cfg Config) (*Client, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	limiters := append([]*rate.Limiter(nil), cfg.Limiters...)
-	if s.RateLimit > 0 && s.RatePeriod > 0 {
-		limiters = append(limiters, rate.NewLimiter(rate.Every(s.RatePeriod/time.Duration(s.RateLimit)), s.RateLimit))
+	limiter := s.RateLimiter
+	if limiter == nil {
+		limiter = payments.NewMemoryRateLimiter()
 	}
+	_, stdTransport := hc.Transport.(*http.Transport)
 	ua := "unipay-payments/" + payments.Version + " go/" + strings.TrimPrefix(runtime.Version(), "go")
 	if s.UserAgent != "" {
 		ua = s.UserAgent + " " + ua
@@ -124,7 +136,9 @@ func New(cfg Config) (*Client, error) {
 	r.AddKeys(cfg.SecretKeys...)
 	r.Add(cfg.Secrets...)
 	return &Client{
-		cfg: cfg, base: u, hc: hc, logger: logger, redactor: r, limiters: limiters, userAgent: ua,
+		cfg: cfg, base: u, hc: hc, logger: logger, redactor: r, userAgent: ua,
+		limiter: limiter, limits: limits(cfg, s),
+		trace: hc.Transport == nil || stdTransport,
 		sleep: Sleep, backoff: jitteredBackoff,
 	}, nil
 }
@@ -144,6 +158,9 @@ type Request struct {
 	Op     string // the operation, for errors and logs: "initialize payment"
 	Method string
 	Path   string // appended to the base URL; escape ids with url.PathEscape
+	// Route is Path as a template, ids replaced by names in braces
+	// ("/v1/payments/{paymentId}"), for observers; Path when it holds no id.
+	Route  string
 	Query  url.Values
 	Header http.Header
 	JSON   any        // sent as a JSON body, if non-nil
@@ -165,7 +182,11 @@ type Request struct {
 type Response struct {
 	StatusCode int
 	Header     http.Header
-	Body       []byte
+	// Body is the body as received: decode it, never keep or log it.
+	Body []byte
+	// Raw is Body scrubbed of every secret the client knows: what may go in
+	// a Raw field or an error.
+	Raw []byte
 }
 
 // Do sends req and, on a 2xx answer, decodes its JSON body into out (unless
@@ -188,17 +209,87 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, erro
 }
 
 // Decode reads resp's JSON body into out, or returns an ErrMalformedResponse
-// error that keeps the body.
+// error that keeps the body (scrubbed). A body that is not what out expects
+// at its top (an object, or an array for a slice), such as null, an empty
+// body or a bare string, is malformed too: json.Unmarshal would take null
+// for an empty answer.
 func (c *Client) Decode(op string, resp *Response, out any) error {
+	if msg := topLevelMismatch(resp.Body, out); msg != "" {
+		return c.Malformed(op, resp, msg, nil)
+	}
 	if err := json.Unmarshal(resp.Body, out); err != nil {
-		return &payments.Error{
-			Provider: c.cfg.Provider, Op: op, Kind: payments.ErrMalformedResponse,
-			Message:    "cannot decode the response: " + err.Error(),
-			HTTPStatus: resp.StatusCode, RequestID: c.requestID(resp.Header),
-			Raw: c.redactor.Bytes(resp.Body), Err: err,
-		}
+		return c.Malformed(op, resp, "cannot decode the response: "+c.redactor.String(err.Error()), err)
 	}
 	return nil
+}
+
+// Malformed returns an ErrMalformedResponse error about resp (which may be
+// nil): the provider answered something the adapter cannot use. It keeps the
+// scrubbed body.
+func (c *Client) Malformed(op string, resp *Response, msg string, cause error) *payments.Error {
+	e := &payments.Error{Provider: c.cfg.Provider, Op: op, Kind: payments.ErrMalformedResponse, Message: msg, Err: cause}
+	if resp != nil {
+		e.HTTPStatus, e.RequestID, e.Raw = resp.StatusCode, c.requestID(resp.Header), c.raw(resp)
+	}
+	return e
+}
+
+// Integrity returns an ErrIntegrity error about resp: the provider answered
+// about another payment than the one asked for, or with data that contradicts
+// what the client sent. It keeps the scrubbed body.
+func (c *Client) Integrity(op string, resp *Response, msg string) *payments.Error {
+	e := &payments.Error{Provider: c.cfg.Provider, Op: op, Kind: payments.ErrIntegrity, Message: msg}
+	if resp != nil {
+		e.HTTPStatus, e.RequestID, e.Raw = resp.StatusCode, c.requestID(resp.Header), c.raw(resp)
+	}
+	return e
+}
+
+// raw returns resp's scrubbed body, scrubbing it if that was not done yet
+// (a Response an adapter built itself).
+func (c *Client) raw(resp *Response) []byte {
+	if resp.Raw == nil && resp.Body != nil {
+		resp.Raw = c.redactor.Bytes(resp.Body)
+	}
+	return resp.Raw
+}
+
+// Raw returns resp's body scrubbed of secrets, for a Raw field.
+func (c *Client) Raw(resp *Response) []byte { return c.raw(resp) }
+
+// topLevelMismatch says why body cannot be the JSON value out expects at its
+// top, or "". A pointer to a slice expects an array, a pointer to anything
+// else an object, unless out is a *json.RawMessage or an *any.
+func topLevelMismatch(body []byte, out any) string {
+	i := 0
+	for i < len(body) && isSpace(body[i]) {
+		i++
+	}
+	if i == len(body) {
+		return "the response body is empty"
+	}
+	want := byte('{')
+	switch out.(type) {
+	case *json.RawMessage, *any:
+		return ""
+	case interface{ UnmarshalJSON([]byte) error }:
+		if body[i] == '{' || body[i] == '[' {
+			return "" // the type reads its own shapes
+		}
+	}
+	if isSlicePointer(out) {
+		want = '['
+	}
+	if body[i] == want {
+		return ""
+	}
+	if bytes.HasPrefix(body[i:], []byte("null")) {
+		return "the response is null"
+	}
+	if want == '[' {
+		return "the response is not a JSON array"
+	}
+	return "the response is not a JSON object"
 }
 
 // prepared is a request ready to send any number of times.
@@ -206,6 +297,7 @@ type prepared struct {
 	op         string
 	method     string
 	url        string
+	route      string
 	header     http.Header
 	body       []byte
 	idempotent bool
@@ -242,8 +334,12 @@ func (c *Client) prepare(req *Request) (*prepared, error) {
 	if method == "" {
 		method = http.MethodGet
 	}
+	route := req.Route
+	if route == "" {
+		route = req.Path
+	}
 	return &prepared{
-		op: req.Op, method: method, url: u, header: h, body: body,
+		op: req.Op, method: method, url: u, route: route, header: h, body: body,
 		idempotent: req.Idempotent || method == http.MethodGet || method == http.MethodHead,
 		noRetry:    req.NoRetry,
 		auth:       !req.NoAuth,
@@ -333,4 +429,44 @@ func bodyReader(b []byte) *bytes.Reader {
 		return nil
 	}
 	return bytes.NewReader(b)
+}
+
+func isSlicePointer(v any) bool {
+	t := reflect.TypeOf(v)
+	return t != nil && t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Slice
+}
+
+// limits returns the rate limits the client keeps: the adapter's, as
+// payments.WithProviderLimit changed them, then the merchant's own
+// (payments.WithRateLimit), each keyed by provider, account and name.
+func limits(cfg Config, s Settings) []payments.Limit {
+	var out []payments.Limit
+	key := func(name string) string {
+		k := string(cfg.Provider)
+		if cfg.Account != "" {
+			k += ":" + cfg.Account
+		}
+		return k + ":" + name
+	}
+	for _, l := range cfg.Limits {
+		if o, ok := s.ProviderLimits[l.Name]; ok {
+			l.Count, l.Per, l.Burst = o.Count, o.Per, 0
+		}
+		if l.Count <= 0 || l.Per <= 0 {
+			continue
+		}
+		l.Key = key(l.Name)
+		out = append(out, l)
+	}
+	if s.RateLimit > 0 && s.RatePeriod > 0 {
+		out = append(out, payments.Limit{Name: "client", Key: key("client"), Count: s.RateLimit, Per: s.RatePeriod})
+	}
+	return out
+}
+
+// Fingerprint returns a short digest of a credential, to tell accounts
+// apart (in rate-limit and token keys) without ever showing the credential.
+func Fingerprint(secret string) string {
+	sum := sha256.Sum256([]byte("unipay-payments:" + secret))
+	return hex.EncodeToString(sum[:8])
 }

@@ -75,7 +75,7 @@ func newClient(t *testing.T, base string, opts ...payments.Option) (*Client, *sl
 	c, err := New(Config{
 		Provider: payments.Moneroo,
 		BaseURL:  "https://api.example.com",
-		Settings: payments.NewSettings(append([]payments.Option{payments.WithBaseURL(base)}, opts...)...),
+		Settings: NewSettings(append([]payments.Option{payments.WithBaseURL(base)}, opts...)...),
 	})
 	require.NoError(t, err)
 	sl := &sleeps{}
@@ -172,7 +172,7 @@ func TestRetriesStopAtTheLimit(t *testing.T) {
 
 func TestContextCancelledDuringBackoffReturnsAtOnce(t *testing.T) {
 	srv := newServer(t, status(429, `{}`, "Retry-After", "30"))
-	c, err := New(Config{Provider: payments.Moneroo, BaseURL: srv.URL, Settings: payments.NewSettings()})
+	c, err := New(Config{Provider: payments.Moneroo, BaseURL: srv.URL, Settings: NewSettings()})
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	backingOff := make(chan time.Duration, 1)
@@ -280,7 +280,7 @@ func TestErrorKindsByStatus(t *testing.T) {
 	for code, kind := range cases {
 		srv := newServer(t, status(code, `{}`, "Location", "https://elsewhere.example.com/", "X-Request-Id", "req_9"))
 		c, err := New(Config{Provider: payments.Hub2, BaseURL: srv.URL, RequestIDHeader: "X-Request-Id",
-			Settings: payments.NewSettings(payments.WithRetries(0))})
+			Settings: NewSettings(payments.WithRetries(0))})
 		require.NoError(t, err)
 		_, err = c.Do(context.Background(), &Request{Op: "op", Method: "POST", Path: "/x"}, nil)
 		require.ErrorIs(t, err, kind, "HTTP %d", code)
@@ -295,7 +295,7 @@ func TestErrorKindsByStatus(t *testing.T) {
 
 func TestDecodeErrorFillsTheProvidersDetails(t *testing.T) {
 	srv := newServer(t, status(422, `{"message":"The given data was invalid.","errors":{"customer.email":["invalid"]}}`))
-	c, err := New(Config{Provider: payments.Moneroo, BaseURL: srv.URL, Settings: payments.NewSettings(),
+	c, err := New(Config{Provider: payments.Moneroo, BaseURL: srv.URL, Settings: NewSettings(),
 		DecodeError: func(resp *Response, e *payments.Error) {
 			var b struct {
 				Message string
@@ -321,11 +321,11 @@ func TestDecodeErrorFillsTheProvidersDetails(t *testing.T) {
 
 func TestBaseURLMustBeHTTPSExceptLoopback(t *testing.T) {
 	for _, ok := range []string{"https://api.moneroo.io", "http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9", "https://proxy.example.com/moneroo"} {
-		_, err := New(Config{Provider: payments.Moneroo, BaseURL: ok, Settings: payments.NewSettings()})
+		_, err := New(Config{Provider: payments.Moneroo, BaseURL: ok, Settings: NewSettings()})
 		assert.NoError(t, err, ok)
 	}
 	for _, bad := range []string{"http://api.moneroo.io", "http://10.0.0.1", "ftp://api.moneroo.io", "api.moneroo.io", "https://api.moneroo.io?x=1", ""} {
-		_, err := New(Config{Provider: payments.Moneroo, BaseURL: "https://api.moneroo.io", Settings: payments.NewSettings(payments.WithBaseURL(bad))})
+		_, err := New(Config{Provider: payments.Moneroo, BaseURL: "https://api.moneroo.io", Settings: NewSettings(payments.WithBaseURL(bad))})
 		if bad == "" {
 			assert.NoError(t, err, "no override keeps the adapter's URL")
 			continue
@@ -351,7 +351,7 @@ func TestHeadersAuthAndUserAgent(t *testing.T) {
 	srv := newServer(t, status(200, `{}`))
 	c, err := New(Config{
 		Provider: payments.Hub2, BaseURL: srv.URL,
-		Settings: payments.NewSettings(payments.WithUserAgent("shop/2.1")),
+		Settings: NewSettings(payments.WithUserAgent("shop/2.1")),
 		Auth:     HeaderAuth{"Apikey": {"sk_live_abc"}, "Merchantid": {"m_1"}},
 		Header:   map[string][]string{"Environment": {"sandbox"}},
 	})
@@ -407,7 +407,7 @@ func TestA401RenewsTheTokenOnceAndRetries(t *testing.T) {
 		}
 		w.WriteHeader(200)
 	})
-	c, err := New(Config{Provider: payments.HelloAsso, BaseURL: srv.URL, Settings: payments.NewSettings(), Auth: TokenAuth{Source: src}})
+	c, err := New(Config{Provider: payments.HelloAsso, BaseURL: srv.URL, Settings: NewSettings(), Auth: TokenAuth{Source: src}})
 	require.NoError(t, err)
 	_, err = c.Do(context.Background(), &Request{Op: "create checkout intent", Method: "POST", Path: "/x"}, nil)
 	require.NoError(t, err, "a 401 was not acted on, so even a create is resent after renewing")
@@ -416,7 +416,7 @@ func TestA401RenewsTheTokenOnceAndRetries(t *testing.T) {
 
 	srv = newServer(t, status(401, `{"message":"nope"}`))
 	src = &countingSource{}
-	c, err = New(Config{Provider: payments.HelloAsso, BaseURL: srv.URL, Settings: payments.NewSettings(), Auth: TokenAuth{Source: src}})
+	c, err = New(Config{Provider: payments.HelloAsso, BaseURL: srv.URL, Settings: NewSettings(), Auth: TokenAuth{Source: src}})
 	require.NoError(t, err)
 	_, err = c.Do(context.Background(), &Request{Op: "x", Path: "/x"}, nil)
 	require.ErrorIs(t, err, payments.ErrAuthentication)
@@ -445,7 +445,7 @@ func TestClientSideRateLimitWaitsOnTheContext(t *testing.T) {
 
 func TestHTTPClientGoesThroughTheSameStack(t *testing.T) {
 	srv := newServer(t, status(200, `{"data":{}}`), status(429, `{}`), status(500, `{"errors":[]}`))
-	c, err := New(Config{Provider: payments.Hero, BaseURL: srv.URL, Settings: payments.NewSettings(payments.WithRetries(0)),
+	c, err := New(Config{Provider: payments.Hero, BaseURL: srv.URL, Settings: NewSettings(payments.WithRetries(0)),
 		Auth: HeaderAuth{"Authorization": {"Api-Key k_secret"}}})
 	require.NoError(t, err)
 	hc := c.HTTPClient(true)

@@ -3,6 +3,8 @@ package httpx
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -42,7 +44,7 @@ func TestDebugLogContainsNoSecret(t *testing.T) {
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c, err := New(Config{
 		Provider: payments.Hub2, BaseURL: srv.URL,
-		Settings: payments.NewSettings(payments.WithLogger(logger), payments.WithRetries(0)),
+		Settings: NewSettings(payments.WithLogger(logger), payments.WithRetries(0)),
 		Auth:     BearerAuth(apiKey),
 		Secrets:  []string{webhookSecret},
 	})
@@ -97,7 +99,7 @@ func TestTokenAuthLearnsEachToken(t *testing.T) {
 	srv := newServer(t, status(500, `boom`))
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	c, err := New(Config{Provider: payments.HelloAsso, BaseURL: srv.URL, Settings: payments.NewSettings(payments.WithLogger(logger), payments.WithRetries(0)),
+	c, err := New(Config{Provider: payments.HelloAsso, BaseURL: srv.URL, Settings: NewSettings(payments.WithLogger(logger), payments.WithRetries(0)),
 		Auth: TokenAuth{Source: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: accessToken, TokenType: "Bearer"})}})
 	require.NoError(t, err)
 	_, _ = c.Do(context.Background(), &Request{Op: "x", Path: "/x"}, nil)
@@ -114,7 +116,7 @@ func TestRedactor(t *testing.T) {
 
 	body := r.Body("application/json", []byte(`{"a":1,"list":[{"Token":"t1234"}],"client_secret":"x1234","n":12345678901234567890}`))
 	assert.JSONEq(t, `{"a":1,"list":[{"Token":"[REDACTED]"}],"client_secret":"[REDACTED]","n":12345678901234567890}`, body, "big numbers survive")
-	assert.Equal(t, "client_id=id&client_secret=%5BREDACTED%5D", r.Body("application/x-www-form-urlencoded", []byte("client_id=id&client_secret=s3cr3t")))
+	assert.Equal(t, "client_id=id&client_secret=[REDACTED]", r.Body("application/x-www-form-urlencoded", []byte("client_id=id&client_secret=s3cr3t")))
 	assert.Equal(t, "not json "+Redacted, r.Body("text/plain", []byte("not json "+apiKey)))
 
 	h := r.Header(http.Header{"Authorization": {"Bearer x"}, "Apikey": {"y"}, "X-Echo": {apiKey}})
@@ -122,7 +124,7 @@ func TestRedactor(t *testing.T) {
 	assert.Equal(t, []string{Redacted}, h["Apikey"])
 	assert.Equal(t, []string{Redacted}, h["X-Echo"])
 
-	assert.Equal(t, "https://x.example/p?access_token=%5BREDACTED%5D&page=1", r.URL("https://x.example/p?page=1&access_token=zzzz"))
+	assert.Equal(t, "https://x.example/p?page=1&access_token=[REDACTED]", r.URL("https://x.example/p?page=1&access_token=zzzz"))
 
 	for i := range maxLearnt + 1 {
 		r.Learn("learnt-token-" + strings.Repeat("x", i))
@@ -130,4 +132,61 @@ func TestRedactor(t *testing.T) {
 	assert.Equal(t, "learnt-token-", r.String("learnt-token-"), "the oldest learnt secret is forgotten")
 	assert.Equal(t, Redacted, r.String("learnt-token-"+strings.Repeat("x", maxLearnt)))
 	assert.Equal(t, Redacted, r.String(apiKey), "configured secrets are never forgotten")
+}
+
+// A secret with characters that JSON, URLs and base64 write otherwise must
+// not come back in any of those forms.
+func TestRedactorRemovesEveryFormOfASecret(t *testing.T) {
+	const secret = "sk_live+a/b=c&d<e>f|g%h-1234"
+	r := NewRedactor()
+	r.Add(secret)
+	var jsonHTML, jsonPlain bytes.Buffer
+	require.NoError(t, json.NewEncoder(&jsonHTML).Encode(map[string]string{"echo": secret}))
+	enc := json.NewEncoder(&jsonPlain)
+	enc.SetEscapeHTML(false)
+	require.NoError(t, enc.Encode(map[string]string{"echo": secret}))
+	encodings := map[string]string{
+		"raw":             secret,
+		"json html":       jsonHTML.String(),
+		"json plain":      jsonPlain.String(),
+		"json slash":      strings.ReplaceAll(jsonPlain.String(), "/", `\/`),
+		"query":           "q=" + url.QueryEscape(secret),
+		"query lower hex": "q=" + strings.ToLower(url.QueryEscape(secret)),
+		"path":            "/p/" + url.PathEscape(secret),
+		"base64":          base64.StdEncoding.EncodeToString([]byte(secret)),
+		"base64 in text":  base64.StdEncoding.EncodeToString([]byte("id:" + secret)),
+		"base64 shift 2":  base64.StdEncoding.EncodeToString([]byte("ab" + secret + "xyz")),
+		"base64url":       base64.RawURLEncoding.EncodeToString([]byte("user " + secret)),
+	}
+	for name, text := range encodings {
+		out := r.String("before " + text + " after")
+		assert.Contains(t, out, Redacted, name)
+		assert.NotContains(t, out, "1234", "%s: %s", name, out)
+	}
+}
+
+// Values under secret keys are scrubbed even when the body is not JSON: cut
+// short, or with the key written with an escape.
+func TestRedactorScrubsSecretKeysOfBrokenBodies(t *testing.T) {
+	r := NewRedactor()
+	cases := map[string]string{
+		"truncated value":     `{"access_token":"eyJhbGciOiJIUzI1NiJ9.cGF5bG9hZA.c2ln`,
+		"truncated after":     `{"token_type":"bearer","access_token":"eyJhbGciOiJIUzI1NiJ9","refresh_token":"rt-SECRETVALUE","expi`,
+		"escaped key":         `{"refresh\u005ftoken": "rt-SECRETVALUE"}`,
+		"number value":        `{"secret": 123456789, "ok": true}`,
+		"object value":        `{"token": {"value": "SECRETVALUE"}, "x": 1}`,
+		"html around":         `<html><body>{"client_secret":"SECRETVALUE"}</body>`,
+		"form":                `grant_type=refresh_token&refresh_token=SECRETVALUE&client_id=abc`,
+		"query in a string":   `{"url":"https://x.example/cb?access_token=SECRETVALUE&page=2"}`,
+		"spaces before colon": `{"Token"   :   "eyJhbGciOiJIUzI1NiJ9"}`,
+	}
+	for name, body := range cases {
+		out := r.Body("", []byte(body))
+		assert.Contains(t, out, Redacted, name)
+		assert.NotContains(t, out, "SECRETVALUE", name)
+		assert.NotContains(t, out, "eyJhbGciOiJIUzI1NiJ9", name)
+		assert.NotContains(t, out, "123456789", name)
+	}
+	clean := []byte(`{"id":"py_1","status":"success","note":"a=b"}`)
+	assert.Same(t, &clean[0], &r.Bytes(clean)[0], "a clean body is returned as it is, without a copy")
 }

@@ -2,30 +2,38 @@ package httpx
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
-	"mime"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Redacted replaces every secret in logs and errors.
 const Redacted = "[REDACTED]"
 
-// maxLearnt bounds the secrets learnt at run time (rotating OAuth tokens):
-// the oldest are forgotten first. Tokens that old have long expired.
-const maxLearnt = 64
+var redacted = []byte(Redacted)
 
-// Redactor removes secrets from what the library logs or returns in errors:
-// known secret values anywhere in a text, the values of sensitive headers,
-// and the values of sensitive JSON or form keys. It is safe for concurrent use.
+// maxLearnt bounds the secrets learnt at run time (rotating OAuth tokens,
+// Hub2's intent tokens): the oldest are forgotten first. Tokens that old
+// have long expired.
+const maxLearnt = 32
+
+// Redactor removes secrets from what the library logs or keeps in errors
+// and Raw fields: known secret values anywhere in a text, in every form a
+// body may carry them (as they are, JSON-escaped, URL-encoded, base64); the
+// values of sensitive headers; and the values of sensitive keys, found by a
+// tolerant scan that needs no valid JSON (a truncated token answer is
+// scrubbed as well as a whole one). It is safe for concurrent use.
 type Redactor struct {
 	mu      sync.RWMutex
 	fixed   []string            // secrets from the configuration, kept for good
-	learnt  []string            // a ring of secrets learnt at run time
+	learnt  [][]string          // a ring of secrets learnt at run time, each with its forms
 	next    int                 // next slot of learnt to overwrite
 	known   map[string]struct{} // every secret held, for cheap lookups
+	forms   [][]byte            // every form of every secret, longest first
 	headers map[string]struct{} // canonical header names
 	keys    map[string]struct{} // lower-case JSON and form keys
 }
@@ -59,28 +67,32 @@ func (r *Redactor) AddKeys(keys ...string) {
 	}
 }
 
-// Add registers secret values for good: wherever they appear, they are
-// replaced. Values shorter than 4 bytes are ignored: redacting them would
-// garble every log line without protecting anything real.
+// minSecret is the shortest secret redacted: shorter values would garble
+// every log line without protecting anything real.
+const minSecret = 4
+
+// Add registers secret values for good: wherever they appear, in any of
+// their forms, they are replaced.
 func (r *Redactor) Add(secrets ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, s := range secrets {
-		if len(s) < 4 {
+		if len(s) < minSecret {
 			continue
 		}
 		if _, ok := r.known[s]; ok {
 			continue
 		}
 		r.known[s] = struct{}{}
-		r.fixed = append(r.fixed, s)
+		r.fixed = append(r.fixed, forms(s)...)
 	}
+	r.rebuild()
 }
 
 // Learn registers a secret met at run time (a token in a response). Only the
 // most recent ones are kept.
 func (r *Redactor) Learn(secret string) {
-	if len(secret) < 4 {
+	if len(secret) < minSecret {
 		return
 	}
 	r.mu.RLock()
@@ -94,14 +106,114 @@ func (r *Redactor) Learn(secret string) {
 	if _, ok := r.known[secret]; ok {
 		return
 	}
+	f := forms(secret)
 	if len(r.learnt) < maxLearnt {
-		r.learnt = append(r.learnt, secret)
+		r.learnt = append(r.learnt, f)
 	} else {
-		delete(r.known, r.learnt[r.next])
-		r.learnt[r.next] = secret
+		delete(r.known, r.learnt[r.next][0])
+		r.learnt[r.next] = f
 		r.next = (r.next + 1) % maxLearnt
 	}
 	r.known[secret] = struct{}{}
+	r.rebuild()
+}
+
+// rebuild lists every form of every secret, longest first, so that a
+// secret containing another is replaced whole. r.mu must be held.
+func (r *Redactor) rebuild() {
+	all := append([]string(nil), r.fixed...)
+	for _, f := range r.learnt {
+		all = append(all, f...)
+	}
+	seen := make(map[string]struct{}, len(all))
+	out := all[:0]
+	for _, s := range all {
+		if _, dup := seen[s]; !dup {
+			seen[s] = struct{}{}
+			out = append(out, s)
+		}
+	}
+	// Insertion sort by length, descending: the lists are short.
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && len(out[j]) > len(out[j-1]); j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	r.forms = make([][]byte, len(out))
+	for i, f := range out {
+		r.forms[i] = []byte(f)
+	}
+}
+
+// forms returns the ways s may be written in a body or a log line: as it
+// is; JSON-escaped (with and without HTML escaping, with "\/"); URL-encoded
+// (query and path escaping, upper- and lower-case hex); and the part of its
+// base64 encodings (standard and URL alphabets) that is the same wherever
+// it sits in the encoded text. s itself comes first.
+func forms(s string) []string {
+	out := []string{s}
+	add := func(f string) {
+		if len(f) >= minSecret {
+			out = append(out, f)
+		}
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	for _, html := range []bool{true, false} {
+		b.Reset()
+		enc.SetEscapeHTML(html)
+		if enc.Encode(s) == nil {
+			q := strings.TrimSuffix(b.String(), "\n")
+			q = q[1 : len(q)-1]
+			add(q)
+			add(strings.ReplaceAll(q, "/", `\/`))
+		}
+	}
+	for _, e := range []string{url.QueryEscape(s), url.PathEscape(s)} {
+		add(e)
+		add(lowerHex(e))
+	}
+	for _, alphabet := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
+		for shift := 0; shift < 3; shift++ {
+			add(base64Core(alphabet, s, shift))
+		}
+	}
+	return out
+}
+
+// base64Core returns the characters of the base64 encoding of s, preceded
+// by shift other bytes, that depend on s alone: what any base64 text holding
+// s at that offset modulo 3 contains.
+func base64Core(enc *base64.Encoding, s string, shift int) string {
+	src := make([]byte, shift+len(s))
+	copy(src[shift:], s)
+	full := enc.EncodeToString(src)
+	// Characters encoding bytes of the prefix, or the partial group at the
+	// end, depend on more than s.
+	start := (shift*8 + 5) / 6
+	end := (len(src) / 3) * 4
+	if start >= end {
+		return ""
+	}
+	return full[start:end]
+}
+
+// lowerHex lowers the hex digits of every %XX escape in s.
+func lowerHex(s string) string {
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	b := []byte(s)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' {
+			for j := i + 1; j <= i+2; j++ {
+				if b[j] >= 'A' && b[j] <= 'F' {
+					b[j] += 'a' - 'A'
+				}
+			}
+		}
+	}
+	return string(b)
 }
 
 // learnAuth learns the credentials an Auth put on h: each sensitive header's
@@ -123,37 +235,32 @@ func (r *Redactor) learnAuth(h http.Header) {
 	}
 }
 
-// String returns s with every known secret value replaced.
+// String returns s with every known secret, in any of its forms, and every
+// value of a sensitive key replaced.
 func (r *Redactor) String(s string) string {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	for _, list := range [][]string{r.fixed, r.learnt} {
-		for _, v := range list {
-			if strings.Contains(s, v) {
-				s = strings.ReplaceAll(s, v, Redacted)
-			}
-		}
-	}
-	return s
+	out := r.Bytes([]byte(s))
+	return string(out)
 }
 
 // Bytes is String for a byte slice. It returns b itself when nothing needs
-// replacing.
+// replacing, so scrubbing a clean body costs no allocation.
 func (r *Redactor) Bytes(b []byte) []byte {
-	r.mu.RLock()
-	found := false
-	for _, list := range [][]string{r.fixed, r.learnt} {
-		for _, v := range list {
-			if bytes.Contains(b, []byte(v)) {
-				found = true
-			}
-		}
-	}
-	r.mu.RUnlock()
-	if !found {
+	if len(b) == 0 {
 		return b
 	}
-	return []byte(r.String(string(b)))
+	r.mu.RLock()
+	forms, keys := r.forms, r.keys
+	r.mu.RUnlock()
+	out := b
+	for _, f := range forms {
+		if bytes.Contains(out, f) {
+			out = bytes.ReplaceAll(out, f, redacted)
+		}
+	}
+	if scrubbed, changed := scrubKeys(out, keys); changed {
+		out = scrubbed
+	}
+	return out
 }
 
 // Header returns a copy of h fit to log: sensitive headers show Redacted,
@@ -178,71 +285,15 @@ func (r *Redactor) Header(h http.Header) http.Header {
 }
 
 // URL returns raw with sensitive query parameters and known secrets redacted.
-func (r *Redactor) URL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.RawQuery == "" {
-		return r.String(raw)
-	}
-	q := u.Query()
-	r.values(q)
-	u.RawQuery = q.Encode()
-	return r.String(u.String())
-}
+func (r *Redactor) URL(raw string) string { return r.String(raw) }
 
-// Body returns a body fit to log: JSON with sensitive keys' values replaced
-// at any depth, a form with sensitive fields replaced, and known secrets
-// removed from whatever remains.
-func (r *Redactor) Body(contentType string, b []byte) string {
-	if len(b) == 0 {
-		return ""
+// Body returns a body fit to log: sensitive keys' values and known secrets
+// replaced, whatever the body is (JSON, a form, truncated or not), and bytes
+// that are not UTF-8 shown as such.
+func (r *Redactor) Body(_ string, b []byte) string {
+	out := r.Bytes(b)
+	if !utf8.Valid(out) {
+		return strings.ToValidUTF8(string(out), "\uFFFD")
 	}
-	mt, _, _ := mime.ParseMediaType(contentType)
-	switch {
-	case mt == "application/x-www-form-urlencoded":
-		if q, err := url.ParseQuery(string(b)); err == nil {
-			r.values(q)
-			return r.String(q.Encode())
-		}
-	case json.Valid(b):
-		var v any
-		d := json.NewDecoder(bytes.NewReader(b))
-		d.UseNumber()
-		if d.Decode(&v) == nil {
-			if out, err := json.Marshal(r.walk(v)); err == nil {
-				return r.String(string(out))
-			}
-		}
-	}
-	return r.String(string(b))
-}
-
-func (r *Redactor) values(q url.Values) {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	for k := range q {
-		if _, ok := r.keys[strings.ToLower(k)]; ok {
-			q[k] = []string{Redacted}
-		}
-	}
-}
-
-func (r *Redactor) walk(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, x := range t {
-			r.mu.RLock()
-			_, secret := r.keys[strings.ToLower(k)]
-			r.mu.RUnlock()
-			if secret {
-				t[k] = Redacted
-			} else {
-				t[k] = r.walk(x)
-			}
-		}
-	case []any:
-		for i, x := range t {
-			t[i] = r.walk(x)
-		}
-	}
-	return v
+	return string(out)
 }

@@ -6,24 +6,68 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/unipay/payments"
 )
 
+// budgetKey keys the retry budget of a call in its context, so that the
+// requests a call makes for its credentials (an OAuth token) spend the same
+// budget as the call itself instead of multiplying it.
+type budgetKey struct{}
+
+type budget struct{ left atomic.Int64 }
+
+// take spends one retry, if any is left.
+func (b *budget) take() bool { return b.left.Add(-1) >= 0 }
+
 // send runs p until it succeeds, fails for good, or runs out of retries.
 func (c *Client) send(ctx context.Context, p *prepared) (*Response, error) {
+	if b, _ := ctx.Value(budgetKey{}).(*budget); b == nil {
+		b = &budget{}
+		b.left.Store(int64(c.cfg.Settings.Retries))
+		ctx = context.WithValue(ctx, budgetKey{}, b)
+	}
+	obs := c.cfg.Settings.Observer
+	if obs == nil {
+		resp, err, _ := c.run(ctx, p, nil)
+		return resp, err
+	}
+	start := time.Now()
+	op := payments.Operation{Provider: c.cfg.Provider, Name: p.op, Method: p.method, Route: p.route, Host: c.base.Host}
+	ctx, end := obs.StartOperation(ctx, op)
+	resp, err, st := c.run(ctx, p, &op)
+	oe := payments.OperationEnd{Attempts: st.attempts, Duration: time.Since(start), RateLimitWait: st.limitWait, RetryWait: st.retryWait}
+	if resp != nil {
+		oe.StatusCode = resp.StatusCode
+	}
+	oe.Kind = kindOf(err)
+	end(oe)
+	return resp, err
+}
+
+// runStats is what an operation's observer is told at its end.
+type runStats struct {
+	attempts             int
+	limitWait, retryWait time.Duration
+}
+
+// run is send's loop: attempts, 401 renewal, retries within the call's
+// budget. op is nil when nobody observes.
+func (c *Client) run(ctx context.Context, p *prepared, op *payments.Operation) (*Response, error, runStats) {
+	var st runStats
+	b := ctx.Value(budgetKey{}).(*budget)
 	renewed := false
-	for attempt := 0; ; attempt++ {
-		resp, err := c.attempt(ctx, p)
+	var wait time.Duration // before the next attempt
+	for number := 0; ; number++ {
+		resp, err := c.observedAttempt(ctx, p, op, number, wait, &st)
 		if err == nil {
-			return resp, nil
+			return resp, nil, st
 		}
-		var perr *payments.Error
-		if !errors.As(err, &perr) {
-			return resp, err // cannot happen: attempt returns *payments.Error
-		}
+		perr := err.(*payments.Error) // attempt returns nothing else
 		// A 401 may mean the token expired under us: renew once, then retry.
 		// The provider did not act on an unauthenticated request.
 		if perr.HTTPStatus == http.StatusUnauthorized && p.auth && !renewed {
@@ -31,57 +75,123 @@ func (c *Client) send(ctx context.Context, p *prepared) (*Response, error) {
 				renewed = true
 				rerr := r.Renew(ctx)
 				if errors.Is(rerr, ErrCannotRenew) {
-					return resp, err
+					return resp, err, st
 				}
 				if rerr != nil {
-					return resp, c.authError(p.op, rerr)
+					return resp, c.authError(p.op, rerr), st
 				}
 				c.logger.InfoContext(ctx, "credentials renewed after 401; retrying", "provider", c.cfg.Provider, "op", p.op)
-				attempt--
+				wait = 0
 				continue
 			}
 		}
-		if !perr.Retryable || p.noRetry || attempt >= c.cfg.Settings.Retries {
-			return resp, err
+		if !perr.Retryable || p.noRetry {
+			return resp, err, st
 		}
-		wait := perr.RetryAfter
+		wait = perr.RetryAfter
 		if wait <= 0 {
-			wait = c.backoff(attempt)
+			wait = c.backoff(number)
 		}
 		if wait > c.cfg.MaxRetryWait {
-			return resp, err
+			return resp, err, st
 		}
-		c.logger.InfoContext(ctx, "retrying", "provider", c.cfg.Provider, "op", p.op, "attempt", attempt+1, "wait", wait, "error", err.Error())
+		if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
+			// The caller would give up before the retry: say so now.
+			return resp, err, st
+		}
+		if !b.take() {
+			return resp, err, st
+		}
+		c.logger.InfoContext(ctx, "retrying", "provider", c.cfg.Provider, "op", p.op, "attempt", number+1, "wait", wait, "error", err.Error())
 		if serr := c.sleep(ctx, wait); serr != nil {
 			if perr.Err == nil {
 				perr.Err = serr
 			}
 			perr.Retryable = false
-			return resp, perr
+			return resp, perr, st
 		}
+		st.retryWait += wait
 	}
 }
 
-// attempt sends p once. Every error it returns is a *payments.Error whose
-// Retryable field says whether p may be sent again.
-func (c *Client) attempt(ctx context.Context, p *prepared) (*Response, error) {
-	for _, l := range c.limiters {
-		if err := l.Wait(ctx); err != nil {
-			if cerr := ctx.Err(); cerr != nil {
-				// The caller gave up while waiting its turn: nothing was sent.
-				return nil, &payments.Error{Provider: c.cfg.Provider, Op: p.op, Kind: payments.ErrUnavailable,
-					Message: "gave up: " + cerr.Error(), Err: cerr}
-			}
-			// The wait would outlast the caller's deadline.
-			return nil, &payments.Error{Provider: c.cfg.Provider, Op: p.op, Kind: payments.ErrRateLimited,
-				Message: "client-side rate limit: " + err.Error(), Err: err}
-		}
+// observedAttempt runs one attempt, telling the observer if there is one.
+func (c *Client) observedAttempt(ctx context.Context, p *prepared, op *payments.Operation, number int, retryWait time.Duration, st *runStats) (*Response, error) {
+	st.attempts++
+	if op == nil {
+		resp, err, limitWait := c.attempt(ctx, p)
+		st.limitWait += limitWait
+		return resp, err
 	}
+	start := time.Now()
+	actx, end := c.cfg.Settings.Observer.StartAttempt(ctx, payments.Attempt{Operation: *op, Number: number, RetryWait: retryWait})
+	resp, err, limitWait := c.attempt(actx, p)
+	st.limitWait += limitWait
+	ae := payments.AttemptEnd{Duration: time.Since(start), RateLimitWait: limitWait, Kind: kindOf(err)}
+	if resp != nil {
+		ae.StatusCode = resp.StatusCode
+	}
+	var perr *payments.Error
+	ae.Retry = errors.As(err, &perr) && perr.Retryable && !p.noRetry
+	end(ae)
+	return resp, err
+}
+
+func kindOf(err error) payments.Kind {
+	var perr *payments.Error
+	if errors.As(err, &perr) {
+		return perr.Kind
+	}
+	if err != nil {
+		return payments.ErrUnavailable
+	}
+	return ""
+}
+
+// attempt sends p once. Every error it returns is a *payments.Error whose
+// Retryable field says whether p may be sent again, and whose NotSent field
+// says whether it surely never reached the provider. It also returns how
+// long it waited for the rate limiter.
+func (c *Client) attempt(ctx context.Context, p *prepared) (*Response, error, time.Duration) {
+	var limitWait time.Duration
+	if len(c.limits) > 0 {
+		start := time.Now()
+		for _, l := range c.limits {
+			if err := c.limiter.Wait(ctx, l); err != nil {
+				return nil, c.limitError(ctx, p, l, err), time.Since(start)
+			}
+		}
+		limitWait = time.Since(start)
+	}
+	resp, err := c.exchange(ctx, p)
+	return resp, err, limitWait
+}
+
+// limitError explains why the rate limiter let no request go. Nothing was
+// sent.
+func (c *Client) limitError(ctx context.Context, p *prepared, l payments.Limit, err error) *payments.Error {
+	e := &payments.Error{Provider: c.cfg.Provider, Op: p.op, NotSent: true, Err: err}
+	switch {
+	case ctx.Err() != nil:
+		// The caller gave up while waiting its turn.
+		e.Kind, e.Message, e.Err = payments.ErrUnavailable, "gave up waiting for the rate limit: "+ctx.Err().Error(), ctx.Err()
+	case errors.Is(err, payments.ErrLimitWait):
+		e.Kind, e.Message = payments.ErrRateLimited, "client-side rate limit "+l.Name+": the request's turn comes after the context's deadline"
+	default:
+		// A shared limiter whose store is down: no turn can be had.
+		e.Kind, e.Message = payments.ErrUnavailable, "the rate limiter failed: "+c.redactor.String(err.Error())
+		e.Retryable = true
+	}
+	return e
+}
+
+// exchange sends p once and reads the answer.
+func (c *Client) exchange(ctx context.Context, p *prepared) (*Response, error) {
 	actx, cancel := context.WithTimeout(ctx, c.cfg.Settings.Timeout)
 	defer cancel()
 	hreq, err := http.NewRequestWithContext(actx, p.method, p.url, nil)
 	if err != nil {
-		return nil, &payments.Error{Provider: c.cfg.Provider, Op: p.op, Kind: payments.ErrInvalidRequest, Message: "cannot build the request", Err: err}
+		return nil, &payments.Error{Provider: c.cfg.Provider, Op: p.op, Kind: payments.ErrInvalidRequest, NotSent: true,
+			Message: "cannot build the request", Err: err}
 	}
 	if p.body != nil {
 		body := p.body
@@ -99,6 +209,17 @@ func (c *Client) attempt(ctx context.Context, p *prepared) (*Response, error) {
 		}
 		c.redactor.learnAuth(hreq.Header)
 	}
+	if err := ctx.Err(); err != nil {
+		// The caller gave up before the request left.
+		return nil, &payments.Error{Provider: c.cfg.Provider, Op: p.op, Kind: payments.ErrUnavailable, NotSent: true,
+			Message: "gave up before sending: " + err.Error(), Err: err}
+	}
+	var connected atomic.Bool
+	if c.trace {
+		hreq = hreq.WithContext(httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
+			GotConn: func(httptrace.GotConnInfo) { connected.Store(true) },
+		}))
+	}
 
 	debug := c.logger.Enabled(ctx, debugLevel)
 	if debug {
@@ -107,11 +228,12 @@ func (c *Client) attempt(ctx context.Context, p *prepared) (*Response, error) {
 	start := time.Now()
 	hresp, err := c.hc.Do(hreq)
 	if err != nil {
-		return nil, c.transportError(ctx, p, err)
+		return nil, c.transportError(ctx, p, err, c.trace && !connected.Load())
 	}
 	body, readErr := readCapped(hresp.Body, c.cfg.Settings.MaxResponseBytes)
 	hresp.Body.Close()
 	resp := &Response{StatusCode: hresp.StatusCode, Header: hresp.Header, Body: body}
+	resp.Raw = c.redactor.Bytes(body)
 	if debug {
 		c.logResponse(ctx, p, resp, time.Since(start))
 	}
@@ -119,9 +241,11 @@ func (c *Client) attempt(ctx context.Context, p *prepared) (*Response, error) {
 		if errors.Is(readErr, errTooLarge) {
 			return resp, &payments.Error{Provider: c.cfg.Provider, Op: p.op, Kind: payments.ErrMalformedResponse,
 				Message:    "response body exceeds " + strconv.FormatInt(c.cfg.Settings.MaxResponseBytes, 10) + " bytes",
-				HTTPStatus: resp.StatusCode, RequestID: c.requestID(resp.Header), Raw: c.redactor.Bytes(body), Err: readErr}
+				HTTPStatus: resp.StatusCode, RequestID: c.requestID(resp.Header), Raw: resp.Raw, Err: readErr}
 		}
-		return resp, c.transportError(ctx, p, readErr)
+		e := c.transportError(ctx, p, readErr, false)
+		e.HTTPStatus, e.RequestID, e.Raw = resp.StatusCode, c.requestID(resp.Header), resp.Raw
+		return resp, e
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return resp, nil
@@ -144,7 +268,7 @@ func (c *Client) statusError(p *prepared, resp *Response) *payments.Error {
 		}
 	}
 	if c.cfg.DecodeError != nil {
-		c.cfg.DecodeError(resp, e)
+		decodeSafely(c.cfg.DecodeError, resp, e)
 	}
 	if e.Message == "" && len(e.Fields) == 0 {
 		e.Message = http.StatusText(resp.StatusCode)
@@ -159,23 +283,44 @@ func (c *Client) statusError(p *prepared, resp *Response) *payments.Error {
 		e.Retryable = p.idempotent
 	}
 	e.Message = c.redactor.String(e.Message)
-	e.Raw = c.redactor.Bytes(e.Raw)
+	e.Code = c.redactor.String(e.Code)
+	for i := range e.Fields {
+		e.Fields[i].Message = c.redactor.String(e.Fields[i].Message)
+	}
+	e.Raw = c.raw(resp)
 	return e
 }
 
-// transportError classifies a failure to get an answer.
-func (c *Client) transportError(ctx context.Context, p *prepared, err error) *payments.Error {
+// decodeSafely runs an adapter's DecodeError, which must not panic; if it
+// does all the same, the error keeps what httpx knew.
+func decodeSafely(decode func(*Response, *payments.Error), resp *Response, e *payments.Error) {
+	saved := *e
+	defer func() {
+		if recover() != nil {
+			*e = saved
+		}
+	}()
+	decode(resp, e)
+}
+
+// transportError classifies a failure to get an answer. noConn is true
+// when net/http's own transport reported no connection for the request.
+func (c *Client) transportError(ctx context.Context, p *prepared, err error, noConn bool) *payments.Error {
 	e := &payments.Error{Provider: c.cfg.Provider, Op: p.op, Kind: payments.ErrUnavailable, Err: err}
+	e.NotSent = noConn || neverSent(err)
 	if cerr := ctx.Err(); cerr != nil {
 		// The caller gave up: no retry, and errors.Is(err, context.Canceled).
 		e.Err = cerr
 		e.Message = "gave up: " + cerr.Error()
+		if e.NotSent {
+			e.Message = "gave up before the request left: " + cerr.Error()
+		}
 		return e
 	}
 	e.Message = c.redactor.String(err.Error())
 	// Without an idempotent request, retry only when it surely never reached
 	// the provider: the connection was never made.
-	e.Retryable = p.idempotent || neverSent(err)
+	e.Retryable = p.idempotent || e.NotSent
 	return e
 }
 
@@ -188,9 +333,11 @@ func (c *Client) authError(op string, err error) *payments.Error {
 		if perr.Op == "" {
 			perr.Op = op
 		}
+		// The call itself was not sent: its credentials could not be had.
+		perr.NotSent = true
 		return perr
 	}
-	return &payments.Error{Provider: c.cfg.Provider, Op: op, Kind: payments.ErrAuthentication,
+	return &payments.Error{Provider: c.cfg.Provider, Op: op, Kind: payments.ErrAuthentication, NotSent: true,
 		Message: "cannot get credentials: " + c.redactor.String(err.Error()), Err: err}
 }
 

@@ -67,7 +67,7 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		h[k] = v
 	}
 	p := &prepared{
-		op: op, method: req.Method, url: req.URL.String(), header: h, body: body,
+		op: op, method: req.Method, url: req.URL.String(), route: req.URL.Path, header: h, body: body,
 		idempotent: idem || req.Method == http.MethodGet || req.Method == http.MethodHead,
 		auth:       rt.auth,
 	}

@@ -1,0 +1,103 @@
+package check
+
+import (
+	"fmt"
+	"net/mail"
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Text records in fe why s, the value of field, cannot be sent: invalid
+// UTF-8, a control character (a NUL, an escape), or more than max bytes.
+// Zero max means no length limit. Empty text is fine: say so elsewhere when
+// a field is required.
+func Text(fe *FieldErrors, field, s string, max int) {
+	textRule(fe, field, s, max, false)
+}
+
+// Prose is Text for free text that may span lines (a description, a refund
+// reason): newlines and tabs are allowed, other control characters are not.
+func Prose(fe *FieldErrors, field, s string, max int) {
+	textRule(fe, field, s, max, true)
+}
+
+func textRule(fe *FieldErrors, field, s string, max int, lines bool) {
+	switch {
+	case max > 0 && len(s) > max:
+		fe.Addf(field, "is %d bytes long; at most %d are allowed", len(s), max)
+	case !utf8.ValidString(s):
+		fe.Add(field, "is not valid UTF-8")
+	case strings.IndexFunc(s, func(r rune) bool {
+		return unicode.IsControl(r) && !(lines && (r == '\n' || r == '\r' || r == '\t'))
+	}) >= 0:
+		fe.Add(field, "must not contain control characters")
+	}
+}
+
+// URL returns why u is not an absolute http or https URL with a host, or ""
+// if it is. With httpsOnly, plain http is refused too.
+func URL(u string, httpsOnly bool) string {
+	if len(u) > MaxURL {
+		return fmt.Sprintf("is %d bytes long; at most %d are allowed", len(u), MaxURL)
+	}
+	if strings.IndexFunc(u, func(r rune) bool { return r < 0x21 || r == 0x7f }) >= 0 || !utf8.ValidString(u) {
+		return "must not contain spaces, control characters or invalid UTF-8"
+	}
+	p, err := url.Parse(u)
+	if err != nil || !p.IsAbs() || p.Host == "" {
+		return fmt.Sprintf("%q is not an absolute URL", u)
+	}
+	switch p.Scheme {
+	case "https":
+	case "http":
+		if httpsOnly {
+			return fmt.Sprintf("%q must use https", u)
+		}
+	default:
+		return fmt.Sprintf("%q must be an http or https URL", u)
+	}
+	return ""
+}
+
+// Email reports whether s is a plain email address (no display name) of at
+// most 254 bytes.
+func Email(s string) bool {
+	if len(s) > MaxEmail {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" {
+		return false
+	}
+	local, domain, ok := strings.Cut(s, "@")
+	return ok && local != "" && strings.Contains(domain, ".") && !strings.HasSuffix(domain, ".")
+}
+
+// E164 reports whether s is a phone number in E.164 form: a plus sign, then
+// 8 to 15 digits with no leading zero.
+func E164(s string) bool {
+	if len(s) < 9 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
+		return false
+	}
+	return digitsOnly(s[1:])
+}
+
+func digitsOnly(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func isUpperASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return true
+}
