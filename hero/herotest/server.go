@@ -25,13 +25,30 @@
 // payment's redirectUri (303) unchanged, since Hero adds no parameter. Tests
 // can also call Pay, Decline and Expire directly.
 //
+// Its answers have the keys and types of the fixtures in testdata/hero,
+// which come from Hero's docs and Hero's WooCommerce plugin (see SOURCES.md
+// there); a test sends the docs' own GraphQL documents, verbatim, and
+// compares.
+//
 // What Hero does not document, the simulator chooses, and says so: a
 // declined payment reports error PAYMENT_DECLINED and an expired one
 // PAYMENT_EXPIRED in getPaymentsInfos; its own input checks (an empty
 // issuer.name, a suspect redirectUri) come as errors[] with
-// extensions.code BAD_USER_INPUT; a payment's paymentCheckoutId is either its
-// payment id or a separate "paycheckout-…" id (PaymentCheckoutID); refunds
-// succeed at once unless HoldRefunds is set.
+// extensions.code BAD_USER_INPUT; refunds succeed at once unless
+// HoldRefunds is set. Where Hero's sources leave a question open that a
+// client must cope with, a switch plays each answer:
+//
+//   - SetErrorCodes: createPayment's documented codes as the errors[]
+//     message, with the generic extensions.code INTERNAL_SERVER_ERROR an
+//     Apollo server adds (CodesInMessage, the default), or in
+//     extensions.code (CodesInExtensions).
+//   - RefundByCheckoutIDOnly: refundPaymentCheckout takes a payment's id or
+//     its separate "paycheckout-…" id (PaymentCheckoutID) by default, or
+//     only the latter.
+//   - NotifyRedirectURI: Hero's docs say Hero "will notify your system" at
+//     the redirect URI; when on, the simulator calls it from the server
+//     (GET) when the customer pays or declines, as well as sending the
+//     browser there.
 package herotest
 
 import (
