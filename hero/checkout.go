@@ -2,6 +2,7 @@ package hero
 
 import (
 	"context"
+	"errors"
 	"math"
 	"net/url"
 	"regexp"
@@ -38,7 +39,8 @@ type RefundOptions struct {
 	// show such ids as "paycheckout-…" and do not say how they relate to
 	// createPayment's id. By default Refund sends the payment's id; set this
 	// when Hero gave you another one for the payment (its dashboard, its
-	// support).
+	// support). If Hero answers INVALID_PAYMENT_CHECKOUT to the payment's
+	// id, the error (ErrNotFound) says to set this.
 	PaymentCheckoutID string
 }
 
@@ -192,6 +194,12 @@ func (c *Client) Refund(ctx context.Context, req payments.RefundRequest) (*payme
 	}
 	out, err := c.RefundPaymentCheckout(ctx, RefundPaymentCheckoutInput{PaymentCheckoutID: checkout, Amount: amount})
 	if err != nil {
+		// Hero's docs do not say whether the payment id is a payment
+		// checkout id: when Hero says it is not, point at the setting.
+		var perr *payments.Error
+		if opts.PaymentCheckoutID == "" && errors.As(err, &perr) && perr.Code == CodeInvalidPaymentCheckout {
+			perr.Message += "; Hero may refund this payment only by its \"paycheckout-…\" id: pass it in hero.RefundOptions.PaymentCheckoutID"
+		}
 		return nil, err
 	}
 	return &payments.Refund{

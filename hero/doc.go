@@ -57,8 +57,10 @@
 // # Errors
 //
 // Hero answers HTTP 200 for GraphQL errors. errors[] entries are mapped by
-// their code, searched in the message first and then in extensions.code
-// (Hero does not say which it uses): NOT_LOGGED → ErrAuthentication,
+// their code, searched in the message first and then in extensions.code or
+// extensions.errorCode (Hero does not say which it uses; a generic
+// INTERNAL_SERVER_ERROR there is ignored once the message has said what
+// happened): NOT_LOGGED → ErrAuthentication,
 // MERCHANT_PRODUCT_DISABLED → ErrPermission, INVALID_PAYMENT_TYPE and the
 // "Amount XX is smaller than paymentMin YY" / "bigger than paymentMax"
 // messages → ErrInvalidRequest (the latter naming the field "amount"). An
@@ -90,20 +92,51 @@
 //     ReturnURL, keeping the merchant's own query as it is; ParseReturn gives
 //     the Reference back, with no payment id (it is unknown when the URI is
 //     built). Map reference → payment id when you create the checkout, then
-//     Verify. Hero's docs say Hero also "notifies" the redirect URI: treat
-//     any hit on it, GET or POST, as an untrusted trigger.
-//   - Refund ids. refundPaymentCheckout takes a paymentCheckoutId
-//     ("paycheckout-…" in Hero's docs) whose link to createPayment's id is
-//     not documented. Refund sends the payment's id, unless
-//     RefundOptions.PaymentCheckoutID names another. Hero returns no refund
-//     id, so Refund.ID is empty. A zero Amount reads the payment first and
-//     refunds initialPaymentAmount − refundedAmount − pendingRefundAmount.
+//     Verify.
+//   - Refunds. Hero returns no refund id, so Refund.ID is empty. A zero
+//     Amount reads the payment first and refunds initialPaymentAmount −
+//     refundedAmount − pendingRefundAmount.
 //   - setOrderId runs right after createPayment, as Hero's plugins do. If it
 //     fails, Create returns the Session with the error: the payment exists.
 //   - Options.Siren is checked (9 or 14 digits) but createPayment has no
 //     field for it; give it to AvailablePaymentTypes.
 //   - CreateRequest.CancelURL is Hero's comebackUri unless
 //     Options.ComebackURL is set.
+//
+// # What no source settles
+//
+// Hero's docs (API reference in English, French, Spanish, Italian and
+// German; payment flow; a 2022 blog post) and Hero's own WooCommerce plugin
+// agree with this package; testdata/hero/SOURCES.md lists them and the
+// fixtures taken from them. Four questions remain open until Hero answers
+// them. Each is listed with what the package does, the one setting a
+// merchant may need to switch, if any, and the herotest switch that plays
+// the other answer.
+//
+//   - How refundPaymentCheckout's paymentCheckoutId ("paycheckout-…" in the
+//     docs) relates to createPayment's id. Refund sends the payment's id
+//     unless RefundOptions.PaymentCheckoutID names another: that is the
+//     setting. If Hero answers INVALID_PAYMENT_CHECKOUT to the payment's id,
+//     the ErrNotFound error says to set it. herotest.Server takes either id
+//     by default; RefundByCheckoutIDOnly makes it take only the
+//     paycheckout id.
+//   - Whether Hero calls the redirect URI from its servers: the docs say it
+//     "will notify your system" there, and document no method, body or
+//     signature. Nothing to switch: the reference Create puts in the URI
+//     does not depend on who calls it, and ParseReturn reads it from GET's
+//     query; treat every hit, GET or POST, as an untrusted trigger, Verify,
+//     and make the handler idempotent. herotest's NotifyRedirectURI adds
+//     such a call before the browser's.
+//   - Where NOT_LOGGED, MERCHANT_PRODUCT_DISABLED and INVALID_PAYMENT_TYPE
+//     sit in errors[]: as the message (as the docs list them) or in
+//     extensions. Nothing to switch: both are read (see Errors).
+//     herotest's SetErrorCodes plays either.
+//   - Idempotency: Hero documents no idempotency key and does not say
+//     whether it detects a repeated createPayment or refundPaymentCheckout.
+//     Nothing to switch: neither is retried once it may have reached Hero
+//     (a 429 or a refused connection proves it did not). After an unknown
+//     outcome, Verify the payment (a refund shows in refundedAmount or
+//     pendingRefundAmount) before trying again.
 //
 // # Quirks a merchant must know
 //

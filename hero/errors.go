@@ -152,8 +152,7 @@ func graphQLErrors(op string, errs graphql.Errors, raw []byte) *payments.Error {
 	e := &payments.Error{Provider: payments.Hero, Op: op, HTTPStatus: 200, Raw: raw}
 	msgs := make([]string, 0, len(errs))
 	for i, ge := range errs {
-		extCode, _ := ge.Extensions["code"].(string)
-		kind, code, field := classify(ge.Message, extCode, len(ge.Path) > 0)
+		kind, code, field := classify(ge.Message, extensionCode(ge.Extensions), len(ge.Path) > 0)
 		if i == 0 {
 			e.Kind, e.Code = kind, code
 		}
@@ -168,10 +167,24 @@ func graphQLErrors(op string, errs graphql.Errors, raw []byte) *payments.Error {
 	return e
 }
 
+// extensionCode returns the code an errors[] entry carries in its
+// extensions: "code", as GraphQL servers such as Apollo write it, or
+// "errorCode", the name Hero's reference gives the column of createPayment's
+// error codes.
+func extensionCode(ext map[string]any) string {
+	if code, _ := ext["code"].(string); code != "" {
+		return code
+	}
+	code, _ := ext["errorCode"].(string)
+	return code
+}
+
 // classify reads one entry of errors[]. Hero's codes may come as the message
-// itself or in extensions.code (where it is unknown which), so the message
-// is searched first: servers such as Apollo put a generic
-// INTERNAL_SERVER_ERROR in extensions.code of any error a resolver throws.
+// itself or in extensions (where it is unknown which), so the message is
+// searched first: servers such as Apollo put a generic
+// INTERNAL_SERVER_ERROR in extensions.code of any error a resolver throws,
+// and once the message has said what happened that generic code is dropped
+// rather than reported as Error.Code.
 // An unknown error without a path rejected the whole document (a parse or
 // validation error): the request is at fault. One with a path failed while
 // Hero executed it: its outcome is unknown.
@@ -182,6 +195,9 @@ func classify(message, extCode string, hasPath bool) (kind payments.Kind, code, 
 		}
 	}
 	if amountLimit.MatchString(message) {
+		if extCode == CodeInternalServerError {
+			extCode = ""
+		}
 		return payments.ErrInvalidRequest, extCode, "amount"
 	}
 	if k, ok := codeKinds[extCode]; ok {

@@ -267,6 +267,7 @@ func TestRefundErrorsKeepHerosCodes(t *testing.T) {
 func TestCreateErrorsFromErrorsArray(t *testing.T) {
 	for _, tc := range []errorCase{
 		{"create_payment_not_logged.json", payments.ErrAuthentication, "NOT_LOGGED", ""},
+		{"create_payment_not_logged_in_extensions.json", payments.ErrAuthentication, "NOT_LOGGED", ""},
 		{"create_payment_merchant_disabled.json", payments.ErrPermission, "MERCHANT_PRODUCT_DISABLED", ""},
 		{"create_payment_invalid_type.json", payments.ErrInvalidRequest, "INVALID_PAYMENT_TYPE", ""},
 		{"create_payment_min.json", payments.ErrInvalidRequest, "", "amount"},
@@ -292,7 +293,7 @@ func TestAvailablePaymentTypes(t *testing.T) {
 	r, c := newReplay(t, payments.Sandbox, map[string]string{"availablePaymentTypes": "available_payment_types.json"})
 	types, err := c.AvailablePaymentTypes(context.Background(), hero.AvailablePaymentTypesInput{Amount: 50048, CustomerReference: "cust_42", Siren: "882221385"})
 	require.NoError(t, err)
-	assert.Equal(t, []hero.PaymentType{hero.Pay1X, hero.Pay3X, hero.Pay30D}, types)
+	assert.Equal(t, []hero.PaymentType{hero.Pay1X, hero.Pay3X, hero.Pay4X, hero.Pay30D, hero.Pay60D}, types)
 	r.assertSent(0, "available_payment_types.json")
 }
 
@@ -408,6 +409,10 @@ func TestGraphQLErrorsAreClassified(t *testing.T) {
 		code       string
 	}{
 		{"code in extensions", `{"errors":[{"message":"Unauthorized","path":["getPaymentsInfos"],"extensions":{"code":"UNAUTHENTICATED"}}],"data":null}`, payments.ErrAuthentication, "UNAUTHENTICATED"},
+		// Hero's reference heads its createPayment error table "errorCode":
+		// the code may come under that name too.
+		{"errorCode in extensions", `{"errors":[{"message":"L'Api-Key est manquante ou invalide.","path":["getPaymentsInfos"],"extensions":{"errorCode":"NOT_LOGGED"}}],"data":null}`, payments.ErrAuthentication, "NOT_LOGGED"},
+		{"generic code after a known message", `{"errors":[{"message":"MERCHANT_PRODUCT_DISABLED","path":["getPaymentsInfos"],"extensions":{"code":"INTERNAL_SERVER_ERROR"}}],"data":null}`, payments.ErrPermission, "MERCHANT_PRODUCT_DISABLED"},
 		{"invalid document", `{"errors":[{"message":"Cannot query field \"foo\" on type \"Query\".","locations":[{"line":1,"column":3}]}]}`, payments.ErrInvalidRequest, ""},
 		{"resolver failure", `{"errors":[{"message":"boom","path":["getPaymentsInfos"]}],"data":null}`, payments.ErrUnavailable, ""},
 		{"internal", `{"errors":[{"message":"oops","path":["getPaymentsInfos"],"extensions":{"code":"INTERNAL_SERVER_ERROR"}}],"data":null}`, payments.ErrUnavailable, "INTERNAL_SERVER_ERROR"},

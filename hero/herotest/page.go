@@ -55,7 +55,7 @@ func (s *Server) serveDecline(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) finish(w http.ResponseWriter, r *http.Request, to state) {
 	id := r.PathValue("id")
-	if err := s.settle(id, to); err != nil {
+	if err := s.finishPayment(id, to); err != nil {
 		status := http.StatusConflict
 		if _, ok := s.Payment(id); !ok {
 			status = http.StatusNotFound

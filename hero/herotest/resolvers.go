@@ -31,21 +31,39 @@ func (e heroError) Error() string { return e.message }
 
 func (e heroError) Extensions() map[string]any { return map[string]any{"code": e.code} }
 
-// plainError is an entry of errors[] with only a message, as Hero documents
-// createPayment's errors ("NOT_LOGGED", "Amount XX is smaller than …").
-type plainError string
+// Where Hero puts the codes of its errors[] entries is not documented;
+// Server.SetErrorCodes chooses (see documented). codeDescriptions are
+// the messages that go with the codes when they sit in extensions: Hero's
+// reference's own descriptions (French edition).
+var codeDescriptions = map[string]string{
+	ErrNotLogged:               "L'Api-Key est manquante ou invalide.",
+	ErrMerchantProductDisabled: "Le compte que vous utilisez n'est pas autorisé à être payé. Contactez votre administrateur Hero.",
+	ErrInvalidPaymentType:      "Le type de paiement est invalide. Vérifiez votre requête et assurez-vous que votre compte Hero est correctement configuré par notre équipe.",
+}
 
-func (e plainError) Error() string { return string(e) }
+// documented is an errors[] entry for one of the errors Hero's reference
+// lists for createPayment (a code, or a paymentMin/paymentMax message).
+// With CodesInMessage the message is the code and extensions.code is the
+// generic INTERNAL_SERVER_ERROR a Node GraphQL server (Apollo) adds to any
+// error a resolver throws; with CodesInExtensions a code goes to
+// extensions.code under Hero's description of it. The paymentMin/paymentMax
+// messages have no code: they are messages in both.
+func (s *Server) documented(codeOrMessage string) error {
+	if desc, ok := codeDescriptions[codeOrMessage]; ok && ErrorCodes(s.errorCodes.Load()) == CodesInExtensions {
+		return heroError{code: codeOrMessage, message: desc}
+	}
+	return heroError{code: "INTERNAL_SERVER_ERROR", message: codeOrMessage}
+}
 
 type callerKey struct{}
 
 // merchant returns the account the request's API key belongs to, or the
 // NOT_LOGGED error.
-func merchant(ctx context.Context) (string, error) {
+func (s *Server) merchant(ctx context.Context) (string, error) {
 	if m, _ := ctx.Value(callerKey{}).(string); m != "" {
 		return m, nil
 	}
-	return "", plainError(ErrNotLogged)
+	return "", s.documented(ErrNotLogged)
 }
 
 func (q *query) Version() string { return "herotest/1" }
@@ -55,7 +73,7 @@ func (q *query) AvailablePaymentTypes(ctx context.Context, args struct {
 	CustomerReference string
 	Siren             *string
 }) ([]string, error) {
-	if _, err := merchant(ctx); err != nil {
+	if _, err := q.s.merchant(ctx); err != nil {
 		return nil, err
 	}
 	s := q.s
@@ -105,7 +123,7 @@ func (o *getPaymentsInfosOutput) ToValidationErrors() (*validationErrors, bool) 
 }
 
 func (q *query) GetPaymentsInfos(ctx context.Context, args struct{ PaymentIDs []*string }) (*getPaymentsInfosOutput, error) {
-	m, err := merchant(ctx)
+	m, err := q.s.merchant(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +196,7 @@ type newPayment struct {
 type createdPayment struct{ ID string }
 
 func (m *mutation) CreatePayment(ctx context.Context, args struct{ Payment newPayment }) (*createdPayment, error) {
-	owner, err := merchant(ctx)
+	owner, err := m.s.merchant(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -188,13 +206,13 @@ func (m *mutation) CreatePayment(ctx context.Context, args struct{ Payment newPa
 	defer s.mu.Unlock()
 	switch {
 	case s.disabled:
-		return nil, plainError(ErrMerchantProductDisabled)
+		return nil, s.documented(ErrMerchantProductDisabled)
 	case !slices.Contains(s.types, in.Type):
-		return nil, plainError(ErrInvalidPaymentType)
+		return nil, s.documented(ErrInvalidPaymentType)
 	case int64(in.Amount) < s.min:
-		return nil, plainError(fmt.Sprintf("Amount %d is smaller than paymentMin %d", in.Amount, s.min))
+		return nil, s.documented(fmt.Sprintf("Amount %d is smaller than paymentMin %d", in.Amount, s.min))
 	case int64(in.Amount) > s.max:
-		return nil, plainError(fmt.Sprintf("Amount %d is bigger than paymentMax %d", in.Amount, s.max))
+		return nil, s.documented(fmt.Sprintf("Amount %d is bigger than paymentMax %d", in.Amount, s.max))
 	}
 	if err := checkURI("redirectUri", in.RedirectURI); err != nil {
 		return nil, err
@@ -263,7 +281,7 @@ func deref(s *string) string {
 // SetOrderID answers true, always, as Hero documents; it links the order id
 // to a payment of the caller's account when there is one.
 func (m *mutation) SetOrderID(ctx context.Context, args struct{ PaymentID, OrderID string }) (bool, error) {
-	owner, err := merchant(ctx)
+	owner, err := m.s.merchant(ctx)
 	if err != nil {
 		return false, err
 	}
@@ -302,7 +320,7 @@ func (m *mutation) RefundPaymentCheckout(ctx context.Context, args struct {
 		Amount            int32
 	}
 }) (*refundResult, error) {
-	owner, err := merchant(ctx)
+	owner, err := m.s.merchant(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -320,9 +338,9 @@ func (m *mutation) RefundPaymentCheckout(ctx context.Context, args struct {
 		s.refundFault = nil
 		return &refundResult{herr: f}, nil
 	}
-	p, ok := s.payments[in.PaymentCheckoutID]
-	if !ok {
-		p, ok = s.byCheckout[in.PaymentCheckoutID]
+	p, ok := s.byCheckout[in.PaymentCheckoutID]
+	if !ok && !s.checkoutIDOnly {
+		p, ok = s.payments[in.PaymentCheckoutID]
 	}
 	switch amount := int64(in.Amount); {
 	case !ok:

@@ -25,13 +25,30 @@
 // payment's redirectUri (303) unchanged, since Hero adds no parameter. Tests
 // can also call Pay, Decline and Expire directly.
 //
+// Its answers have the keys and types of the fixtures in testdata/hero,
+// which come from Hero's docs and Hero's WooCommerce plugin (see SOURCES.md
+// there); a test sends the docs' own GraphQL documents, verbatim, and
+// compares.
+//
 // What Hero does not document, the simulator chooses, and says so: a
 // declined payment reports error PAYMENT_DECLINED and an expired one
 // PAYMENT_EXPIRED in getPaymentsInfos; its own input checks (an empty
 // issuer.name, a suspect redirectUri) come as errors[] with
-// extensions.code BAD_USER_INPUT; a payment's paymentCheckoutId is either its
-// payment id or a separate "paycheckout-…" id (PaymentCheckoutID); refunds
-// succeed at once unless HoldRefunds is set.
+// extensions.code BAD_USER_INPUT; refunds succeed at once unless
+// HoldRefunds is set. Where Hero's sources leave a question open that a
+// client must cope with, a switch plays each answer:
+//
+//   - SetErrorCodes: createPayment's documented codes as the errors[]
+//     message, with the generic extensions.code INTERNAL_SERVER_ERROR an
+//     Apollo server adds (CodesInMessage, the default), or in
+//     extensions.code (CodesInExtensions).
+//   - RefundByCheckoutIDOnly: refundPaymentCheckout takes a payment's id or
+//     its separate "paycheckout-…" id (PaymentCheckoutID) by default, or
+//     only the latter.
+//   - NotifyRedirectURI: Hero's docs say Hero "will notify your system" at
+//     the redirect URI; when on, the simulator calls it from the server
+//     (GET) when the customer pays or declines, as well as sending the
+//     browser there.
 package herotest
 
 import (
@@ -43,6 +60,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	graphql "github.com/graph-gophers/graphql-go"
@@ -102,14 +120,18 @@ type Server struct {
 	counter simkit.Counter
 	limit   window
 
-	mu          sync.Mutex
-	payments    map[string]*payment
-	byCheckout  map[string]*payment
-	min, max    int64
-	types       []string
-	disabled    bool
-	holdRefunds bool
-	refundFault *gqlHeroError
+	errorCodes atomic.Int32 // an ErrorCodes
+
+	mu             sync.Mutex
+	payments       map[string]*payment
+	byCheckout     map[string]*payment
+	min, max       int64
+	types          []string
+	disabled       bool
+	holdRefunds    bool
+	refundFault    *gqlHeroError
+	checkoutIDOnly bool
+	notify         bool
 }
 
 type state int
@@ -201,29 +223,61 @@ func (s *Server) Requests() int { return s.counter.Count() }
 func (s *Server) SetWebhookURL(string) {}
 
 // Pay marks the payment paid, as if the customer paid on the page.
-func (s *Server) Pay(id string) error { return s.settle(id, statePaid) }
+func (s *Server) Pay(id string) error { return s.finishPayment(id, statePaid) }
 
 // Decline marks the payment refused: getPaymentsInfos then reports error
 // PAYMENT_DECLINED.
-func (s *Server) Decline(id string) error { return s.settle(id, stateDeclined) }
+func (s *Server) Decline(id string) error { return s.finishPayment(id, stateDeclined) }
 
 // Expire marks the payment abandoned: getPaymentsInfos then reports error
-// PAYMENT_EXPIRED, and its page is closed.
-func (s *Server) Expire(id string) error { return s.settle(id, stateExpired) }
+// PAYMENT_EXPIRED, and its page is closed. The redirect URI is not notified:
+// the customer never finished.
+func (s *Server) Expire(id string) error {
+	_, err := s.settle(id, stateExpired)
+	return err
+}
 
-func (s *Server) settle(id string, to state) error {
+// finishPayment settles a payment the customer finished on the page (paid
+// or declined) and, with NotifyRedirectURI, notifies its redirect URI once.
+func (s *Server) finishPayment(id string, to state) error {
+	notify, err := s.settle(id, to)
+	if err != nil || notify == "" {
+		return err
+	}
+	// Hero's reference says only that Hero "will notify your system" at the
+	// redirect URI: no method, body or retry is documented, so this is one
+	// GET of the URI as given, from the server, with no browser cookies. Its
+	// outcome changes nothing.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if req, err := http.NewRequestWithContext(ctx, http.MethodGet, notify, nil); err == nil {
+		req.Header.Set("User-Agent", "herotest-notify")
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}
+	return nil
+}
+
+// settle moves a payment to its final state. It returns the redirect URI to
+// notify when the state changed and NotifyRedirectURI is on.
+func (s *Server) settle(id string, to state) (notify string, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, ok := s.payments[id]
 	if !ok {
-		return &payments.Error{Provider: payments.Hero, Op: "simulator", Kind: payments.ErrNotFound, Message: "no payment " + id}
+		return "", &payments.Error{Provider: payments.Hero, Op: "simulator", Kind: payments.ErrNotFound, Message: "no payment " + id}
 	}
 	if p.state != stateNotInitiated && p.state != to {
-		return &payments.Error{Provider: payments.Hero, Op: "simulator", Kind: payments.ErrConflict,
+		return "", &payments.Error{Provider: payments.Hero, Op: "simulator", Kind: payments.ErrConflict,
 			Message: "payment " + id + " is already settled (" + p.state.errorCode() + ")"}
 	}
+	if p.state == to || !s.notify {
+		p.state = to
+		return "", nil
+	}
 	p.state = to
-	return nil
+	return p.in.RedirectURI, nil
 }
 
 // Payment returns what the simulator holds for a payment.
@@ -306,6 +360,49 @@ func (s *Server) FailNextRefund(errorCode, message string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.refundFault = &gqlHeroError{ErrorCode: errorCode, Message: message}
+}
+
+// ErrorCodes says where the simulator puts the codes Hero's reference lists
+// for createPayment (NOT_LOGGED, MERCHANT_PRODUCT_DISABLED,
+// INVALID_PAYMENT_TYPE) in an errors[] entry. Hero does not say which it
+// does; clients should cope with both.
+type ErrorCodes int32
+
+const (
+	// CodesInMessage (the default) makes the code the entry's message, as
+	// Hero's reference lists them, with the generic extensions.code
+	// INTERNAL_SERVER_ERROR that a Node GraphQL server (Apollo) adds to any
+	// error a resolver throws.
+	CodesInMessage ErrorCodes = iota
+	// CodesInExtensions puts the code in extensions.code and Hero's
+	// description of it (from its reference, in French) in the message.
+	CodesInExtensions
+)
+
+// SetErrorCodes changes where errors[] entries carry Hero's codes. The
+// paymentMin/paymentMax messages read the same either way.
+func (s *Server) SetErrorCodes(where ErrorCodes) { s.errorCodes.Store(int32(where)) }
+
+// RefundByCheckoutIDOnly makes refundPaymentCheckout take only a payment's
+// "paycheckout-…" id (PaymentCheckoutID) and answer INVALID_PAYMENT_CHECKOUT
+// for its payment id, while only is true. By default it takes either: Hero
+// does not document how the id it refunds by relates to createPayment's.
+func (s *Server) RefundByCheckoutIDOnly(only bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.checkoutIDOnly = only
+}
+
+// NotifyRedirectURI makes the simulator, while on is true, also call a
+// payment's redirect URI from the server (one GET, no browser cookies) when
+// the customer pays or declines, before the browser is sent there. Hero's
+// reference says Hero "will notify your system" at that URI but documents
+// no such call; turn it on to check that a return handler treats every hit
+// as an untrusted trigger and stays idempotent.
+func (s *Server) NotifyRedirectURI(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.notify = on
 }
 
 // SetRateLimit changes how many API requests are answered per second and

@@ -121,8 +121,37 @@ func TestAPIKeyIsChecked(t *testing.T) {
 		assert.Equal(t, http.StatusOK, status, "GraphQL errors come with HTTP 200")
 		require.Len(t, out.Errors, 1)
 		assert.Equal(t, "NOT_LOGGED", out.Errors[0].Message)
+		assert.Equal(t, map[string]any{"code": "INTERNAL_SERVER_ERROR"}, out.Errors[0].Extensions)
 		assert.Equal(t, []any{"createPayment"}, out.Errors[0].Path)
 	}
+	assert.Zero(t, srv.Payments())
+}
+
+func TestErrorCodesInExtensions(t *testing.T) {
+	srv := herotest.NewServer()
+	defer srv.Close()
+	srv.SetErrorCodes(herotest.CodesInExtensions)
+	srv.SetPaymentLimits(1000, 100000)
+
+	_, out := post(t, srv, "wrong", createDoc, map[string]any{"p": newPayment(5000)})
+	require.Len(t, out.Errors, 1)
+	assert.Equal(t, "L'Api-Key est manquante ou invalide.", out.Errors[0].Message)
+	assert.Equal(t, map[string]any{"code": "NOT_LOGGED"}, out.Errors[0].Extensions)
+
+	_, out = post(t, srv, herotest.APIKey, createDoc, map[string]any{"p": with(newPayment(5000), "type", "Pay45D")})
+	require.Len(t, out.Errors, 1)
+	assert.Equal(t, map[string]any{"code": "INVALID_PAYMENT_TYPE"}, out.Errors[0].Extensions)
+	assert.Contains(t, out.Errors[0].Message, "Le type de paiement est invalide.")
+
+	// The paymentMin/paymentMax messages have no code to move.
+	_, out = post(t, srv, herotest.APIKey, createDoc, map[string]any{"p": newPayment(999)})
+	require.Len(t, out.Errors, 1)
+	assert.Equal(t, "Amount 999 is smaller than paymentMin 1000", out.Errors[0].Message)
+
+	srv.SetErrorCodes(herotest.CodesInMessage)
+	_, out = post(t, srv, "wrong", createDoc, map[string]any{"p": newPayment(5000)})
+	require.Len(t, out.Errors, 1)
+	assert.Equal(t, "NOT_LOGGED", out.Errors[0].Message)
 }
 
 func TestInvalidGraphQLIsRejected(t *testing.T) {
@@ -164,9 +193,9 @@ func TestCreatePaymentRules(t *testing.T) {
 		message string
 		code    any
 	}{
-		"below paymentMin": {newPayment(999), "Amount 999 is smaller than paymentMin 1000", nil},
-		"above paymentMax": {newPayment(100001), "Amount 100001 is bigger than paymentMax 100000", nil},
-		"type not enabled": {with(newPayment(5000), "type", "Pay45D"), "INVALID_PAYMENT_TYPE", nil},
+		"below paymentMin": {newPayment(999), "Amount 999 is smaller than paymentMin 1000", "INTERNAL_SERVER_ERROR"},
+		"above paymentMax": {newPayment(100001), "Amount 100001 is bigger than paymentMax 100000", "INTERNAL_SERVER_ERROR"},
+		"type not enabled": {with(newPayment(5000), "type", "Pay45D"), "INVALID_PAYMENT_TYPE", "INTERNAL_SERVER_ERROR"},
 		".localhost":       {with(newPayment(5000), "redirectUri", "https://shop.localhost/r"), "Use a non-suspect Redirect URI: redirectUri is on a .localhost host", "BAD_USER_INPUT"},
 		"relative":         {with(newPayment(5000), "redirectUri", "/r"), "redirectUri must be an absolute http(s) URI", "BAD_USER_INPUT"},
 		"empty name": {with(newPayment(5000), "issuer", map[string]any{
