@@ -68,8 +68,10 @@ func (c *Client) Capabilities() payments.Capabilities {
 // part (Moneroo takes whole units: 10.50 USD cannot be sent, and is never
 // rounded), a customer without email, first or last name, a missing
 // ReturnURL, both Options.RestrictCountryCode and Options.RestrictedPhone,
-// and a Metadata key ReferenceMetadataKey holding something other than
-// Reference. An empty Description becomes "Order <Reference>". CancelURL and
+// a Metadata key ReferenceMetadataKey holding something other than
+// Reference, and more Metadata than Moneroo takes: MaxMetadataEntries (10)
+// entries, ReferenceMetadataKey included, so at most 9 of the merchant's own.
+// An empty Description becomes "Order <Reference>". CancelURL and
 // ErrorURL are not sent: Moneroo returns the payer to ReturnURL whatever the
 // outcome.
 func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payments.Session, error) {
@@ -102,8 +104,13 @@ func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payme
 			fe.Add(f.name, "is required by Moneroo")
 		}
 	}
-	if v, ok := req.Metadata[ReferenceMetadataKey]; ok && v != req.Reference {
+	v, own := req.Metadata[ReferenceMetadataKey]
+	if own && v != req.Reference {
 		fe.Addf("Metadata", "key %q is where the library keeps Reference; leave it out", ReferenceMetadataKey)
+	}
+	if n := metadataEntries(req.Metadata, own); n > MaxMetadataEntries {
+		fe.Addf("Metadata", "has %d entries, and with the library's %q Moneroo would receive %d: it takes at most %d",
+			len(req.Metadata), ReferenceMetadataKey, n, MaxMetadataEntries)
 	}
 	opts.check(&fe)
 	if err := fe.Err(payments.Moneroo, op); err != nil {
@@ -196,6 +203,15 @@ func withOp(err error, op string) error {
 		perr.Op = op + " (" + perr.Op + ")"
 	}
 	return err
+}
+
+// metadataEntries is how many metadata entries Create sends: the merchant's
+// and ReferenceMetadataKey, unless the merchant gave that key (own) already.
+func metadataEntries(m map[string]string, own bool) int {
+	if own {
+		return len(m)
+	}
+	return len(m) + 1
 }
 
 // isShortCode reports whether s looks like a method short code: lowercase

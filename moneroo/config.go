@@ -31,6 +31,13 @@ const SignatureHeader = "X-Moneroo-Signature"
 // Payment.Reference. Moneroo has no field of its own for an order id.
 const ReferenceMetadataKey = "unipay_reference"
 
+// MaxMetadataEntries is how many metadata entries Moneroo takes on a
+// payment. Moneroo's official Laravel SDK refused more than 10 (all strings)
+// before sending, and dropped the check in 2025 as redundant with the API's
+// own; the docs state no number. Create counts ReferenceMetadataKey among
+// them, so a CreateRequest carries at most 9 entries of its own.
+const MaxMetadataEntries = 10
+
 // Moneroo documents a limit of 120 requests a minute per account. The client
 // keeps under it with a token bucket whose burst plus a minute's refill is
 // 120, so that no 60-second window ever holds more.

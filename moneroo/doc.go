@@ -37,6 +37,10 @@
 //     ReturnURL. Phone (E.164) and the billing address, or else the delivery
 //     address, are sent when given; Moneroo asks the payer otherwise.
 //   - Options.RestrictCountryCode or Options.RestrictedPhone, not both.
+//   - At most MaxMetadataEntries (10) metadata entries, all strings, the
+//     cap of Moneroo's official Laravel SDK. The library's own
+//     ReferenceMetadataKey is one of them, so Metadata holds at most 9
+//     entries of the merchant's; more is refused on "Metadata".
 //
 // An empty Description is sent as "Order <Reference>" (Moneroo requires one).
 // CancelURL and ErrorURL are not sent: Moneroo returns the payer to ReturnURL

@@ -23,7 +23,7 @@ type customerIn struct {
 
 // initialize handles POST /v1/payments/initialize with Moneroo's rules: the
 // documented required fields, an integer amount in major units, a listed
-// currency, string-only metadata, known method codes, and
+// currency, string-only metadata of at most 10 entries, known method codes, and
 // restrict_country_code and restricted_phone never together.
 func (s *Server) initialize(w http.ResponseWriter, r *http.Request) {
 	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
@@ -206,7 +206,11 @@ func (v *validator) customer(raw json.RawMessage) customerIn {
 	return c
 }
 
-// metadata reads an object of string values.
+// maxMetadata is how many metadata entries initialize takes: the cap of
+// Moneroo's official Laravel SDK ("metadata" => array, max:10).
+const maxMetadata = 10
+
+// metadata reads an object of at most maxMetadata string values.
 func (v *validator) metadata(raw json.RawMessage) map[string]string {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
@@ -219,6 +223,9 @@ func (v *validator) metadata(raw json.RawMessage) map[string]string {
 		}
 		v.add("metadata", "The metadata field must be an array of key-value pairs.")
 		return nil
+	}
+	if len(obj) > maxMetadata {
+		v.add("metadata", fmt.Sprintf("The metadata field must not have more than %d items.", maxMetadata))
 	}
 	out := make(map[string]string, len(obj))
 	keys := make([]string, 0, len(obj))

@@ -12,7 +12,8 @@
 //   - POST /v1/payments/initialize, GET /v1/payments/{id}/verify and
 //     GET /v1/payments/{id}, with the Bearer SecretKey (401 otherwise),
 //     amounts in whole major units, Moneroo's field rules (422 with a
-//     Laravel-style "errors" map: field → messages), 404 for unknown ids,
+//     Laravel-style "errors" map: field → messages; metadata at most 10
+//     string entries), 404 for unknown ids,
 //     and Moneroo's limit of 120 requests a minute (429, no Retry-After);
 //   - GET /utils/payment/methods, the public catalogue from Moneroo's docs;
 //   - the hosted checkout page at each payment's checkout_url

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -397,4 +398,45 @@ func TestWebhookIsSignedWithTheSimulatorSecret(t *testing.T) {
 	assert.Equal(t, payments.StatusPending, ev.Status)
 	_, _, err = srv.Webhook("unknown")
 	assert.Error(t, err)
+}
+
+func TestInitializeRefusesMoreThanTenMetadataEntries(t *testing.T) {
+	srv := monerootest.NewServer()
+	defer srv.Close()
+	valid := `{"amount":100,"currency":"XOF","description":"d","return_url":"https://shop.example.com/r",` +
+		`"customer":{"email":"a@example.com","first_name":"A","last_name":"B"},"metadata":`
+	meta := func(n int) string {
+		parts := make([]string, n)
+		for i := range parts {
+			parts[i] = `"k` + strconv.Itoa(i) + `":"v"`
+		}
+		return "{" + strings.Join(parts, ",") + "}"
+	}
+
+	status, out := post(t, srv, valid+meta(10)+"}")
+	assert.Equal(t, http.StatusCreated, status, "10 entries are fine: %v", out)
+
+	status, out = post(t, srv, valid+meta(11)+"}")
+	assert.Equal(t, http.StatusUnprocessableEntity, status)
+	errs, ok := out["errors"].(map[string]any)
+	require.True(t, ok, "errors is a field → messages map: %v", out)
+	assert.Equal(t, []any{"The metadata field must not have more than 10 items."}, errs["metadata"])
+	assert.Equal(t, "The metadata field must not have more than 10 items.", out["message"])
+
+	// Through the typed API, which sends what it is given, the merchant gets
+	// Moneroo's field error.
+	_, c := monerootest.Start(t)
+	m := map[string]string{}
+	for i := range 11 {
+		m["k"+strconv.Itoa(i)] = "v"
+	}
+	_, err := c.InitializePayment(context.Background(), &moneroo.InitializeRequest{
+		Amount: 100, Currency: "XOF", Description: "d", ReturnURL: "https://shop.example.com/r",
+		Customer: moneroo.CustomerInput{Email: "a@example.com", FirstName: "A", LastName: "B"}, Metadata: m,
+	})
+	require.ErrorIs(t, err, payments.ErrInvalidRequest)
+	var perr *payments.Error
+	require.ErrorAs(t, err, &perr)
+	_, ok = perr.Field("metadata")
+	assert.True(t, ok, "%v", perr.Fields)
 }
