@@ -37,6 +37,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -118,6 +119,8 @@ type payment struct {
 	metadata       map[string]string
 	methods        []string
 	phone          string // the number the payer paid with
+	payerIP        string // where the payer's browser submitted the page from
+	userAgent      string // and with which browser
 	method         method
 	failureMessage string
 	failureCode    string
@@ -350,12 +353,15 @@ type envelope struct {
 	Errors  any    `json:"errors"`
 }
 
+// writeError answers an error in Moneroo's envelope: data is {} ("if no
+// data is available, this field will be represented as an empty object"),
+// errors the field → messages map, or null.
 func writeError(w http.ResponseWriter, status int, msg string, errs map[string][]string) {
 	var e any
 	if len(errs) > 0 {
 		e = errs
 	}
-	simkit.WriteJSON(w, status, envelope{Message: msg, Data: nil, Errors: e})
+	simkit.WriteJSON(w, status, envelope{Message: msg, Data: struct{}{}, Errors: e})
 }
 
 func (s *Server) lookup(w http.ResponseWriter, r *http.Request) (*payment, bool) {
@@ -387,15 +393,17 @@ func (s *Server) retrieve(w http.ResponseWriter, r *http.Request) {
 func (s *Server) methods(w http.ResponseWriter, r *http.Request) {
 	data := make([]map[string]any, 0, len(catalogue))
 	for _, m := range catalogue {
-		countries := make([]map[string]string, 0, len(m.Countries))
+		countries := make([]map[string]any, 0, len(m.Countries))
 		for _, c := range m.Countries {
-			countries = append(countries, map[string]string{"code": c})
+			if obj := countryObject(c); obj != nil {
+				countries = append(countries, obj)
+			}
 		}
 		data = append(data, map[string]any{
 			"name": m.Name, "short_code": m.Code, "description": m.Name, "is_enabled": true,
 			"icon_url":  "https://assets.cdn.moneroo.io/icons/circle/" + m.Code + ".svg",
-			"currency":  map[string]string{"code": m.Currency, "symbol": m.Currency},
-			"countries": countries, "gateways": []any{}, "fields": []any{},
+			"currency":  methodCurrency(m.Currency),
+			"countries": countries, "gateways": []any{}, "fields": m.fields(),
 		})
 	}
 	simkit.WriteJSON(w, http.StatusOK, envelope{Message: "Payment methods fetched successfully", Data: data})
@@ -457,6 +465,8 @@ func (s *Server) submit(pay bool) http.HandlerFunc {
 			if pay {
 				phone := digits(r.PostFormValue("phone"))
 				p.phone = phone
+				p.userAgent = r.UserAgent()
+				p.payerIP, _, _ = net.SplitHostPort(r.RemoteAddr)
 				switch {
 				case strings.HasSuffix(phone, PhonePending):
 					s.transition(p, statusPending, "", "")
@@ -503,11 +513,6 @@ func stamp(t time.Time) any {
 	return t.UTC().Format("2006-01-02T15:04:05.000000Z")
 }
 
-func currencyObject(code string) map[string]any {
-	d, _ := payments.MinorUnits(code)
-	return map[string]any{"code": code, "symbol": code, "decimals": d, "icon_url": "https://assets.cdn.moneroo.io/currencies/" + code + ".svg"}
-}
-
 // metadataJSON is p's metadata as Moneroo (PHP) answers it: [] when empty.
 func metadataJSON(m map[string]string) any {
 	if len(m) == 0 {
@@ -523,33 +528,79 @@ func nullable(s string) any {
 	return s
 }
 
+// appObject is the simulated merchant app, as payment answers embed it.
+func appObject() map[string]any {
+	return map[string]any{
+		"id": "01HSIMULATORAPP00000000000", "name": "Simulated shop", "website_url": "https://shop.example.com",
+		"icon_url":   "https://assets.cdn.moneroo.io/samples/business.svg",
+		"created_at": "2024-01-01T00:00:00.000000Z", "updated_at": "2024-01-01T00:00:00.000000Z", "is_enabled": true,
+	}
+}
+
+// customerObject is p's payer as payment answers describe it.
+func customerObject(p *payment) map[string]any {
+	c := p.customer
+	return map[string]any{
+		"id": p.customerID, "first_name": c.FirstName, "last_name": c.LastName, "email": c.Email,
+		"phone": nullable(c.Phone), "address": nullable(c.Address), "city": nullable(c.City),
+		"state": nullable(c.State), "country_code": nullable(c.Country), "country": nullable(countryName(c.Country)),
+		"zip_code":    nullable(c.Zip),
+		"profile_url": "https://eu.ui-avatars.com/api/?name=" + url.QueryEscape(c.FirstName+" "+c.LastName),
+		"created_at":  stamp(p.initiatedAt), "updated_at": stamp(p.updatedAt),
+	}
+}
+
+// payerCountry is where the payer paid from: the method's country, else
+// the customer's.
+func payerCountry(p *payment) string {
+	if len(p.method.Countries) > 0 {
+		return p.method.Countries[0]
+	}
+	return p.customer.Country
+}
+
 // verifyData is the payment as the verify endpoint describes it: currency
-// an object, method and gateway under capture.
+// an object, method and gateway under capture, the payer's context parsed.
 func (s *Server) verifyData(p *payment) map[string]any {
 	d := map[string]any{
 		"id": p.id, "status": p.status, "is_processed": false, "processed_at": nil,
-		"amount": p.amount, "amount_formatted": p.currency + " " + strconv.FormatInt(p.amount, 10),
+		"amount": p.amount, "amount_formatted": formatted(p),
 		"currency": currencyObject(p.currency), "description": p.description, "return_url": p.returnURL,
 		"environment": "sandbox", "initiated_at": stamp(p.initiatedAt), "created_at": stamp(p.initiatedAt),
 		"metadata": metadataJSON(p.metadata),
-		"app":      map[string]any{"id": "01HSIMULATORAPP00000000000", "name": "Simulated shop", "is_enabled": true},
-		"customer": map[string]any{
-			"id": p.customerID, "first_name": p.customer.FirstName, "last_name": p.customer.LastName,
-			"email": p.customer.Email, "phone": nullable(p.customer.Phone), "country_code": nullable(p.customer.Country),
-		},
-		"capture": nil,
+		"app":      appObject(),
+		"customer": customerObject(p),
+		"capture":  nil,
 	}
 	if p.status != statusInitiated {
 		d["capture"] = map[string]any{
-			"identifier": p.id + "-capture", "phone_number": nullable(p.phone),
+			"identifier": p.id + "-capture", "rate": nil, "rate_formatted": nil, "correction_rate": nil,
+			"phone_number":    nullable(p.phone),
 			"failure_message": nullable(p.failureMessage), "failure_error_code": nullable(p.failureCode),
 			"failure_error_type": nullable(p.failureCode),
-			"amount":             p.amount, "currency": currencyObject(p.currency),
-			"method": map[string]any{"name": p.method.Name, "short_code": p.method.Code},
+			"metadata": map[string]any{
+				"network_transaction_id": nil, "amount_debited": nil, "commission": nil, "fees": nil,
+				"selected_payment_method": nil,
+			},
+			"amount": p.amount, "amount_formatted": formatted(p), "currency": currencyObject(p.currency),
+			"method": map[string]any{
+				"id": "sim_" + p.method.Code, "name": p.method.Name, "short_code": p.method.Code,
+				"icon_url": "https://assets.cdn.moneroo.io/icons/circle/" + p.method.Code + ".svg",
+			},
 			"gateway": map[string]any{
-				"name": "Moneroo Test Payment Gateway", "short_code": "moneroo_sandbox",
+				"id": "sim_gateway", "account_name": "Simulated shop", "name": "Moneroo Test Payment Gateway",
+				"short_code": "moneroo_sandbox", "icon_url": "https://assets.cdn.moneroo.io/icons/circle/moneroo.svg",
 				"transaction_id": p.id, "transaction_status": strings.ToUpper(p.status),
 				"transaction_failure_message": nullable(p.failureMessage),
+			},
+			"context": map[string]any{
+				"ip": p.payerIP,
+				"user_agent": map[string]any{
+					"is_desktop": true, "is_robot": false, "platform": "Unknown", "browser": p.userAgent,
+					"version": "", "device": "Unknown", "is_mobile": false, "is_phone": false, "is_tablet": false,
+					"is_ios": false, "is_android": false,
+				},
+				"country": countryObject(payerCountry(p)), "local": "en",
 			},
 		}
 	}
@@ -558,31 +609,48 @@ func (s *Server) verifyData(p *payment) map[string]any {
 
 // retrieveData is the payment as the retrieve endpoint describes it:
 // currency a string, the amount a float, checkout_url, method and gateway at
-// the top level.
+// the top level with "code", the payer's context as plain strings.
 func (s *Server) retrieveData(p *payment) map[string]any {
+	cust := customerObject(p)
+	delete(cust, "profile_url")
+	cust["environment"] = "sandbox"
 	d := map[string]any{
 		"id": p.id, "status": p.status, "is_processed": false, "processed_at": nil,
 		"amount": json.Number(strconv.FormatInt(p.amount, 10) + ".0"), "currency": p.currency,
-		"amount_formatted": p.currency + " " + strconv.FormatInt(p.amount, 10),
+		"amount_formatted": formatted(p),
 		"description":      p.description, "return_url": p.returnURL, "environment": "sandbox",
 		"initiated_at": stamp(p.initiatedAt), "checkout_url": s.CheckoutURL(p.id),
 		"payment_phone_number": nullable(p.phone),
-		"metadata":             metadataJSON(p.metadata),
-		"customer": map[string]any{
-			"id": p.customerID, "first_name": p.customer.FirstName, "last_name": p.customer.LastName,
-			"email": p.customer.Email, "phone": nullable(p.customer.Phone),
+		"app": map[string]any{
+			"id": "01HSIMULATORAPP00000000000", "name": "Simulated shop",
+			"icon_url": "https://assets.cdn.moneroo.io/samples/business.svg",
 		},
-		"method": nil, "gateway": nil,
+		"customer": cust,
+		"metadata": metadataJSON(p.metadata),
+		"method":   nil, "gateway": nil, "context": nil,
 	}
 	if p.method.Code != "" {
-		d["method"] = map[string]any{"name": p.method.Name, "code": p.method.Code}
-		d["gateway"] = map[string]any{"name": "Moneroo Test Payment Gateway", "code": "moneroo_sandbox"}
+		d["method"] = map[string]any{
+			"name": p.method.Name, "code": p.method.Code, "environment": "sandbox",
+			"icon_url": "https://assets.cdn.moneroo.io/icons/circle/" + p.method.Code + ".svg",
+		}
+		d["gateway"] = map[string]any{
+			"name": "Moneroo Test Payment Gateway", "account_name": "Simulated shop", "code": "moneroo_sandbox",
+			"icon_url": "https://assets.cdn.moneroo.io/icons/circle/moneroo.svg", "environment": "sandbox",
+		}
+		d["context"] = map[string]any{
+			"ip": p.payerIP, "user_agent": p.userAgent, "country": nullable(payerCountry(p)), "local": "en",
+		}
 	}
 	return d
 }
 
+// formatted is p's amount as Moneroo prints it: "XOF 200".
+func formatted(p *payment) string { return p.currency + " " + strconv.FormatInt(p.amount, 10) }
+
 // webhookBody is the webhook Moneroo sends about p in its current state, in
-// the docs' shape (customer fields in camelCase, currency a string).
+// the docs' shape (customer fields in camelCase, currency a string). Like
+// Moneroo's, it is partial (no metadata): the merchant verifies.
 func webhookBody(p *payment) []byte {
 	b, _ := json.Marshal(map[string]any{
 		"event": "payment." + p.status,
@@ -592,7 +660,6 @@ func webhookBody(p *payment) []byte {
 				"id": p.customerID, "email": p.customer.Email, "firstName": p.customer.FirstName,
 				"lastName": p.customer.LastName, "phone": nullable(p.customer.Phone),
 			},
-			"metadata": metadataJSON(p.metadata),
 		},
 	})
 	return b
