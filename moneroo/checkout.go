@@ -2,6 +2,7 @@ package moneroo
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 
@@ -65,8 +66,8 @@ func (c *Client) Capabilities() payments.Capabilities {
 //
 // Before sending anything it refuses, with ErrInvalidRequest naming the
 // field: a currency Moneroo does not list, an amount with a fractional major
-// part (Moneroo takes whole units: 10.50 USD cannot be sent, and is never
-// rounded), a customer without email, first or last name, a missing
+// part (Moneroo documents whole units: 10.50 USD is not sent, and never
+// rounded, unless Config.DecimalAmounts is set), a customer without email, first or last name, a missing
 // ReturnURL, both Options.RestrictCountryCode and Options.RestrictedPhone,
 // a Metadata key ReferenceMetadataKey holding something other than
 // Reference, and more Metadata than Moneroo takes: MaxMetadataEntries (10)
@@ -78,17 +79,18 @@ func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payme
 	const op = "create checkout"
 	fe := req.Validate()
 	opts := payments.OptionsAs[Options](req.Options, &fe)
-	var major int64
+	var amount json.Number
 	if cur := req.Amount.Currency; cur != "" && !SupportsCurrency(cur) {
 		if _, known := payments.MinorUnits(cur); known {
 			fe.Addf("Amount.Currency", "Moneroo does not take %s; it takes %s", cur, strings.Join(currencies, ", "))
 		}
 	} else if cur != "" && req.Amount.Amount > 0 {
-		m, err := req.Amount.Major()
+		a, err := majorAmount(req.Amount, c.cfg.DecimalAmounts)
 		if err != nil {
-			fe.Addf("Amount", "%s: Moneroo takes whole %s units only, and the library never rounds", req.Amount, cur)
+			fe.Addf("Amount", "%s: Moneroo documents whole %s units only, and the library never rounds "+
+				"(Config.DecimalAmounts sends decimals, once Moneroo has confirmed it charges them exactly)", req.Amount, cur)
 		}
-		major = m
+		amount = a
 	}
 	if req.ReturnURL == "" {
 		fe.Add("ReturnURL", "is required: Moneroo sends the payer back there")
@@ -117,7 +119,7 @@ func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payme
 		return nil, err
 	}
 
-	out, err := c.InitializePayment(ctx, initializeRequest(req, major, opts))
+	out, err := c.InitializePayment(ctx, initializeRequest(req, amount, opts))
 	if err != nil {
 		return nil, withOp(err, op)
 	}

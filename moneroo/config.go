@@ -83,6 +83,15 @@ type Config struct {
 	// that Moneroo reports as made in its sandbox (a test key left in a live
 	// shop would otherwise ship goods for test payments).
 	Environment payments.Environment
+	// DecimalAmounts lets Create send an amount with a fractional major part,
+	// such as 10.50 USD as "amount": 10.5. Moneroo's docs type amount as an
+	// integer of major units and every example is whole; whether its API
+	// charges 10.5 exactly, rounds it or refuses it, no source says. Leave it
+	// false, and Create refuses such an amount on "Amount", until Moneroo has
+	// confirmed for your account that decimals are charged exactly; whole
+	// amounts are sent the same either way. VerifyPaid compares what was
+	// paid in any case.
+	DecimalAmounts bool
 }
 
 // validate checks the configuration without ever echoing a secret.

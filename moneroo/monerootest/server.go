@@ -97,7 +97,9 @@ type Server struct {
 	webhookURL string
 	deliveries []Delivery
 	rateLimit  int
-	recent     []time.Time // API request times within the last minute
+	// decimalAmounts makes initialize take amounts with decimals.
+	decimalAmounts bool
+	recent         []time.Time // API request times within the last minute
 }
 
 // Delivery is a webhook the simulator sent.
@@ -110,7 +112,7 @@ type Delivery struct {
 
 type payment struct {
 	id, status     string
-	amount         int64 // whole major units, as Moneroo keeps it
+	amount         payments.Money
 	currency       string
 	description    string
 	returnURL      string
@@ -197,6 +199,16 @@ func (s *Server) SetRateLimit(n int) {
 	defer s.mu.Unlock()
 	s.rateLimit = n
 	s.recent = nil
+}
+
+// SetDecimalAmounts makes initialize take amounts with decimals (up to the
+// currency's: 10.5 USD, not 10.505), to test moneroo.Config.DecimalAmounts.
+// By default it refuses them (422 on amount), as Moneroo's docs type the
+// amount as an integer; what Moneroo's API does, no source says.
+func (s *Server) SetDecimalAmounts(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.decimalAmounts = on
 }
 
 // Deliveries returns the webhooks sent so far, oldest first.
@@ -426,11 +438,10 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) pageFor(p *payment) simkit.Page {
-	amount, _ := payments.FromMajor(p.amount, p.currency)
 	pg := simkit.Page{
 		Provider:      "Moneroo (simulator)",
 		Title:         p.description,
-		Amount:        amount,
+		Amount:        p.amount,
 		PayAction:     "/checkout/" + url.PathEscape(p.id) + "/pay",
 		DeclineAction: "/checkout/" + url.PathEscape(p.id) + "/decline",
 		Fields:        []simkit.Field{{Name: "phone", Label: "Phone number", Value: "(414) 951-8161"}},
@@ -564,7 +575,7 @@ func payerCountry(p *payment) string {
 func (s *Server) verifyData(p *payment) map[string]any {
 	d := map[string]any{
 		"id": p.id, "status": p.status, "is_processed": false, "processed_at": nil,
-		"amount": p.amount, "amount_formatted": formatted(p),
+		"amount": major(p.amount, ""), "amount_formatted": formatted(p),
 		"currency": currencyObject(p.currency), "description": p.description, "return_url": p.returnURL,
 		"environment": "sandbox", "initiated_at": stamp(p.initiatedAt), "created_at": stamp(p.initiatedAt),
 		"metadata": metadataJSON(p.metadata),
@@ -582,7 +593,7 @@ func (s *Server) verifyData(p *payment) map[string]any {
 				"network_transaction_id": nil, "amount_debited": nil, "commission": nil, "fees": nil,
 				"selected_payment_method": nil,
 			},
-			"amount": p.amount, "amount_formatted": formatted(p), "currency": currencyObject(p.currency),
+			"amount": major(p.amount, ""), "amount_formatted": formatted(p), "currency": currencyObject(p.currency),
 			"method": map[string]any{
 				"id": "sim_" + p.method.Code, "name": p.method.Name, "short_code": p.method.Code,
 				"icon_url": "https://assets.cdn.moneroo.io/icons/circle/" + p.method.Code + ".svg",
@@ -616,7 +627,7 @@ func (s *Server) retrieveData(p *payment) map[string]any {
 	cust["environment"] = "sandbox"
 	d := map[string]any{
 		"id": p.id, "status": p.status, "is_processed": false, "processed_at": nil,
-		"amount": json.Number(strconv.FormatInt(p.amount, 10) + ".0"), "currency": p.currency,
+		"amount": major(p.amount, ".0"), "currency": p.currency,
 		"amount_formatted": formatted(p),
 		"description":      p.description, "return_url": p.returnURL, "environment": "sandbox",
 		"initiated_at": stamp(p.initiatedAt), "checkout_url": s.CheckoutURL(p.id),
@@ -646,7 +657,25 @@ func (s *Server) retrieveData(p *payment) map[string]any {
 }
 
 // formatted is p's amount as Moneroo prints it: "XOF 200".
-func formatted(p *payment) string { return p.currency + " " + strconv.FormatInt(p.amount, 10) }
+func formatted(p *payment) string { return p.currency + " " + string(major(p.amount, "")) }
+
+// major writes m in major units as a JSON number: 200 (XOF), 10.5 (USD
+// 1050 cents); a whole amount gets wholeSuffix (the retrieve example prints
+// 100.0).
+func major(m payments.Money, wholeSuffix string) json.Number {
+	d, _ := payments.MinorUnits(m.Currency)
+	p := int64(1)
+	for range d {
+		p *= 10
+	}
+	s := strconv.FormatInt(m.Amount/p, 10)
+	frac := m.Amount % p
+	if frac == 0 {
+		return json.Number(s + wholeSuffix)
+	}
+	f := strconv.FormatInt(frac, 10)
+	return json.Number(s + "." + strings.TrimRight(strings.Repeat("0", d-len(f))+f, "0"))
+}
 
 // webhookBody is the webhook Moneroo sends about p in its current state, in
 // the docs' shape (customer fields in camelCase, currency a string). Like
@@ -655,7 +684,7 @@ func webhookBody(p *payment) []byte {
 	b, _ := json.Marshal(map[string]any{
 		"event": "payment." + p.status,
 		"data": map[string]any{
-			"id": p.id, "amount": p.amount, "currency": p.currency, "status": p.status,
+			"id": p.id, "amount": major(p.amount, ""), "currency": p.currency, "status": p.status,
 			"customer": map[string]any{
 				"id": p.customerID, "email": p.customer.Email, "firstName": p.customer.FirstName,
 				"lastName": p.customer.LastName, "phone": nullable(p.customer.Phone),
