@@ -27,6 +27,12 @@
 // real sandbox: PhoneSuccess pays, PhonePending leaves the payment pending,
 // PhoneFailed fails it. Any other number, or none, pays.
 //
+// Its answers have the keys and types of the examples in Moneroo's docs and
+// of the official SDKs' models (shape_test.go compares them with
+// testdata/moneroo). Amounts are whole major units, as the docs type them;
+// SetDecimalAmounts(true) takes decimals too, to test
+// moneroo.Config.DecimalAmounts.
+//
 // Every status change sends a signed webhook (payment.initiated on create,
 // then payment.success, payment.failed or payment.cancelled) to the URL
 // given to SetWebhookURL, synchronously, before the API answers or the page
