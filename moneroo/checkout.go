@@ -2,6 +2,7 @@ package moneroo
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 
@@ -66,28 +67,31 @@ func (c *Client) Capabilities() payments.Capabilities {
 //
 // Before sending anything it refuses, with ErrInvalidRequest naming the
 // field: a currency Moneroo does not list, an amount with a fractional major
-// part (Moneroo takes whole units: 10.50 USD cannot be sent, and is never
-// rounded), a customer without email, first or last name, a missing
+// part (Moneroo documents whole units: 10.50 USD is not sent, and never
+// rounded, unless Config.DecimalAmounts is set), a customer without email, first or last name, a missing
 // ReturnURL, both Options.RestrictCountryCode and Options.RestrictedPhone,
-// and a Metadata key ReferenceMetadataKey holding something other than
-// Reference. An empty Description becomes "Order <Reference>". CancelURL and
+// a Metadata key ReferenceMetadataKey holding something other than
+// Reference, and more Metadata than Moneroo takes: MaxMetadataEntries (10)
+// entries, ReferenceMetadataKey included, so at most 9 of the merchant's own.
+// An empty Description becomes "Order <Reference>". CancelURL and
 // ErrorURL are not sent: Moneroo returns the payer to ReturnURL whatever the
 // outcome.
 func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payments.Session, error) {
 	const op = "create checkout"
 	fe := check.Create(req)
 	opts := check.OptionsAs[Options](req.Options, &fe)
-	var major int64
+	var amount json.Number
 	if cur := req.Amount.Currency; cur != "" && !SupportsCurrency(cur) {
 		if _, known := payments.MinorUnits(cur); known {
 			fe.Addf("Amount.Currency", "Moneroo does not take %s; it takes %s", cur, strings.Join(currencies, ", "))
 		}
 	} else if cur != "" && req.Amount.Amount > 0 {
-		m, err := req.Amount.Major()
+		a, err := majorAmount(req.Amount, c.cfg.DecimalAmounts)
 		if err != nil {
-			fe.Addf("Amount", "%s: Moneroo takes whole %s units only, and the library never rounds", req.Amount, cur)
+			fe.Addf("Amount", "%s: Moneroo documents whole %s units only, and the library never rounds "+
+				"(Config.DecimalAmounts sends decimals, once Moneroo has confirmed it charges them exactly)", req.Amount, cur)
 		}
-		major = m
+		amount = a
 	}
 	if req.ReturnURL == "" {
 		fe.Add("ReturnURL", "is required: Moneroo sends the payer back there")
@@ -103,15 +107,20 @@ func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payme
 			fe.Add(f.name, "is required by Moneroo")
 		}
 	}
-	if v, ok := req.Metadata[ReferenceMetadataKey]; ok && v != req.Reference {
+	v, own := req.Metadata[ReferenceMetadataKey]
+	if own && v != req.Reference {
 		fe.Addf("Metadata", "key %q is where the library keeps Reference; leave it out", ReferenceMetadataKey)
+	}
+	if n := metadataEntries(req.Metadata, own); n > MaxMetadataEntries {
+		fe.Addf("Metadata", "has %d entries, and with the library's %q Moneroo would receive %d: it takes at most %d",
+			len(req.Metadata), ReferenceMetadataKey, n, MaxMetadataEntries)
 	}
 	opts.check(&fe)
 	if err := fe.Err(payments.Moneroo, op); err != nil {
 		return nil, err
 	}
 
-	out, err := c.InitializePayment(ctx, initializeRequest(req, major, opts))
+	out, err := c.InitializePayment(ctx, initializeRequest(req, amount, opts))
 	if err != nil {
 		return nil, withOp(err, op)
 	}
@@ -197,6 +206,15 @@ func withOp(err error, op string) error {
 		perr.Op = op + " (" + perr.Op + ")"
 	}
 	return err
+}
+
+// metadataEntries is how many metadata entries Create sends: the merchant's
+// and ReferenceMetadataKey, unless the merchant gave that key (own) already.
+func metadataEntries(m map[string]string, own bool) int {
+	if own {
+		return len(m)
+	}
+	return len(m) + 1
 }
 
 // isShortCode reports whether s looks like a method short code: lowercase

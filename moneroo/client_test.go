@@ -3,6 +3,7 @@ package moneroo_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -161,6 +162,28 @@ func TestCreateSendsMonerooBodyInMajorUnits(t *testing.T) {
 			assert.True(t, strings.HasPrefix(r.Header.Get("User-Agent"), "unipay-payments/"+payments.Version+" "), r.Header.Get("User-Agent"))
 		})
 	}
+}
+
+func TestCreateSendsTheDocsExampleBody(t *testing.T) {
+	// The same payment as the docs' cURL example: the body Moneroo receives
+	// is the docs' body, plus the library's reference key.
+	m, c := newMock(t, moneroo.Config{})
+	m.on(http.MethodPost, initializeURL, http.StatusCreated, fixture(t, "initialize_201.json"), nil)
+	_, err := c.Create(context.Background(), payments.CreateRequest{
+		Amount: payments.Money{Amount: 10000, Currency: "USD"}, Reference: "order-123",
+		Description: "Payment for order #123", ReturnURL: "https://example.com/payments/thank-you",
+		Customer: &payments.Customer{FirstName: "John", LastName: "Doe", Email: "john@example.com"},
+		Metadata: map[string]string{"order_id": "123", "customer_id": "123"},
+		Options:  moneroo.Options{Methods: []string{"qr_ngn", "bank_transfer_ngn"}},
+	})
+	require.NoError(t, err)
+
+	var want map[string]any
+	require.NoError(t, json.Unmarshal(fixture(t, "initialize_request.json"), &want))
+	want["metadata"].(map[string]any)[moneroo.ReferenceMetadataKey] = "order-123"
+	wantBody, err := json.Marshal(want)
+	require.NoError(t, err)
+	assert.JSONEq(t, string(wantBody), string(m.requests()[0].Body))
 }
 
 func TestCreateReadsTheLinkOfTheFrenchDocs(t *testing.T) {

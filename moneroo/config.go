@@ -30,6 +30,13 @@ const SignatureHeader = "X-Moneroo-Signature"
 // Payment.Reference. Moneroo has no field of its own for an order id.
 const ReferenceMetadataKey = "unipay_reference"
 
+// MaxMetadataEntries is how many metadata entries Moneroo takes on a
+// payment. Moneroo's official Laravel SDK refused more than 10 (all strings)
+// before sending, and dropped the check in 2025 as redundant with the API's
+// own; the docs state no number. Create counts ReferenceMetadataKey among
+// them, so a CreateRequest carries at most 9 entries of its own.
+const MaxMetadataEntries = 10
+
 // Moneroo documents a limit of 120 requests a minute per account. The client
 // keeps under it with a token bucket whose burst plus a minute's refill is
 // 120, so that no 60-second window ever holds more.
@@ -75,6 +82,15 @@ type Config struct {
 	// that Moneroo reports as made in its sandbox (a test key left in a live
 	// shop would otherwise ship goods for test payments).
 	Environment payments.Environment
+	// DecimalAmounts lets Create send an amount with a fractional major part,
+	// such as 10.50 USD as "amount": 10.5. Moneroo's docs type amount as an
+	// integer of major units and every example is whole; whether its API
+	// charges 10.5 exactly, rounds it or refuses it, no source says. Leave it
+	// false, and Create refuses such an amount on "Amount", until Moneroo has
+	// confirmed for your account that decimals are charged exactly; whole
+	// amounts are sent the same either way. VerifyPaid compares what was
+	// paid in any case.
+	DecimalAmounts bool
 }
 
 // validate checks the configuration without ever echoing a secret.

@@ -78,6 +78,12 @@ func TestContract(t *testing.T) {
 				{Name: "the reserved metadata key", Field: "Metadata", Request: with(func(r *payments.CreateRequest) {
 					r.Metadata = map[string]string{moneroo.ReferenceMetadataKey: "something else"}
 				})},
+				{Name: "10 metadata entries, 11 with the reference key", Field: "Metadata", Request: with(func(r *payments.CreateRequest) {
+					r.Metadata = map[string]string{}
+					for i := range moneroo.MaxMetadataEntries {
+						r.Metadata["k"+strconv.Itoa(i)] = "v"
+					}
+				})},
 			},
 		}
 	})

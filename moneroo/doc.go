@@ -29,7 +29,8 @@
 //   - Amounts in whole major units. Moneroo's amount is an integer of the
 //     currency's major unit ("amount": 100 with USD is 100.00 USD), so Create
 //     sends Money.Major(): XOF 5000 goes out as 5000, USD 10000 cents as 100,
-//     and USD 10.50 is refused with a field error on "Amount", never rounded.
+//     and USD 10.50 is refused with a field error on "Amount", never rounded
+//     (unless Config.DecimalAmounts is set: see below).
 //   - A currency Moneroo lists: CDF, EUR, GHS, GNF, KES, MWK, NGN, RWF, TZS,
 //     UGX, USD, XAF, XOF, ZAR, ZMW, the currencies of the methods on the
 //     docs' "Available methods" page. Currencies returns them.
@@ -37,6 +38,10 @@
 //     ReturnURL. Phone (E.164) and the billing address, or else the delivery
 //     address, are sent when given; Moneroo asks the payer otherwise.
 //   - Options.RestrictCountryCode or Options.RestrictedPhone, not both.
+//   - At most MaxMetadataEntries (10) metadata entries, all strings, the
+//     cap of Moneroo's official Laravel SDK. The library's own
+//     ReferenceMetadataKey is one of them, so Metadata holds at most 9
+//     entries of the merchant's; more is refused on "Metadata".
 //
 // An empty Description is sent as "Order <Reference>" (Moneroo requires one).
 // CancelURL and ErrorURL are not sent: Moneroo returns the payer to ReturnURL
@@ -95,6 +100,46 @@
 //   - The payment-method catalogue (PaymentMethods) is public and lives at
 //     /utils/payment/methods, outside /v1; it is fetched without the key.
 //   - Sandbox data is deleted after 90 days.
+//
+// # What no source settles
+//
+// The fixtures in testdata/moneroo come from Moneroo's docs and its official
+// PHP, Laravel, WooCommerce and Flutter code (testdata/moneroo/SOURCES.md).
+// None of them settles the following; the library copes with every
+// possibility, and offers a setting only where a merchant may have to switch
+// once Moneroo answers.
+//
+//   - Decimal amounts. The docs type amount as an integer and every example
+//     is whole, but the official WooCommerce plugin sends the order total as
+//     it is (12.50). Whether Moneroo charges 10.5 USD exactly, rounds it or
+//     refuses it is unknown, so Create refuses it by default.
+//     Config.DecimalAmounts sends it (as 10.5): set it only once Moneroo has
+//     confirmed, for your account, that decimals are charged exactly.
+//   - The body of a 422. The docs describe "errors" as an array of {type,
+//     message, hint}; the Flutter SDK decodes a map of field → messages; no
+//     source prints a real one, nor machine-readable codes. Both shapes are
+//     read into Error.Fields, with Moneroo's field names, and Error.Raw keeps
+//     the body. No setting: there is nothing to switch.
+//   - Server length limits. The Laravel SDK checked, until 2025, description
+//     ≤ 155 characters, customer names, city, state and zip ≤ 100, address ≤
+//     200; the docs state none. Create checks none of them: a longer value
+//     that Moneroo refuses comes back as an ErrInvalidRequest naming
+//     Moneroo's field.
+//   - The metadata cap. 10 entries comes from the Laravel SDK, whose check
+//     was dropped as redundant with the API's; the docs state no number.
+//     Create enforces it (MaxMetadataEntries).
+//   - The live "environment" value: "sandbox" in sandbox, "production" or
+//     "live" in the docs' examples. Verify in Production refuses only
+//     "sandbox", so either live value passes.
+//   - Rate-limit headers. No source names Retry-After or X-RateLimit-* on a
+//     429. The client honours Retry-After when present and otherwise waits
+//     the documented 60 seconds.
+//   - The webhook payload beyond event, data.id and data.status (metadata?
+//     snake_case or the example's camelCase?), and the return parameter
+//     names. ParseWebhook reads only those three; ParseReturn reads both
+//     editions' names.
+//   - The abandonment delay before "cancelled": 5 minutes per the PHP SDK,
+//     10 per the Laravel SDK.
 //
 // # Testing
 //

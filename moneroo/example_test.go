@@ -89,7 +89,7 @@ func ExampleClient_Create_wholeUnits() {
 		}
 	}
 	// Output:
-	// Amount: 10.50 USD: Moneroo takes whole USD units only, and the library never rounds
+	// Amount: 10.50 USD: Moneroo documents whole USD units only, and the library never rounds (Config.DecimalAmounts sends decimals, once Moneroo has confirmed it charges them exactly)
 }
 
 // ParseReturn reads either edition's parameter names; the status is only a

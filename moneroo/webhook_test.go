@@ -44,6 +44,16 @@ func TestParseWebhookReadsTheDocsExample(t *testing.T) {
 	}, ev)
 }
 
+func TestParseWebhookReadsTheDocsMinimalExample(t *testing.T) {
+	c := webhookClient(t)
+	body := fixture(t, "webhook_payment_success_minimal.json")
+	ev, err := c.ParseWebhook(paymentstest.SignMoneroo(testSecret, body), body)
+	require.NoError(t, err)
+	assert.Equal(t, "123456", ev.PaymentID)
+	assert.Equal(t, payments.StatusSucceeded, ev.Status)
+	assert.Equal(t, "payment.success:123456:success", ev.ID)
+}
+
 func TestParseWebhookReadsPayoutEventsWithoutAPaymentID(t *testing.T) {
 	c := webhookClient(t)
 	body := fixture(t, "webhook_payout_success.json")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,8 +19,10 @@ import (
 
 // InitializeRequest is the body of POST /v1/payments/initialize.
 type InitializeRequest struct {
-	// Amount is in whole major units: 100 with "USD" is 100.00 USD.
-	Amount      int64             `json:"amount"`
+	// Amount is a decimal number of major units: "100" with "USD" is 100.00
+	// USD. Moneroo documents whole units only; Create sends a fraction
+	// ("10.5") only with Config.DecimalAmounts.
+	Amount      json.Number       `json:"amount"`
 	Currency    string            `json:"currency"`
 	Description string            `json:"description"`
 	ReturnURL   string            `json:"return_url"`
@@ -398,11 +401,39 @@ func fieldErrors(raw json.RawMessage) []payments.FieldError {
 	return out
 }
 
+// majorAmount writes m in major units, as Moneroo's amount: 5000 XOF is
+// "5000", 10000 US cents "100". An amount with a fractional major part is
+// an error, unless decimals is set: then 1050 US cents is "10.5", exactly.
+func majorAmount(m payments.Money, decimals bool) (json.Number, error) {
+	if !decimals {
+		major, err := m.Major()
+		if err != nil {
+			return "", err
+		}
+		return json.Number(strconv.FormatInt(major, 10)), nil
+	}
+	d, ok := payments.MinorUnits(m.Currency)
+	if !ok {
+		return "", errors.New("unknown currency " + m.Currency)
+	}
+	p := int64(1)
+	for range d {
+		p *= 10
+	}
+	whole, frac := m.Amount/p, m.Amount%p // Create only sends positive amounts
+	s := strconv.FormatInt(whole, 10)
+	if frac != 0 {
+		f := strconv.FormatInt(frac, 10)
+		s += "." + strings.TrimRight(strings.Repeat("0", d-len(f))+f, "0")
+	}
+	return json.Number(s), nil
+}
+
 // initializeRequest converts a checked CreateRequest to Moneroo's body.
-// major is the amount in whole units; opts are the request's options.
-func initializeRequest(req payments.CreateRequest, major int64, opts Options) *InitializeRequest {
+// amount is in major units (majorAmount); opts are the request's options.
+func initializeRequest(req payments.CreateRequest, amount json.Number, opts Options) *InitializeRequest {
 	in := &InitializeRequest{
-		Amount:              major,
+		Amount:              amount,
 		Currency:            req.Amount.Currency,
 		Description:         req.Description,
 		ReturnURL:           req.ReturnURL,

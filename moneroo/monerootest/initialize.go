@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/unipay/payments"
 	"github.com/unipay/payments/internal/simkit"
 )
 
@@ -23,7 +24,7 @@ type customerIn struct {
 
 // initialize handles POST /v1/payments/initialize with Moneroo's rules: the
 // documented required fields, an integer amount in major units, a listed
-// currency, string-only metadata, known method codes, and
+// currency, string-only metadata of at most 10 entries, known method codes, and
 // restrict_country_code and restricted_phone never together.
 func (s *Server) initialize(w http.ResponseWriter, r *http.Request) {
 	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
@@ -40,11 +41,14 @@ func (s *Server) initialize(w http.ResponseWriter, r *http.Request) {
 	}
 	v := &validator{errs: map[string][]string{}}
 	p := &payment{}
-	p.amount = v.amount(body["amount"])
 	p.currency = v.str(body, "currency", true)
 	if p.currency != "" && !currencySupported(p.currency) {
 		v.add("currency", "The selected currency is invalid.")
 	}
+	s.mu.Lock()
+	decimals := s.decimalAmounts
+	s.mu.Unlock()
+	p.amount = v.amount(body["amount"], p.currency, decimals)
 	p.description = v.str(body, "description", true)
 	p.returnURL = v.str(body, "return_url", true)
 	if p.returnURL != "" {
@@ -146,27 +150,47 @@ func (v *validator) str(obj map[string]json.RawMessage, key string, required boo
 	return s
 }
 
-// amount reads a positive integer amount; 10.5 is refused, as the docs type
-// amount as an integer.
-func (v *validator) amount(raw json.RawMessage) int64 {
+// amount reads a positive amount of major units of currency: an integer,
+// as the docs type it (10.5 is refused), or with decimals (at most the
+// currency's) when decimals is set. An unknown currency, reported on its
+// own field, gives a zero Money.
+func (v *validator) amount(raw json.RawMessage, currency string, decimals bool) payments.Money {
 	if len(raw) == 0 || string(raw) == "null" {
 		v.add("amount", "The amount field is required.")
-		return 0
+		return payments.Money{}
 	}
 	var n json.Number
 	if json.Unmarshal(raw, &n) != nil {
 		v.add("amount", "The amount field must be an integer.")
-		return 0
+		return payments.Money{}
+	}
+	d, known := payments.MinorUnits(currency)
+	if decimals && known {
+		m, err := payments.ParseMajor(n.String(), currency)
+		switch {
+		case err != nil:
+			v.add("amount", fmt.Sprintf("The amount field must have 0-%d decimal places.", d))
+		case m.Amount <= 0:
+			v.add("amount", "The amount field must be greater than 0.")
+		}
+		return m
 	}
 	i, err := strconv.ParseInt(n.String(), 10, 64)
 	if err != nil {
 		v.add("amount", "The amount field must be an integer.")
-		return 0
+		return payments.Money{}
 	}
 	if i < 1 {
 		v.add("amount", "The amount field must be at least 1.")
 	}
-	return i
+	if !known {
+		return payments.Money{}
+	}
+	m, err := payments.FromMajor(i, currency)
+	if err != nil {
+		v.add("amount", "The amount field is too large.")
+	}
+	return m
 }
 
 func (v *validator) customer(raw json.RawMessage) customerIn {
@@ -206,7 +230,11 @@ func (v *validator) customer(raw json.RawMessage) customerIn {
 	return c
 }
 
-// metadata reads an object of string values.
+// maxMetadata is how many metadata entries initialize takes: the cap of
+// Moneroo's official Laravel SDK ("metadata" => array, max:10).
+const maxMetadata = 10
+
+// metadata reads an object of at most maxMetadata string values.
 func (v *validator) metadata(raw json.RawMessage) map[string]string {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
@@ -219,6 +247,9 @@ func (v *validator) metadata(raw json.RawMessage) map[string]string {
 		}
 		v.add("metadata", "The metadata field must be an array of key-value pairs.")
 		return nil
+	}
+	if len(obj) > maxMetadata {
+		v.add("metadata", fmt.Sprintf("The metadata field must not have more than %d items.", maxMetadata))
 	}
 	out := make(map[string]string, len(obj))
 	keys := make([]string, 0, len(obj))

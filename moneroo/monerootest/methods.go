@@ -1,5 +1,7 @@
 package monerootest
 
+import "strings"
+
 // method is one entry of the simulated payment-method catalogue.
 type method struct {
 	Code, Name, Currency string
@@ -75,6 +77,18 @@ var catalogue = []method{
 	{"wave_sn", "Wave Senegal", "XOF", []string{"SN"}},
 	{"wizall_sn", "Wizall Senegal", "XOF", []string{"SN"}},
 	{"zamtel_zm", "Zamtel Kwacha", "ZMW", []string{"ZM"}},
+}
+
+// fields are the payer fields the hosted page asks for with m: a phone
+// number for mobile money, nothing else for cards, crypto, bank transfer,
+// QR codes and USSD.
+func (m method) fields() []any {
+	for _, prefix := range []string{"card_", "crypto_", "bank_transfer_", "qr_", "ussd_", "barter"} {
+		if strings.HasPrefix(m.Code, prefix) {
+			return []any{}
+		}
+	}
+	return []any{map[string]any{"label": "Phone number", "type": "tel", "name": "phone", "length": nil}}
 }
 
 // findMethod returns the catalogue entry with code.

@@ -12,7 +12,8 @@
 //   - POST /v1/payments/initialize, GET /v1/payments/{id}/verify and
 //     GET /v1/payments/{id}, with the Bearer SecretKey (401 otherwise),
 //     amounts in whole major units, Moneroo's field rules (422 with a
-//     Laravel-style "errors" map: field → messages), 404 for unknown ids,
+//     Laravel-style "errors" map: field → messages; metadata at most 10
+//     string entries), 404 for unknown ids,
 //     and Moneroo's limit of 120 requests a minute (429, no Retry-After);
 //   - GET /utils/payment/methods, the public catalogue from Moneroo's docs;
 //   - the hosted checkout page at each payment's checkout_url
@@ -26,6 +27,12 @@
 // real sandbox: PhoneSuccess pays, PhonePending leaves the payment pending,
 // PhoneFailed fails it. Any other number, or none, pays.
 //
+// Its answers have the keys and types of the examples in Moneroo's docs and
+// of the official SDKs' models (shape_test.go compares them with
+// testdata/moneroo). Amounts are whole major units, as the docs type them;
+// SetDecimalAmounts(true) takes decimals too, to test
+// moneroo.Config.DecimalAmounts.
+//
 // Every status change sends a signed webhook (payment.initiated on create,
 // then payment.success, payment.failed or payment.cancelled) to the URL
 // given to SetWebhookURL, synchronously, before the API answers or the page
@@ -36,6 +43,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -95,7 +103,9 @@ type Server struct {
 	webhookURL string
 	deliveries []Delivery
 	rateLimit  int
-	recent     []time.Time // API request times within the last minute
+	// decimalAmounts makes initialize take amounts with decimals.
+	decimalAmounts bool
+	recent         []time.Time // API request times within the last minute
 }
 
 // Delivery is a webhook the simulator sent.
@@ -108,7 +118,7 @@ type Delivery struct {
 
 type payment struct {
 	id, status     string
-	amount         int64 // whole major units, as Moneroo keeps it
+	amount         payments.Money
 	currency       string
 	description    string
 	returnURL      string
@@ -117,6 +127,8 @@ type payment struct {
 	metadata       map[string]string
 	methods        []string
 	phone          string // the number the payer paid with
+	payerIP        string // where the payer's browser submitted the page from
+	userAgent      string // and with which browser
 	method         method
 	failureMessage string
 	failureCode    string
@@ -193,6 +205,16 @@ func (s *Server) SetRateLimit(n int) {
 	defer s.mu.Unlock()
 	s.rateLimit = n
 	s.recent = nil
+}
+
+// SetDecimalAmounts makes initialize take amounts with decimals (up to the
+// currency's: 10.5 USD, not 10.505), to test moneroo.Config.DecimalAmounts.
+// By default it refuses them (422 on amount), as Moneroo's docs type the
+// amount as an integer; what Moneroo's API does, no source says.
+func (s *Server) SetDecimalAmounts(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.decimalAmounts = on
 }
 
 // Deliveries returns the webhooks sent so far, oldest first.
@@ -349,12 +371,15 @@ type envelope struct {
 	Errors  any    `json:"errors"`
 }
 
+// writeError answers an error in Moneroo's envelope: data is {} ("if no
+// data is available, this field will be represented as an empty object"),
+// errors the field → messages map, or null.
 func writeError(w http.ResponseWriter, status int, msg string, errs map[string][]string) {
 	var e any
 	if len(errs) > 0 {
 		e = errs
 	}
-	simkit.WriteJSON(w, status, envelope{Message: msg, Data: nil, Errors: e})
+	simkit.WriteJSON(w, status, envelope{Message: msg, Data: struct{}{}, Errors: e})
 }
 
 func (s *Server) lookup(w http.ResponseWriter, r *http.Request) (*payment, bool) {
@@ -386,15 +411,17 @@ func (s *Server) retrieve(w http.ResponseWriter, r *http.Request) {
 func (s *Server) methods(w http.ResponseWriter, r *http.Request) {
 	data := make([]map[string]any, 0, len(catalogue))
 	for _, m := range catalogue {
-		countries := make([]map[string]string, 0, len(m.Countries))
+		countries := make([]map[string]any, 0, len(m.Countries))
 		for _, c := range m.Countries {
-			countries = append(countries, map[string]string{"code": c})
+			if obj := countryObject(c); obj != nil {
+				countries = append(countries, obj)
+			}
 		}
 		data = append(data, map[string]any{
 			"name": m.Name, "short_code": m.Code, "description": m.Name, "is_enabled": true,
 			"icon_url":  "https://assets.cdn.moneroo.io/icons/circle/" + m.Code + ".svg",
-			"currency":  map[string]string{"code": m.Currency, "symbol": m.Currency},
-			"countries": countries, "gateways": []any{}, "fields": []any{},
+			"currency":  methodCurrency(m.Currency),
+			"countries": countries, "gateways": []any{}, "fields": m.fields(),
 		})
 	}
 	simkit.WriteJSON(w, http.StatusOK, envelope{Message: "Payment methods fetched successfully", Data: data})
@@ -417,11 +444,10 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) pageFor(p *payment) simkit.Page {
-	amount, _ := payments.FromMajor(p.amount, p.currency)
 	pg := simkit.Page{
 		Provider:      "Moneroo (simulator)",
 		Title:         p.description,
-		Amount:        amount,
+		Amount:        p.amount,
 		PayAction:     "/checkout/" + url.PathEscape(p.id) + "/pay",
 		DeclineAction: "/checkout/" + url.PathEscape(p.id) + "/decline",
 		Fields:        []simkit.Field{{Name: "phone", Label: "Phone number", Value: "(414) 951-8161"}},
@@ -456,6 +482,8 @@ func (s *Server) submit(pay bool) http.HandlerFunc {
 			if pay {
 				phone := digits(r.PostFormValue("phone"))
 				p.phone = phone
+				p.userAgent = r.UserAgent()
+				p.payerIP, _, _ = net.SplitHostPort(r.RemoteAddr)
 				switch {
 				case strings.HasSuffix(phone, PhonePending):
 					s.transition(p, statusPending, "", "")
@@ -502,11 +530,6 @@ func stamp(t time.Time) any {
 	return t.UTC().Format("2006-01-02T15:04:05.000000Z")
 }
 
-func currencyObject(code string) map[string]any {
-	d, _ := payments.MinorUnits(code)
-	return map[string]any{"code": code, "symbol": code, "decimals": d, "icon_url": "https://assets.cdn.moneroo.io/currencies/" + code + ".svg"}
-}
-
 // metadataJSON is p's metadata as Moneroo (PHP) answers it: [] when empty.
 func metadataJSON(m map[string]string) any {
 	if len(m) == 0 {
@@ -522,33 +545,79 @@ func nullable(s string) any {
 	return s
 }
 
+// appObject is the simulated merchant app, as payment answers embed it.
+func appObject() map[string]any {
+	return map[string]any{
+		"id": "01HSIMULATORAPP00000000000", "name": "Simulated shop", "website_url": "https://shop.example.com",
+		"icon_url":   "https://assets.cdn.moneroo.io/samples/business.svg",
+		"created_at": "2024-01-01T00:00:00.000000Z", "updated_at": "2024-01-01T00:00:00.000000Z", "is_enabled": true,
+	}
+}
+
+// customerObject is p's payer as payment answers describe it.
+func customerObject(p *payment) map[string]any {
+	c := p.customer
+	return map[string]any{
+		"id": p.customerID, "first_name": c.FirstName, "last_name": c.LastName, "email": c.Email,
+		"phone": nullable(c.Phone), "address": nullable(c.Address), "city": nullable(c.City),
+		"state": nullable(c.State), "country_code": nullable(c.Country), "country": nullable(countryName(c.Country)),
+		"zip_code":    nullable(c.Zip),
+		"profile_url": "https://eu.ui-avatars.com/api/?name=" + url.QueryEscape(c.FirstName+" "+c.LastName),
+		"created_at":  stamp(p.initiatedAt), "updated_at": stamp(p.updatedAt),
+	}
+}
+
+// payerCountry is where the payer paid from: the method's country, else
+// the customer's.
+func payerCountry(p *payment) string {
+	if len(p.method.Countries) > 0 {
+		return p.method.Countries[0]
+	}
+	return p.customer.Country
+}
+
 // verifyData is the payment as the verify endpoint describes it: currency
-// an object, method and gateway under capture.
+// an object, method and gateway under capture, the payer's context parsed.
 func (s *Server) verifyData(p *payment) map[string]any {
 	d := map[string]any{
 		"id": p.id, "status": p.status, "is_processed": false, "processed_at": nil,
-		"amount": p.amount, "amount_formatted": p.currency + " " + strconv.FormatInt(p.amount, 10),
+		"amount": major(p.amount, ""), "amount_formatted": formatted(p),
 		"currency": currencyObject(p.currency), "description": p.description, "return_url": p.returnURL,
 		"environment": "sandbox", "initiated_at": stamp(p.initiatedAt), "created_at": stamp(p.initiatedAt),
 		"metadata": metadataJSON(p.metadata),
-		"app":      map[string]any{"id": "01HSIMULATORAPP00000000000", "name": "Simulated shop", "is_enabled": true},
-		"customer": map[string]any{
-			"id": p.customerID, "first_name": p.customer.FirstName, "last_name": p.customer.LastName,
-			"email": p.customer.Email, "phone": nullable(p.customer.Phone), "country_code": nullable(p.customer.Country),
-		},
-		"capture": nil,
+		"app":      appObject(),
+		"customer": customerObject(p),
+		"capture":  nil,
 	}
 	if p.status != statusInitiated {
 		d["capture"] = map[string]any{
-			"identifier": p.id + "-capture", "phone_number": nullable(p.phone),
+			"identifier": p.id + "-capture", "rate": nil, "rate_formatted": nil, "correction_rate": nil,
+			"phone_number":    nullable(p.phone),
 			"failure_message": nullable(p.failureMessage), "failure_error_code": nullable(p.failureCode),
 			"failure_error_type": nullable(p.failureCode),
-			"amount":             p.amount, "currency": currencyObject(p.currency),
-			"method": map[string]any{"name": p.method.Name, "short_code": p.method.Code},
+			"metadata": map[string]any{
+				"network_transaction_id": nil, "amount_debited": nil, "commission": nil, "fees": nil,
+				"selected_payment_method": nil,
+			},
+			"amount": major(p.amount, ""), "amount_formatted": formatted(p), "currency": currencyObject(p.currency),
+			"method": map[string]any{
+				"id": "sim_" + p.method.Code, "name": p.method.Name, "short_code": p.method.Code,
+				"icon_url": "https://assets.cdn.moneroo.io/icons/circle/" + p.method.Code + ".svg",
+			},
 			"gateway": map[string]any{
-				"name": "Moneroo Test Payment Gateway", "short_code": "moneroo_sandbox",
+				"id": "sim_gateway", "account_name": "Simulated shop", "name": "Moneroo Test Payment Gateway",
+				"short_code": "moneroo_sandbox", "icon_url": "https://assets.cdn.moneroo.io/icons/circle/moneroo.svg",
 				"transaction_id": p.id, "transaction_status": strings.ToUpper(p.status),
 				"transaction_failure_message": nullable(p.failureMessage),
+			},
+			"context": map[string]any{
+				"ip": p.payerIP,
+				"user_agent": map[string]any{
+					"is_desktop": true, "is_robot": false, "platform": "Unknown", "browser": p.userAgent,
+					"version": "", "device": "Unknown", "is_mobile": false, "is_phone": false, "is_tablet": false,
+					"is_ios": false, "is_android": false,
+				},
+				"country": countryObject(payerCountry(p)), "local": "en",
 			},
 		}
 	}
@@ -557,41 +626,75 @@ func (s *Server) verifyData(p *payment) map[string]any {
 
 // retrieveData is the payment as the retrieve endpoint describes it:
 // currency a string, the amount a float, checkout_url, method and gateway at
-// the top level.
+// the top level with "code", the payer's context as plain strings.
 func (s *Server) retrieveData(p *payment) map[string]any {
+	cust := customerObject(p)
+	delete(cust, "profile_url")
+	cust["environment"] = "sandbox"
 	d := map[string]any{
 		"id": p.id, "status": p.status, "is_processed": false, "processed_at": nil,
-		"amount": json.Number(strconv.FormatInt(p.amount, 10) + ".0"), "currency": p.currency,
-		"amount_formatted": p.currency + " " + strconv.FormatInt(p.amount, 10),
+		"amount": major(p.amount, ".0"), "currency": p.currency,
+		"amount_formatted": formatted(p),
 		"description":      p.description, "return_url": p.returnURL, "environment": "sandbox",
 		"initiated_at": stamp(p.initiatedAt), "checkout_url": s.CheckoutURL(p.id),
 		"payment_phone_number": nullable(p.phone),
-		"metadata":             metadataJSON(p.metadata),
-		"customer": map[string]any{
-			"id": p.customerID, "first_name": p.customer.FirstName, "last_name": p.customer.LastName,
-			"email": p.customer.Email, "phone": nullable(p.customer.Phone),
+		"app": map[string]any{
+			"id": "01HSIMULATORAPP00000000000", "name": "Simulated shop",
+			"icon_url": "https://assets.cdn.moneroo.io/samples/business.svg",
 		},
-		"method": nil, "gateway": nil,
+		"customer": cust,
+		"metadata": metadataJSON(p.metadata),
+		"method":   nil, "gateway": nil, "context": nil,
 	}
 	if p.method.Code != "" {
-		d["method"] = map[string]any{"name": p.method.Name, "code": p.method.Code}
-		d["gateway"] = map[string]any{"name": "Moneroo Test Payment Gateway", "code": "moneroo_sandbox"}
+		d["method"] = map[string]any{
+			"name": p.method.Name, "code": p.method.Code, "environment": "sandbox",
+			"icon_url": "https://assets.cdn.moneroo.io/icons/circle/" + p.method.Code + ".svg",
+		}
+		d["gateway"] = map[string]any{
+			"name": "Moneroo Test Payment Gateway", "account_name": "Simulated shop", "code": "moneroo_sandbox",
+			"icon_url": "https://assets.cdn.moneroo.io/icons/circle/moneroo.svg", "environment": "sandbox",
+		}
+		d["context"] = map[string]any{
+			"ip": p.payerIP, "user_agent": p.userAgent, "country": nullable(payerCountry(p)), "local": "en",
+		}
 	}
 	return d
 }
 
+// formatted is p's amount as Moneroo prints it: "XOF 200".
+func formatted(p *payment) string { return p.currency + " " + string(major(p.amount, "")) }
+
+// major writes m in major units as a JSON number: 200 (XOF), 10.5 (USD
+// 1050 cents); a whole amount gets wholeSuffix (the retrieve example prints
+// 100.0).
+func major(m payments.Money, wholeSuffix string) json.Number {
+	d, _ := payments.MinorUnits(m.Currency)
+	p := int64(1)
+	for range d {
+		p *= 10
+	}
+	s := strconv.FormatInt(m.Amount/p, 10)
+	frac := m.Amount % p
+	if frac == 0 {
+		return json.Number(s + wholeSuffix)
+	}
+	f := strconv.FormatInt(frac, 10)
+	return json.Number(s + "." + strings.TrimRight(strings.Repeat("0", d-len(f))+f, "0"))
+}
+
 // webhookBody is the webhook Moneroo sends about p in its current state, in
-// the docs' shape (customer fields in camelCase, currency a string).
+// the docs' shape (customer fields in camelCase, currency a string). Like
+// Moneroo's, it is partial (no metadata): the merchant verifies.
 func webhookBody(p *payment) []byte {
 	b, _ := json.Marshal(map[string]any{
 		"event": "payment." + p.status,
 		"data": map[string]any{
-			"id": p.id, "amount": p.amount, "currency": p.currency, "status": p.status,
+			"id": p.id, "amount": major(p.amount, ""), "currency": p.currency, "status": p.status,
 			"customer": map[string]any{
 				"id": p.customerID, "email": p.customer.Email, "firstName": p.customer.FirstName,
 				"lastName": p.customer.LastName, "phone": nullable(p.customer.Phone),
 			},
-			"metadata": metadataJSON(p.metadata),
 		},
 	})
 	return b

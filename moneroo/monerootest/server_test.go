@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -302,7 +303,7 @@ func TestTheProvidersFieldErrorsReachTheMerchant(t *testing.T) {
 	// The typed API sends what it is given: the simulator's 422 comes back
 	// with Moneroo's field names.
 	_, err := c.InitializePayment(context.Background(), &moneroo.InitializeRequest{
-		Amount: 100, Currency: "XOF", Description: "d", ReturnURL: "https://shop.example.com/r",
+		Amount: "100", Currency: "XOF", Description: "d", ReturnURL: "https://shop.example.com/r",
 		Customer: moneroo.CustomerInput{FirstName: "A", LastName: "B"}, Methods: []string{"paypal"},
 	})
 	require.ErrorIs(t, err, payments.ErrInvalidRequest)
@@ -397,4 +398,87 @@ func TestWebhookIsSignedWithTheSimulatorSecret(t *testing.T) {
 	assert.Equal(t, payments.StatusPending, ev.Status)
 	_, _, err = srv.Webhook("unknown")
 	assert.Error(t, err)
+}
+
+func TestInitializeRefusesMoreThanTenMetadataEntries(t *testing.T) {
+	srv := monerootest.NewServer()
+	defer srv.Close()
+	valid := `{"amount":100,"currency":"XOF","description":"d","return_url":"https://shop.example.com/r",` +
+		`"customer":{"email":"a@example.com","first_name":"A","last_name":"B"},"metadata":`
+	meta := func(n int) string {
+		parts := make([]string, n)
+		for i := range parts {
+			parts[i] = `"k` + strconv.Itoa(i) + `":"v"`
+		}
+		return "{" + strings.Join(parts, ",") + "}"
+	}
+
+	status, out := post(t, srv, valid+meta(10)+"}")
+	assert.Equal(t, http.StatusCreated, status, "10 entries are fine: %v", out)
+
+	status, out = post(t, srv, valid+meta(11)+"}")
+	assert.Equal(t, http.StatusUnprocessableEntity, status)
+	errs, ok := out["errors"].(map[string]any)
+	require.True(t, ok, "errors is a field → messages map: %v", out)
+	assert.Equal(t, []any{"The metadata field must not have more than 10 items."}, errs["metadata"])
+	assert.Equal(t, "The metadata field must not have more than 10 items.", out["message"])
+
+	// Through the typed API, which sends what it is given, the merchant gets
+	// Moneroo's field error.
+	_, c := monerootest.Start(t)
+	m := map[string]string{}
+	for i := range 11 {
+		m["k"+strconv.Itoa(i)] = "v"
+	}
+	_, err := c.InitializePayment(context.Background(), &moneroo.InitializeRequest{
+		Amount: "100", Currency: "XOF", Description: "d", ReturnURL: "https://shop.example.com/r",
+		Customer: moneroo.CustomerInput{Email: "a@example.com", FirstName: "A", LastName: "B"}, Metadata: m,
+	})
+	require.ErrorIs(t, err, payments.ErrInvalidRequest)
+	var perr *payments.Error
+	require.ErrorAs(t, err, &perr)
+	_, ok = perr.Field("metadata")
+	assert.True(t, ok, "%v", perr.Fields)
+}
+
+func TestDecimalAmountsOnlyWhenSwitchedOn(t *testing.T) {
+	srv := monerootest.NewServer()
+	defer srv.Close()
+	body := func(amount, currency string) string {
+		return `{"amount":` + amount + `,"currency":"` + currency + `","description":"d","return_url":"https://shop.example.com/r",` +
+			`"customer":{"email":"a@example.com","first_name":"A","last_name":"B"}}`
+	}
+	status, _ := post(t, srv, body("10.5", "USD"))
+	assert.Equal(t, http.StatusUnprocessableEntity, status, "Moneroo's docs type amount as an integer")
+
+	srv.SetDecimalAmounts(true)
+	for _, tc := range []struct {
+		amount, currency string
+		status           int
+	}{
+		{"10.5", "USD", http.StatusCreated},
+		{"10.50", "USD", http.StatusCreated},
+		{"100", "USD", http.StatusCreated},
+		{"10.505", "USD", http.StatusUnprocessableEntity},
+		{"200.5", "XOF", http.StatusUnprocessableEntity},
+		{"1e2", "USD", http.StatusUnprocessableEntity},
+	} {
+		status, out := post(t, srv, body(tc.amount, tc.currency))
+		assert.Equal(t, tc.status, status, "%s %s: %v", tc.amount, tc.currency, out)
+		if tc.status != http.StatusCreated {
+			errs, _ := out["errors"].(map[string]any)
+			assert.Contains(t, errs, "amount")
+		}
+	}
+
+	// End to end: the client sends 10.5, the payer pays it, Verify reads it
+	// back exactly.
+	c, err := moneroo.New(moneroo.Config{SecretKey: monerootest.SecretKey, DecimalAmounts: true}, payments.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	s, err := c.Create(context.Background(), order("USD", 1050))
+	require.NoError(t, err)
+	payWith(t, srv, s, monerootest.PhoneSuccess)
+	p, err := payments.VerifyPaid(context.Background(), c, s.ID, payments.Money{Amount: 1050, Currency: "USD"})
+	require.NoError(t, err)
+	assert.Equal(t, payments.Money{Amount: 1050, Currency: "USD"}, p.Amount)
 }
