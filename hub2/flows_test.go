@@ -184,7 +184,8 @@ func TestClientTokenFlow(t *testing.T) {
 
 	// The merchant's page attempts with the token.
 	pi, err := c.AttemptPayment(ctx, s.ID, AttemptRequest{Token: s.ClientToken, PaymentMethod: MobileMoney, Country: "CI", Provider: "wave",
-		MobileMoney: &MobileMoneyDetail{MSISDN: hub2test.TestMSISDN}})
+		MobileMoney: &MobileMoneyDetail{MSISDN: hub2test.TestMSISDN,
+			OnSuccessRedirectionURL: "https://shop.example.com/ok", OnFailedRedirectionURL: "https://shop.example.com/ko"}})
 	require.NoError(t, err)
 	assert.Equal(t, IntentActionRequired, pi.Status)
 	require.NotNil(t, pi.PendingAction())
@@ -339,10 +340,10 @@ func TestRedirectFlowReturnAndACustomerWhoComesBackTwice(t *testing.T) {
 	r, err := c.ParseReturn(back)
 	require.NoError(t, err)
 	assert.Equal(t, s.ID, r.PaymentID)
-	assert.Equal(t, payments.StatusProcessing, r.ClaimedStatus, "a finish claims nothing more")
+	assert.Equal(t, payments.StatusSucceeded, r.ClaimedStatus, "Wave's success URL claims success, which only Verify proves")
 
 	again := submit(t, s, "decline")
-	assert.Equal(t, "finish", again.Get(ReturnOutcomeParam), "a settled payment only sends the customer back")
+	assert.Equal(t, "success", again.Get(ReturnOutcomeParam), "a settled payment only sends the customer back")
 	p, err := payments.VerifyPaid(ctx, c, s.ID, xof5000)
 	require.NoError(t, err, "a second visit changes nothing")
 	assert.Equal(t, "wave_ci", p.Method)
@@ -352,11 +353,11 @@ func TestRedirectFlowReturnAndACustomerWhoComesBackTwice(t *testing.T) {
 	s2, err := c.Create(ctx, req)
 	require.NoError(t, err)
 	back = submit(t, s2, "decline")
-	assert.Equal(t, "cancel", back.Get(ReturnOutcomeParam))
+	assert.Equal(t, "failed", back.Get(ReturnOutcomeParam))
 	assert.NotContains(t, back, "order", "back to the CancelURL, which has no order parameter")
 	r, err = c.ParseReturn(back)
 	require.NoError(t, err)
-	assert.Equal(t, payments.StatusCanceled, r.ClaimedStatus)
+	assert.Equal(t, payments.StatusFailed, r.ClaimedStatus)
 }
 
 func TestExpiredIntent(t *testing.T) {

@@ -192,10 +192,25 @@ type AttemptRequest struct {
 
 // MobileMoneyDetail is the mobile-money part of an attempt. MSISDN is the
 // payer's number in local format, without the country prefix.
+//
+// The redirection URLs come in two pairs, and which pair a provider reads
+// is known only from integrations, not from Hub2's reference: Wave takes
+// OnSuccessRedirectionURL and OnFailedRedirectionURL (every public
+// integration that handles Wave sends them; one reports that
+// onFinishRedirectionUrl is no field there), while Orange's redirection
+// workflow takes OnFinishRedirectionURL and OnCancelRedirectionURL (Hub2's
+// delegated-payment sample, and integrations). Create fills the pair of the
+// provider it attempts with.
 type MobileMoneyDetail struct {
 	MSISDN string `json:"msisdn"`
 	// OTP is for providers that take the code in the attempt (Orange CI).
-	OTP                    string `json:"otp,omitempty"`
+	OTP string `json:"otp,omitempty"`
+	// OnSuccessRedirectionURL and OnFailedRedirectionURL are where Wave
+	// sends the customer back after a payment that succeeded or failed.
+	OnSuccessRedirectionURL string `json:"onSuccessRedirectionUrl,omitempty"`
+	OnFailedRedirectionURL  string `json:"onFailedRedirectionUrl,omitempty"`
+	// OnCancelRedirectionURL and OnFinishRedirectionURL are where the other
+	// redirection flows (Orange's payment link) send the customer back.
 	OnCancelRedirectionURL string `json:"onCancelRedirectionUrl,omitempty"`
 	OnFinishRedirectionURL string `json:"onFinishRedirectionUrl,omitempty"`
 }

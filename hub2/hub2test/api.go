@@ -236,11 +236,17 @@ func (s *Server) paymentStatus(w http.ResponseWriter, r *http.Request) {
 	writeRaw(w, http.StatusOK, body)
 }
 
+// mobileMoney is the mobileMoney object of an attempt. Wave reads the
+// success and failed URLs, the other redirection flows the finish and
+// cancel URLs (see the package doc).
 type mobileMoney struct {
-	MSISDN                 string `json:"msisdn"`
-	OTP                    string `json:"otp"`
-	OnCancelRedirectionURL string `json:"onCancelRedirectionUrl"`
-	OnFinishRedirectionURL string `json:"onFinishRedirectionUrl"`
+	MSISDN                  string `json:"msisdn"`
+	OTP                     string `json:"otp"`
+	Workflow                string `json:"workflow"`
+	OnSuccessRedirectionURL string `json:"onSuccessRedirectionUrl"`
+	OnFailedRedirectionURL  string `json:"onFailedRedirectionUrl"`
+	OnCancelRedirectionURL  string `json:"onCancelRedirectionUrl"`
+	OnFinishRedirectionURL  string `json:"onFinishRedirectionUrl"`
 }
 
 func (s *Server) attempt(w http.ResponseWriter, r *http.Request) {
@@ -265,12 +271,20 @@ func (s *Server) attempt(w http.ResponseWriter, r *http.Request) {
 		}
 		mm := req.MobileMoney
 		p := s.newPayment(pi, req.Country, req.Provider, mm.MSISDN)
-		p.finishURL = first(mm.OnFinishRedirectionURL, req.OnFinishRedirectionURL)
-		p.cancelURL = first(mm.OnCancelRedirectionURL, req.OnCancelRedirectionURL)
+		if req.Provider == ProviderRedirect {
+			p.okURL, p.koURL = mm.OnSuccessRedirectionURL, mm.OnFailedRedirectionURL
+		} else {
+			p.okURL = first(mm.OnFinishRedirectionURL, req.OnFinishRedirectionURL)
+			p.koURL = first(mm.OnCancelRedirectionURL, req.OnCancelRedirectionURL)
+		}
 		pi.Payments = append(pi.Payments, p)
 		pi.Status, pi.UpdatedAt = "processing", p.CreatedAt
 		evs := []event{s.paymentEvent("payment.created", p), s.intentEvent("payment_intent.processing", pi)}
-		switch action := providers[req.Provider]; {
+		action := providers[req.Provider]
+		if req.Provider == ProviderOTP && mm.Workflow == "redirection" {
+			action = "redirection" // Orange's payment link
+		}
+		switch {
 		case mm.MSISDN == MSISDNInsufficientFunds:
 			evs = append(evs, s.finish(pi, p, "customer_insufficient_funds")...)
 		case !validMSISDN(mm.MSISDN):
@@ -307,6 +321,11 @@ func (s *Server) refuseAttempt(pi *intent, token, method, country, provider stri
 		return errorReply(http.StatusBadRequest, "invalid-currency", pi.Currency+" is not the currency of "+country), true
 	case mm == nil || mm.MSISDN == "":
 		return errorReply(http.StatusBadRequest, "Bad Request", "mobileMoney.msisdn is required"), true
+	case mm.Workflow != "" && mm.Workflow != "otp" && mm.Workflow != "redirection":
+		return errorReply(http.StatusBadRequest, "Bad Request", "mobileMoney.workflow must be otp or redirection"), true
+	case provider == ProviderRedirect && (mm.OnSuccessRedirectionURL == "" || mm.OnFailedRedirectionURL == ""):
+		return errorReply(http.StatusBadRequest, "Bad Request",
+			"mobileMoney.onSuccessRedirectionUrl and mobileMoney.onFailedRedirectionUrl are required for wave"), true
 	}
 	return reply{}, false
 }

@@ -44,7 +44,8 @@ func (s *Server) pageDecline(w http.ResponseWriter, r *http.Request) {
 
 // pageSubmit settles the attempt behind the page (once: a customer who posts
 // again is only sent back), delivers the webhooks, then redirects the browser
-// to the finish or cancel URL the attempt gave.
+// to the URL the attempt gave for the outcome: Wave's success or failed URL,
+// the finish or cancel URL of the other flows.
 func (s *Server) pageSubmit(w http.ResponseWriter, r *http.Request, failureCode string) {
 	s.mu.Lock()
 	p, ok := s.paymentIdx[r.PathValue("id")]
@@ -57,9 +58,9 @@ func (s *Server) pageSubmit(w http.ResponseWriter, r *http.Request, failureCode 
 	if p.Status == "action_required" && p.NextAction != nil && p.NextAction.Type == "redirection" {
 		evs = s.finish(s.intents[p.IntentID], p, failureCode)
 	}
-	back := p.finishURL
-	if p.Status != "successful" && p.cancelURL != "" {
-		back = p.cancelURL
+	back := p.okURL
+	if p.Status != "successful" && p.koURL != "" {
+		back = p.koURL
 	}
 	status := p.Status
 	s.mu.Unlock()

@@ -17,14 +17,20 @@
 //     NextAction whose message is the one Hub2's docs show; any 4 digits
 //     authenticate, as Hub2's sandbox says; other codes fail the payment with
 //     authentication_failed. An attempt that carries the OTP
-//     (mobileMoney.otp) is decided at once the same way.
+//     (mobileMoney.otp) is decided at once the same way. With
+//     mobileMoney.workflow "redirection" (Orange's payment link) it answers
+//     like Wave below, returning to onFinishRedirectionUrl or
+//     onCancelRedirectionUrl. A workflow other than "otp" or "redirection"
+//     is refused with 400.
 //   - ProviderUSSD ("mtn", and "moov") answers with a USSD NextAction; the
 //     customer's confirmation on the handset is played by Pay or Decline.
 //   - ProviderRedirect ("wave") answers with a redirection NextAction to a
 //     hosted page under URL whose Pay and Decline buttons settle the payment,
-//     then send the browser to the attempt's onFinishRedirectionUrl or
-//     onCancelRedirectionUrl, unchanged: Hub2 documents no parameters of its
-//     own.
+//     then send the browser to the attempt's
+//     mobileMoney.onSuccessRedirectionUrl or onFailedRedirectionUrl,
+//     unchanged: Hub2 documents no parameters of its own. A Wave attempt
+//     without both is refused with 400, as integrations that met Hub2's live
+//     API report them required; onFinish and onCancel are ignored for Wave.
 //   - MSISDN TestMSISDN ("00000001", the example number of Hub2's docs)
 //     behaves as above; MSISDNInsufficientFunds (invented) fails at once with
 //     customer_insufficient_funds; a number that is not 8 to 10 digits fails
@@ -155,7 +161,10 @@ type payment struct {
 	NextAction *nextAction `json:"nextAction,omitempty"`
 	Number     string      `json:"number"`
 
-	finishURL, cancelURL string
+	// okURL and koURL are where the hosted page sends the customer after a
+	// success or a failure: Wave's success and failed URLs, or the finish
+	// and cancel URLs of the other flows.
+	okURL, koURL string
 }
 
 type failure struct {
