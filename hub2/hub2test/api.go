@@ -135,6 +135,7 @@ func (s *Server) createIntent(w http.ResponseWriter, r *http.Request) {
 		PurchaseReference string          `json:"purchaseReference"`
 		Amount            json.RawMessage `json:"amount"`
 		Currency          string          `json:"currency"`
+		BusinessName      string          `json:"overrideBusinessName"`
 	}
 	if !decode(w, r, &req) {
 		return
@@ -160,6 +161,7 @@ func (s *Server) createIntent(w http.ResponseWriter, r *http.Request) {
 		ID: simkit.NewID("pi_", 21), MerchantID: MerchantID, CreatedAt: now, UpdatedAt: now,
 		PurchaseReference: req.PurchaseReference, CustomerReference: req.CustomerReference,
 		Amount: amt, Currency: req.Currency, Status: "payment_required", Payments: []*payment{}, Mode: "sandbox",
+		businessName: req.BusinessName,
 	}
 	pi.Token = s.newToken(pi.ID)
 	s.intents[pi.ID] = pi
@@ -404,11 +406,7 @@ func (s *Server) fees(w http.ResponseWriter, r *http.Request) {
 		case providers[provider] == "":
 			return errorReply(http.StatusNotFound, "Not Found", "Provider not found")
 		}
-		// A 2 % fee, rounded up to the franc.
-		return reply{status: http.StatusOK, body: []fee{{
-			ID: simkit.NewID("", 21), Rate: 2, RateType: "percent", Amount: (pi.Amount*2 + 99) / 100, Currency: pi.Currency,
-			Label: "Frais " + provider + " " + country,
-		}}}
+		return reply{status: http.StatusOK, body: []fee{newFee(pi.Amount, pi.Currency, "Frais "+provider+" "+country)}}
 	})
 }
 

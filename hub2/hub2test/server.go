@@ -129,20 +129,24 @@ type Delivery struct {
 }
 
 type intent struct {
-	ID                string     `json:"id"`
-	MerchantID        string     `json:"merchantId"`
-	CreatedAt         string     `json:"createdAt"`
-	UpdatedAt         string     `json:"updatedAt"`
-	PurchaseReference string     `json:"purchaseReference"`
-	CustomerReference string     `json:"customerReference"`
-	Amount            int64      `json:"amount"`
-	Currency          string     `json:"currency"`
-	Token             string     `json:"token,omitempty"`
-	Status            string     `json:"status"`
-	Payments          []*payment `json:"payments"`
-	Mode              string     `json:"mode"`
+	ID                string `json:"id"`
+	MerchantID        string `json:"merchantId"`
+	CreatedAt         string `json:"createdAt"`
+	UpdatedAt         string `json:"updatedAt"`
+	PurchaseReference string `json:"purchaseReference"`
+	CustomerReference string `json:"customerReference"`
+	Amount            int64  `json:"amount"`
+	Currency          string `json:"currency"`
+	Token             string `json:"token,omitempty"`
+	Status            string `json:"status"`
+	// OverrideBusinessName appears once a payment was attempted, as in
+	// Hub2's sandbox capture (its creation answer has no such key).
+	OverrideBusinessName *string    `json:"overrideBusinessName,omitempty"`
+	Payments             []*payment `json:"payments"`
+	Mode                 string     `json:"mode"`
 
-	expired bool
+	businessName string // the overrideBusinessName the intent was created with
+	expired      bool
 }
 
 type payment struct {
@@ -160,6 +164,12 @@ type payment struct {
 	Fees       []fee       `json:"fees"`
 	NextAction *nextAction `json:"nextAction,omitempty"`
 	Number     string      `json:"number"`
+	// GatewayID, IsDelegated and PaymentInformation are in Hub2's sandbox
+	// captures with these values; delegated payments (processing-only
+	// merchants) are not simulated.
+	GatewayID          string `json:"gatewayId"`
+	IsDelegated        bool   `json:"isDelegated"`
+	PaymentInformation any    `json:"paymentInformation"`
 
 	// okURL and koURL are where the hosted page sends the customer after a
 	// success or a failure: Wave's success and failed URLs, or the finish
@@ -179,6 +189,18 @@ type fee struct {
 	Amount   int64  `json:"amount"`
 	Currency string `json:"currency"`
 	Label    string `json:"label"`
+	Taxes    []any  `json:"taxes"` // the simulator charges no tax
+}
+
+// feeRate is the simulator's fee, in percent of the amount, rounded up to
+// the franc (Hub2's sandbox capture shows 5 %; the docs' sample 123 %: the
+// rate is the simulator's own).
+const feeRate = 2
+
+// newFee returns the simulator's fee on amount.
+func newFee(amount int64, currency, label string) fee {
+	return fee{ID: simkit.NewID("fee_", 21), Rate: feeRate, RateType: "percent", Amount: (amount*feeRate + 99) / 100,
+		Currency: currency, Label: label, Taxes: []any{}}
 }
 
 type nextAction struct {
@@ -410,7 +432,11 @@ func (s *Server) newPayment(pi *intent, country, provider, msisdn string) *payme
 	p := &payment{
 		ID: simkit.NewID("pay_", 21), IntentID: pi.ID, CreatedAt: now, UpdatedAt: now, Status: "created",
 		Amount: pi.Amount, Currency: pi.Currency, Method: "mobile_money", Country: country, Provider: provider,
-		Fees: []fee{}, Number: mask(msisdn),
+		Fees: []fee{newFee(pi.Amount, pi.Currency, "")}, Number: mask(msisdn),
+	}
+	if pi.OverrideBusinessName == nil {
+		name := pi.businessName
+		pi.OverrideBusinessName = &name
 	}
 	s.paymentIdx[p.ID] = p
 	return p
