@@ -127,3 +127,25 @@ func TestParseWebhookOnTheCapturedShapes(t *testing.T) {
 		assert.Equal(t, payments.StatusSucceeded, ev.Status)
 	}
 }
+
+func TestPendingAction(t *testing.T) {
+	redirect := &NextAction{Type: ActionRedirection, Data: &NextActionData{URL: "https://pay.wave.com/c/x", Method: "get"}}
+	top := &NextAction{Type: ActionUSSD, Message: "top"}
+	for _, tc := range []struct {
+		name    string
+		intent  IntentStatus
+		payment PaymentStatus
+		top     *NextAction
+		want    *NextAction
+	}{
+		{"action_required, as the docs describe", IntentActionRequired, PaymentActionRequired, nil, redirect},
+		{"a created payment on a processing intent", IntentProcessing, PaymentCreated, nil, redirect},
+		{"a pending payment", IntentProcessing, PaymentPending, nil, redirect},
+		{"a failed payment keeps no action", IntentFailed, PaymentFailed, nil, nil},
+		{"a failed payment on an intent still processing", IntentProcessing, PaymentFailed, top, top},
+		{"a paid intent", IntentSuccessful, PaymentSuccessful, top, nil},
+	} {
+		pi := &PaymentIntent{Status: tc.intent, NextAction: tc.top, Payments: []Payment{{Status: tc.payment, NextAction: redirect}}}
+		assert.Equal(t, tc.want, pi.PendingAction(), tc.name)
+	}
+}

@@ -547,3 +547,30 @@ func gjson(t *testing.T, raw []byte, key string) string {
 	s, _ := m[key].(string)
 	return s
 }
+
+// TestWaveRedirectWhateverTheStatus: which status goes with Wave's
+// redirection is not settled (Hub2's docs: action_required; integrations
+// see a created payment on a processing intent first). The adapter follows
+// the redirection of the newest unsettled attempt whatever its status.
+func TestWaveRedirectWhateverTheStatus(t *testing.T) {
+	for _, status := range []string{"created", "pending", "processing", "action_required"} {
+		t.Run(status, func(t *testing.T) {
+			ctx := context.Background()
+			c, srv := newSim(t)
+			srv.SetRedirectStatus(status)
+			s, err := c.Create(ctx, order(hub2test.ProviderRedirect))
+			require.NoError(t, err)
+			require.NotNil(t, s.NextAction)
+			assert.Equal(t, payments.NextActionRedirect, s.NextAction.Type)
+			require.NotEmpty(t, s.RedirectURL)
+			u, err := c.RedirectURL(ctx, s.ID)
+			require.NoError(t, err)
+			assert.Equal(t, s.RedirectURL, u)
+
+			back := submit(t, s, "pay")
+			assert.Equal(t, "success", back.Get(ReturnOutcomeParam))
+			_, err = payments.VerifyPaid(ctx, c, s.ID, xof5000)
+			require.NoError(t, err)
+		})
+	}
+}

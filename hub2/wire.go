@@ -303,19 +303,24 @@ func (pi *PaymentIntent) LastPayment() *Payment {
 	return last
 }
 
-// PendingAction returns what the customer must do now: the most recent
-// attempt's next action while it waits for one, else the intent's own.
+// PendingAction returns what the customer must do now: the next action of
+// the most recent attempt while that attempt is not settled, else the
+// intent's own next action while the intent is not settled; nil when there
+// is none.
+//
+// The attempt's status is not required to be action_required: which status
+// goes with Wave's redirection is not settled (Hub2's docs describe
+// action_required; integrations see Wave's payment created, its intent
+// processing, before or while the link is out), and a next action Hub2 sends
+// is what the customer must do whatever the status says.
 func (pi *PaymentIntent) PendingAction() *NextAction {
-	if p := pi.LastPayment(); p != nil && p.NextAction != nil && p.Status == PaymentActionRequired {
+	if intentStatus(pi.Status).Final() {
+		return nil
+	}
+	if p := pi.LastPayment(); p != nil && p.NextAction != nil && !intentStatus(p.Status).Final() {
 		return p.NextAction
 	}
-	if pi.Status == IntentActionRequired {
-		if p := pi.LastPayment(); p != nil && p.NextAction != nil {
-			return p.NextAction
-		}
-		return pi.NextAction
-	}
-	return nil
+	return pi.NextAction
 }
 
 // money returns the intent's amount as payments.Money.

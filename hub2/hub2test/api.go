@@ -293,6 +293,14 @@ func (s *Server) attempt(w http.ResponseWriter, r *http.Request) {
 			evs = append(evs, s.finish(pi, p, "invalid_msisdn")...)
 		case action == "otp" && mm.OTP != "":
 			evs = append(evs, s.finish(pi, p, otpOutcome(mm.OTP))...)
+		case action == "redirection" && s.redirectStatus != "action_required":
+			// The redirection is out while the payment shows another
+			// status (SetRedirectStatus): no action_required events.
+			p.NextAction = s.nextAction(action, p)
+			p.Status = s.redirectStatus
+			if p.Status == "pending" {
+				evs = append(evs, s.paymentEvent("payment.pending", p))
+			}
 		default:
 			p.NextAction = s.nextAction(action, p)
 			p.Status, pi.Status = "action_required", "action_required"

@@ -25,7 +25,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 			DeclineAction: s.URL + "/checkout/" + p.ID + "/decline",
 			Notice:        "Sandbox: Pay confirms the payment, Decline refuses it. No money moves.",
 		}
-		if p.Status != "action_required" {
+		if !waiting(p) || p.NextAction == nil || p.NextAction.Type != "redirection" {
 			pg.Closed = "This payment is " + p.Status + "."
 		}
 	}
@@ -55,7 +55,7 @@ func (s *Server) pageSubmit(w http.ResponseWriter, r *http.Request, failureCode 
 		return
 	}
 	var evs []event
-	if p.Status == "action_required" && p.NextAction != nil && p.NextAction.Type == "redirection" {
+	if waiting(p) && p.NextAction != nil && p.NextAction.Type == "redirection" {
 		evs = s.finish(s.intents[p.IntentID], p, failureCode)
 	}
 	back := p.okURL

@@ -115,10 +115,13 @@ type Server struct {
 	previous   string
 	rotations  int
 	limits     bool
-	now        func() time.Time
-	hits       map[string][]time.Time
-	throttled  int
-	delivered  []Delivery
+	// redirectStatus is the status of a payment whose redirection waits
+	// for the customer (see SetRedirectStatus).
+	redirectStatus string
+	now            func() time.Time
+	hits           map[string][]time.Time
+	throttled      int
+	delivered      []Delivery
 }
 
 // Delivery records one webhook the simulator sent.
@@ -227,6 +230,7 @@ func NewServer() *Server {
 	s := &Server{
 		intents: map[string]*intent{}, paymentIdx: map[string]*payment{},
 		secret: WebhookSecret, now: time.Now, hits: map[string][]time.Time{},
+		redirectStatus: "action_required",
 	}
 	api := http.NewServeMux()
 	api.HandleFunc("POST /payment-intents", s.createIntent)
@@ -293,6 +297,19 @@ func (s *Server) SetRateLimits(on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.limits = on
+}
+
+// SetRedirectStatus sets the status a payment shows while its redirection
+// (Wave, Orange's payment link) waits for the customer: "action_required"
+// by default, as Hub2's docs describe payments that need the customer, or
+// "created", "pending" or "processing", as integrations report seeing
+// Wave's payment while its link is out. The intent is action_required with
+// an action_required payment, processing otherwise. Hub2 does not settle
+// which; this lets tests cover each.
+func (s *Server) SetRedirectStatus(status string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.redirectStatus = status
 }
 
 // SetClock makes the simulator read the time from now (for timestamps and
@@ -397,12 +414,20 @@ func (s *Server) lookup(id string) *intent {
 // pending returns the intent's attempt that waits for an outcome.
 func pending(pi *intent) *payment {
 	for i := len(pi.Payments) - 1; i >= 0; i-- {
-		switch pi.Payments[i].Status {
-		case "created", "pending", "processing", "action_required":
+		if waiting(pi.Payments[i]) {
 			return pi.Payments[i]
 		}
 	}
 	return nil
+}
+
+// waiting reports whether p waits for an outcome.
+func waiting(p *payment) bool {
+	switch p.Status {
+	case "created", "pending", "processing", "action_required":
+		return true
+	}
+	return false
 }
 
 // finish settles p (success when failureCode is empty) and returns the

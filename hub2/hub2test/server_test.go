@@ -464,3 +464,31 @@ func TestOrangeRedirectionReturnsToFinishAndCancel(t *testing.T) {
 		assert.Equal(t, want, back.String(), button)
 	}
 }
+
+func TestWaveRedirectStatusIsASetting(t *testing.T) {
+	srv := hub2test.NewServer()
+	defer srv.Close()
+	srv.SetRedirectStatus("pending")
+	pi := create(t, srv)
+	code, out := attempt(t, srv, pi, "wave", hub2test.TestMSISDN, nil)
+	require.Equal(t, http.StatusCreated, code, out)
+	assert.Equal(t, "processing", out["status"], "the intent of a payment that is not action_required")
+	p := lastPayment(out)
+	assert.Equal(t, "pending", p["status"])
+	na := p["nextAction"].(map[string]any)
+	require.Equal(t, "redirection", na["type"])
+
+	page := na["data"].(map[string]any)["url"].(string)
+	back, err := simkit.SubmitForm(context.Background(), page+"/pay", url.Values{})
+	require.NoError(t, err)
+	assert.Equal(t, successURL, back.String())
+	code, _, got := call(t, srv, "GET", "/payment-intents/"+pi["id"].(string), auth, "")
+	require.Equal(t, 200, code)
+	assert.Equal(t, "successful", got["status"])
+
+	srv.SetRedirectStatus("action_required")
+	pi = create(t, srv)
+	_, out = attempt(t, srv, pi, "wave", hub2test.TestMSISDN, nil)
+	assert.Equal(t, "action_required", out["status"])
+	assert.Equal(t, "action_required", lastPayment(out)["status"])
+}
