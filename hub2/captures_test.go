@@ -149,3 +149,26 @@ func TestPendingAction(t *testing.T) {
 		assert.Equal(t, tc.want, pi.PendingAction(), tc.name)
 	}
 }
+
+// TestReplayOrangeWorkflow: Orange's workflow ("otp" or "redirection") is
+// not settled by Hub2's reference; Options.Workflow sends it as
+// mobileMoney.workflow when set, as integrations do, and nothing otherwise.
+func TestReplayOrangeWorkflow(t *testing.T) {
+	r := newReplay(t)
+	r.on("POST", "https://api.hub2.io/payment-intents", 201, "create_intent.json")
+	r.on("POST", "https://api.hub2.io/payment-intents/"+fixtureIntent+"/payments", 201, "attempt_wave_redirection.json")
+	c := r.client(payments.Sandbox)
+	_, err := c.Create(context.Background(), payments.CreateRequest{
+		Amount: payments.Money{Amount: 200, Currency: "XOF"}, Reference: "Test_YYYY_MM_DD_01",
+		ReturnURL: "https://shop.example.com/return", CancelURL: "https://shop.example.com/cart",
+		Options: Options{Country: "CI", Provider: "orange", MSISDN: "0700000000", Workflow: "redirection"},
+	})
+	require.NoError(t, err)
+	reqs := r.requests()
+	require.Len(t, reqs, 2)
+	assert.Equal(t, `{"token":"`+fixtureJWT+`","paymentMethod":"mobile_money","country":"CI","provider":"orange",`+
+		`"mobileMoney":{"msisdn":"0700000000","workflow":"redirection",`+
+		`"onCancelRedirectionUrl":"https://shop.example.com/cart?hub2_intent=`+fixtureIntent+`\u0026hub2_outcome=cancel",`+
+		`"onFinishRedirectionUrl":"https://shop.example.com/return?hub2_intent=`+fixtureIntent+`\u0026hub2_outcome=finish"}}`,
+		reqs[1].body)
+}

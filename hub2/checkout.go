@@ -34,11 +34,24 @@ type Options struct {
 	// BusinessName, when set, is shown to the payer instead of the merchant's
 	// name (Hub2's overrideBusinessName, for aggregators with the setting).
 	BusinessName string
+	// Workflow, when set, is sent as mobileMoney.workflow: "redirection"
+	// for Orange's payment link (the customer pays on Orange's page and
+	// comes back to ReturnURL), or "otp". Hub2's reference does not list the
+	// field; integrations send "redirection" to Orange, where the OTP is
+	// said to be on its way out. Empty (the default) sends nothing and lets
+	// Hub2 choose, which the docs show as an OTP for Orange CI.
+	Workflow string
 }
+
+// The values of Options.Workflow.
+const (
+	WorkflowOTP         = "otp"
+	WorkflowRedirection = "redirection"
+)
 
 // direct reports whether the options ask for the direct flow.
 func (o Options) direct() bool {
-	return o.Country != "" || o.Provider != "" || o.MSISDN != "" || o.OTP != ""
+	return o.Country != "" || o.Provider != "" || o.MSISDN != "" || o.OTP != "" || o.Workflow != ""
 }
 
 // The query parameters the adapter adds to the ReturnURL and CancelURL it
@@ -113,7 +126,7 @@ func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payme
 	if !opts.direct() {
 		return session(pi, token), nil
 	}
-	mm := &MobileMoneyDetail{MSISDN: opts.MSISDN, OTP: opts.OTP}
+	mm := &MobileMoneyDetail{MSISDN: opts.MSISDN, OTP: opts.OTP, Workflow: opts.Workflow}
 	setReturnURLs(mm, provider, pi.ID, req.ReturnURL, req.CancelURL)
 	after, err := c.AttemptPayment(ctx, pi.ID, AttemptRequest{
 		Token: token, PaymentMethod: MobileMoney, Country: country, Provider: provider, MobileMoney: mm,
@@ -145,6 +158,9 @@ func checkDirect(fe *payments.FieldErrors, o Options, country, provider string) 
 	}
 	if o.OTP != "" && !digits(o.OTP, 4, 8) {
 		fe.Add("Options.OTP", "must be the 4 to 8 digits the customer generated")
+	}
+	if o.Workflow != "" && o.Workflow != WorkflowOTP && o.Workflow != WorkflowRedirection {
+		fe.Addf("Options.Workflow", "%q is neither %q nor %q", o.Workflow, WorkflowOTP, WorkflowRedirection)
 	}
 }
 

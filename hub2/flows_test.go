@@ -574,3 +574,18 @@ func TestWaveRedirectWhateverTheStatus(t *testing.T) {
 		})
 	}
 }
+
+func TestOrangeRedirectionWorkflow(t *testing.T) {
+	ctx := context.Background()
+	c, _ := newSim(t)
+	req := order(hub2test.ProviderOTP)
+	req.Options = Options{Country: "CI", Provider: "orange", MSISDN: hub2test.TestMSISDN, Workflow: "redirection"}
+	s, err := c.Create(ctx, req)
+	require.NoError(t, err)
+	require.NotNil(t, s.NextAction)
+	assert.Equal(t, payments.NextActionRedirect, s.NextAction.Type, "Orange's payment link, not an OTP")
+	back := submit(t, s, "pay")
+	assert.Equal(t, "finish", back.Get(ReturnOutcomeParam), "Orange returns through onFinishRedirectionUrl")
+	_, err = payments.VerifyPaid(ctx, c, s.ID, xof5000)
+	require.NoError(t, err)
+}

@@ -334,6 +334,9 @@ func TestBadInputSendsNothing(t *testing.T) {
 		"a provider name, not a code": {with(base, func(r *payments.CreateRequest) {
 			r.Options = Options{Country: "CI", Provider: "Orange Money", MSISDN: "0700000000"}
 		}), "Options.Provider"},
+		"an unknown workflow": {with(base, func(r *payments.CreateRequest) {
+			r.Options = Options{Country: "CI", Provider: "orange", MSISDN: "0700000000", Workflow: "link"}
+		}), "Options.Workflow"},
 		"no number":  {with(base, func(r *payments.CreateRequest) { r.Options = Options{Country: "CI", Provider: "mtn"} }), "Options.MSISDN"},
 		"no country": {with(base, func(r *payments.CreateRequest) { r.Options = Options{Provider: "mtn", MSISDN: "0700000000"} }), "Options.Country"},
 	} {

@@ -205,6 +205,9 @@ type MobileMoneyDetail struct {
 	MSISDN string `json:"msisdn"`
 	// OTP is for providers that take the code in the attempt (Orange CI).
 	OTP string `json:"otp,omitempty"`
+	// Workflow chooses a provider's flow where it has two: "redirection"
+	// or "otp" for Orange (see Options.Workflow). Empty lets Hub2 choose.
+	Workflow string `json:"workflow,omitempty"`
 	// OnSuccessRedirectionURL and OnFailedRedirectionURL are where Wave
 	// sends the customer back after a payment that succeeded or failed.
 	OnSuccessRedirectionURL string `json:"onSuccessRedirectionUrl,omitempty"`
