@@ -172,3 +172,41 @@ func TestReplayOrangeWorkflow(t *testing.T) {
 		`"onFinishRedirectionUrl":"https://shop.example.com/return?hub2_intent=`+fixtureIntent+`\u0026hub2_outcome=finish"}}`,
 		reqs[1].body)
 }
+
+// TestReplayReadWithToken: whether intent reads need the client JWT as
+// ?token= is not settled (Hub2's reference makes it optional; its Postman
+// collection sends it with the headers). Config.ReadWithToken adds it, next
+// to the headers, for intents whose token the client has seen.
+func TestReplayReadWithToken(t *testing.T) {
+	ctx := context.Background()
+	for _, on := range []bool{false, true} {
+		r := newReplay(t)
+		r.on("POST", "https://api.hub2.io/payment-intents", 201, "create_intent.json")
+		r.on("GET", "https://api.hub2.io/payment-intents/"+fixtureIntent, 200, "authenticate_successful.json")
+		r.on("GET", "https://api.hub2.io/payment-intents/"+fixtureIntent+"/status", 200, "docs_intent_status.json")
+		r.on("GET", "https://api.hub2.io/payment-intents/pi_other", 200, "intent_successful.json")
+		c := r.clientWith(Config{APIKey: "sk_test_3f9a", MerchantID: "3", ReadWithToken: on})
+
+		s, err := c.Create(ctx, payments.CreateRequest{Amount: payments.Money{Amount: 200, Currency: "XOF"}, Reference: "Test_YYYY_MM_DD_01"})
+		require.NoError(t, err)
+		_, err = c.Verify(ctx, s.ID)
+		require.NoError(t, err)
+		_, err = c.PaymentIntentStatus(ctx, s.ID)
+		require.NoError(t, err)
+		_, err = c.GetPaymentIntent(ctx, "pi_other")
+		require.NoError(t, err)
+
+		reqs := r.requests()
+		require.Len(t, reqs, 4)
+		query := ""
+		if on {
+			query = "?token=" + fixtureJWT
+		}
+		assert.Equal(t, "https://api.hub2.io/payment-intents/"+fixtureIntent+query, reqs[1].url, "ReadWithToken %v", on)
+		assert.Equal(t, "https://api.hub2.io/payment-intents/"+fixtureIntent+"/status"+query, reqs[2].url, "ReadWithToken %v", on)
+		assert.Equal(t, "https://api.hub2.io/payment-intents/pi_other", reqs[3].url, "no token known for an intent never seen")
+		for _, q := range reqs[1:] {
+			assertHeaders(t, q.header, "sandbox", false)
+		}
+	}
+}

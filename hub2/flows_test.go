@@ -589,3 +589,29 @@ func TestOrangeRedirectionWorkflow(t *testing.T) {
 	_, err = payments.VerifyPaid(ctx, c, s.ID, xof5000)
 	require.NoError(t, err)
 }
+
+func TestReadWithTokenWhenHub2RequiresIt(t *testing.T) {
+	ctx := context.Background()
+	_, srv := newSim(t)
+	srv.RequireReadToken(true)
+	var buf syncBuffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	for _, on := range []bool{false, true} {
+		c, err := New(Config{APIKey: hub2test.APIKey, MerchantID: hub2test.MerchantID, ReadWithToken: on},
+			payments.WithBaseURL(srv.URL), payments.WithLogger(logger))
+		require.NoError(t, err)
+		s, err := c.Create(ctx, order(hub2test.ProviderUSSD))
+		require.NoError(t, err)
+		require.NoError(t, srv.Pay(s.ID))
+		_, err = c.WaitForFinal(ctx, s.ID)
+		if !on {
+			require.ErrorIs(t, err, payments.ErrAuthentication, "without the token")
+			continue
+		}
+		require.NoError(t, err)
+		_, err = payments.VerifyPaid(ctx, c, s.ID, xof5000)
+		require.NoError(t, err)
+		assert.Contains(t, buf.String(), "token=", "the token was sent in the query")
+		assert.NotContains(t, buf.String(), s.ClientToken, "and never logged")
+	}
+}

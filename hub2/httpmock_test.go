@@ -64,8 +64,11 @@ func (r *replay) on(method, url string, status int, fixture string) {
 }
 
 func (r *replay) client(env payments.Environment) *Client {
-	c, err := New(Config{APIKey: "sk_test_3f9a", MerchantID: "3", Environment: env},
-		payments.WithHTTPClient(&http.Client{Transport: r.mock}))
+	return r.clientWith(Config{APIKey: "sk_test_3f9a", MerchantID: "3", Environment: env})
+}
+
+func (r *replay) clientWith(cfg Config) *Client {
+	c, err := New(cfg, payments.WithHTTPClient(&http.Client{Transport: r.mock}))
 	require.NoError(r.t, err)
 	return c
 }

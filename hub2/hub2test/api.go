@@ -199,24 +199,33 @@ func (s *Server) onIntent(w http.ResponseWriter, r *http.Request, f func(pi *int
 }
 
 func (s *Server) getIntent(w http.ResponseWriter, r *http.Request) {
-	token := r.URL.Query().Get("token")
-	if !authorized(w, r, token != "") || s.limited(w, "intent:"+r.PathValue("id"), 1) {
-		return
-	}
-	s.onIntent(w, r, func(pi *intent) reply {
-		if r.Header.Get("ApiKey") == "" && !equal(token, pi.Token) {
-			return errorReply(http.StatusUnauthorized, "Unauthorized", "Invalid token")
-		}
-		return reply{status: http.StatusOK, body: pi}
+	s.readIntent(w, r, "intent:", 1, func(pi *intent) any { return pi })
+}
+
+// intentStatus answers {"id", "status"}, the sample of Hub2's reference.
+func (s *Server) intentStatus(w http.ResponseWriter, r *http.Request) {
+	s.readIntent(w, r, "intent-status:", 5, func(pi *intent) any {
+		return map[string]string{"id": pi.ID, "status": pi.Status}
 	})
 }
 
-func (s *Server) intentStatus(w http.ResponseWriter, r *http.Request) {
-	if !authorized(w, r, false) || s.limited(w, "intent-status:"+r.PathValue("id"), 5) {
+// readIntent answers a read of an intent, authorized by the API headers or
+// by the intent's token in ?token= (Hub2's reference lists it on both
+// reads), or by both. A token that is not the intent's is refused, and
+// RequireReadToken makes it required. n is the reads allowed per 5 s.
+func (s *Server) readIntent(w http.ResponseWriter, r *http.Request, limit string, n int, body func(*intent) any) {
+	token := r.URL.Query().Get("token")
+	if !authorized(w, r, token != "") || s.limited(w, limit+r.PathValue("id"), n) {
 		return
 	}
 	s.onIntent(w, r, func(pi *intent) reply {
-		return reply{status: http.StatusOK, body: map[string]string{"id": pi.ID, "status": pi.Status}}
+		switch {
+		case token == "" && s.readToken:
+			return errorReply(http.StatusUnauthorized, "Unauthorized", "The token query parameter is required")
+		case token != "" && !equal(token, pi.Token):
+			return errorReply(http.StatusUnauthorized, "Unauthorized", "Invalid token")
+		}
+		return reply{status: http.StatusOK, body: body(pi)}
 	})
 }
 

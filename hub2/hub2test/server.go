@@ -118,10 +118,12 @@ type Server struct {
 	// redirectStatus is the status of a payment whose redirection waits
 	// for the customer (see SetRedirectStatus).
 	redirectStatus string
-	now            func() time.Time
-	hits           map[string][]time.Time
-	throttled      int
-	delivered      []Delivery
+	// readToken makes intent reads require ?token= (RequireReadToken).
+	readToken bool
+	now       func() time.Time
+	hits      map[string][]time.Time
+	throttled int
+	delivered []Delivery
 }
 
 // Delivery records one webhook the simulator sent.
@@ -310,6 +312,17 @@ func (s *Server) SetRedirectStatus(status string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.redirectStatus = status
+}
+
+// RequireReadToken makes reads of an intent (GET /payment-intents/{id} and
+// its /status) require the intent's client JWT as ?token=, with or without
+// the API headers, answering 401 without it. Off by default: Hub2's
+// reference makes the token optional, its Postman collection sends it with
+// the headers, and whether Hub2 ever requires it is not settled.
+func (s *Server) RequireReadToken(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.readToken = on
 }
 
 // SetClock makes the simulator read the time from now (for timestamps and

@@ -492,3 +492,30 @@ func TestWaveRedirectStatusIsASetting(t *testing.T) {
 	assert.Equal(t, "action_required", out["status"])
 	assert.Equal(t, "action_required", lastPayment(out)["status"])
 }
+
+func TestReadsWithTheToken(t *testing.T) {
+	srv := hub2test.NewServer()
+	defer srv.Close()
+	pi := create(t, srv)
+	id, token := pi["id"].(string), url.QueryEscape(pi["token"].(string))
+	other := url.QueryEscape(create(t, srv)["token"].(string))
+	for _, path := range []string{"/payment-intents/" + id, "/payment-intents/" + id + "/status"} {
+		code, _, _ := call(t, srv, "GET", path, auth, "")
+		assert.Equal(t, 200, code, "headers alone, by default: %s", path)
+		code, _, _ = call(t, srv, "GET", path+"?token="+token, nil, "")
+		assert.Equal(t, 200, code, "the token alone: %s", path)
+		code, _, out := call(t, srv, "GET", path+"?token="+other, auth, "")
+		assert.Equal(t, 401, code, "another intent's token, even with the headers: %s", path)
+		assert.Equal(t, "Invalid token", out["message"])
+	}
+
+	srv.RequireReadToken(true)
+	for _, path := range []string{"/payment-intents/" + id, "/payment-intents/" + id + "/status"} {
+		code, _, out := call(t, srv, "GET", path, auth, "")
+		assert.Equal(t, 401, code, "headers alone, when the token is required: %s", path)
+		assert.Equal(t, "Unauthorized", out["code"])
+		assert.Equal(t, "The token query parameter is required", out["message"])
+		code, _, _ = call(t, srv, "GET", path+"?token="+token, auth, "")
+		assert.Equal(t, 200, code, "the token with the headers, as Hub2's Postman collection sends it: %s", path)
+	}
+}
