@@ -210,3 +210,20 @@ func TestReplayReadWithToken(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusesOfTheReference: the reference's enum for an intent's status
+// is action_required, canceled, payment_required, processing, successful;
+// "failed" comes from the intent itself.
+func TestStatusesOfTheReference(t *testing.T) {
+	for s, want := range map[string]payments.Status{
+		"payment_required": payments.StatusPending,
+		"processing":       payments.StatusProcessing,
+		"action_required":  payments.StatusActionRequired,
+		"successful":       payments.StatusSucceeded,
+		"canceled":         payments.StatusCanceled,
+		"failed":           payments.StatusFailed,
+		"expired":          payments.StatusUnknown,
+	} {
+		assert.Equal(t, want, intentStatus(s), s)
+	}
+}
