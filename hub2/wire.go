@@ -225,8 +225,9 @@ type authenticateRequest struct {
 }
 
 // StatusResponse is the answer of the status endpoints
-// (GET /payment-intents/{id}/status, GET /payments/{id}/status). Hub2 does not
-// publish their schema: the adapter reads only id and status, and falls back
+// (GET /payment-intents/{id}/status, GET /payments/{id}/status). Hub2's
+// reference shows {"id", "status"} for an intent and publishes nothing for a
+// payment: the adapter reads only id and status, and WaitForFinal falls back
 // to the full PaymentIntent when status is missing.
 type StatusResponse struct {
 	ID     string `json:"id,omitempty"`

@@ -34,10 +34,25 @@
 //   - MSISDN TestMSISDN ("00000001", the example number of Hub2's docs)
 //     behaves as above; MSISDNInsufficientFunds (invented) fails at once with
 //     customer_insufficient_funds; a number that is not 8 to 10 digits fails
-//     with invalid_msisdn.
+//     with invalid_msisdn. (Hub2's own sandbox, in a 2026 capture, paid MTN
+//     with 00000001 within a second, without a USSD step: the simulator
+//     waits, so that tests can play the customer's answer.)
 //
-// The status endpoints' schema is not published; the simulator answers
-// {"id", "status"} (and "intentId" for a payment).
+// # Answers
+//
+// The answers have the keys and JSON types of responses captured from
+// api.hub2.io (Hub2's Postman collection, an integration's 2026 sandbox run)
+// and of the samples of Hub2's reference; fidelity_test.go compares them, and
+// testdata/hub2/SOURCES.md lists the sources. The intent status endpoint
+// answers {"id", "status"}, the reference's sample; the payment status
+// endpoint, whose body is not published, {"id", "intentId", "status"}.
+//
+// Reads of an intent (GET /payment-intents/{id} and its /status) take the
+// API headers, the intent's token as ?token=, or both; a token that is not
+// the intent's is refused. RequireReadToken(true) refuses reads without the
+// token. SetRedirectStatus chooses the status a payment shows while its
+// redirection waits (action_required by default). Both play readings Hub2
+// has not settled (see package hub2).
 //
 // Rate limits: SetRateLimits(true) enforces Hub2's per-intent limits (one
 // read of an intent per 5 s, five status reads per 5 s), answering 429 with
