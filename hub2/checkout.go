@@ -35,20 +35,48 @@ type Options struct {
 	// BusinessName, when set, is shown to the payer instead of the merchant's
 	// name (Hub2's overrideBusinessName, for aggregators with the setting).
 	BusinessName string
+	// Workflow, when set, is sent as mobileMoney.workflow: "redirection"
+	// for Orange's payment link (the customer pays on Orange's page and
+	// comes back to ReturnURL), or "otp". Hub2's reference does not list the
+	// field; integrations send "redirection" to Orange, where the OTP is
+	// said to be on its way out. Empty (the default) sends nothing and lets
+	// Hub2 choose, which the docs show as an OTP for Orange CI.
+	Workflow string
 }
+
+// The values of Options.Workflow.
+const (
+	WorkflowOTP         = "otp"
+	WorkflowRedirection = "redirection"
+)
 
 // direct reports whether the options ask for the direct flow.
 func (o Options) direct() bool {
-	return o.Country != "" || o.Provider != "" || o.MSISDN != "" || o.OTP != ""
+	return o.Country != "" || o.Provider != "" || o.MSISDN != "" || o.OTP != "" || o.Workflow != ""
 }
 
-// The query parameters the adapter adds to the ReturnURL it gives Hub2, since
-// Hub2 adds none of its own: which intent the customer comes back from, and
-// whether through the finish or the cancel URL.
+// The query parameters the adapter adds to the ReturnURL and CancelURL it
+// gives Hub2, since Hub2 adds none of its own: which intent the customer
+// comes back from, and through which of the URLs (see the outcome values
+// below).
 const (
 	ReturnIntentParam  = "hub2_intent"
 	ReturnOutcomeParam = "hub2_outcome"
 )
+
+// The values of ReturnOutcomeParam: which URL given to Hub2 the customer came
+// back through. Wave's attempts take a success and a failed URL; the other
+// redirection flows a finish and a cancel URL.
+const (
+	outcomeSuccess = "success" // Wave's onSuccessRedirectionUrl (ReturnURL)
+	outcomeFailed  = "failed"  // Wave's onFailedRedirectionUrl (CancelURL, else ReturnURL)
+	outcomeFinish  = "finish"  // onFinishRedirectionUrl (ReturnURL)
+	outcomeCancel  = "cancel"  // onCancelRedirectionUrl (CancelURL, else ReturnURL)
+)
+
+// providerWave is Hub2's code for Wave, whose attempts take their own pair of
+// return URLs.
+const providerWave = "wave"
 
 // Create opens a checkout: it creates a PaymentIntent for req.Amount (XOF,
 // XAF or GNF, whole francs) with req.Reference as Hub2's purchase reference
@@ -76,6 +104,9 @@ func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payme
 	country, provider := strings.ToUpper(strings.TrimSpace(opts.Country)), strings.ToLower(strings.TrimSpace(opts.Provider))
 	if opts.direct() {
 		checkDirect(&fe, opts, country, provider)
+		if provider == providerWave && req.ReturnURL == "" {
+			fe.Add("ReturnURL", "is required for Wave: Hub2 sends the customer back to it after Wave's page")
+		}
 	}
 	checkAmount(&fe, req.Amount, country, provider)
 	if err := fe.Err(payments.Hub2, op); err != nil {
@@ -96,15 +127,8 @@ func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payme
 	if !opts.direct() {
 		return session(pi, token), nil
 	}
-	mm := &MobileMoneyDetail{MSISDN: opts.MSISDN, OTP: opts.OTP}
-	if req.ReturnURL != "" {
-		cancel := req.CancelURL
-		if cancel == "" {
-			cancel = req.ReturnURL
-		}
-		mm.OnFinishRedirectionURL = returnURL(req.ReturnURL, pi.ID, "finish")
-		mm.OnCancelRedirectionURL = returnURL(cancel, pi.ID, "cancel")
-	}
+	mm := &MobileMoneyDetail{MSISDN: opts.MSISDN, OTP: opts.OTP, Workflow: opts.Workflow}
+	setReturnURLs(mm, provider, pi.ID, req.ReturnURL, req.CancelURL)
 	after, err := c.AttemptPayment(ctx, pi.ID, AttemptRequest{
 		Token: token, PaymentMethod: MobileMoney, Country: country, Provider: provider, MobileMoney: mm,
 	})
@@ -136,6 +160,33 @@ func checkDirect(fe *check.FieldErrors, o Options, country, provider string) {
 	if o.OTP != "" && !digits(o.OTP, 4, 8) {
 		fe.Add("Options.OTP", "must be the 4 to 8 digits the customer generated")
 	}
+	if o.Workflow != "" && o.Workflow != WorkflowOTP && o.Workflow != WorkflowRedirection {
+		fe.Addf("Options.Workflow", "%q is neither %q nor %q", o.Workflow, WorkflowOTP, WorkflowRedirection)
+	}
+}
+
+// setReturnURLs gives the attempt the merchant's return URLs, tagged with
+// the intent and the outcome, as the pair the provider reads: Wave's success
+// and failed URLs, or the finish and cancel URLs of the other redirection
+// flows. Only the provider's pair is sent: an integration that met Wave's
+// live API reports that onFinishRedirectionUrl is no field there, and Hub2
+// documents onFinish and onCancel for cards and the other providers only.
+// The cancel or failed URL is CancelURL, else ReturnURL. Nothing is set
+// without a ReturnURL.
+func setReturnURLs(mm *MobileMoneyDetail, provider, intentID, returnTo, cancel string) {
+	if returnTo == "" {
+		return
+	}
+	if cancel == "" {
+		cancel = returnTo
+	}
+	if provider == providerWave {
+		mm.OnSuccessRedirectionURL = returnURL(returnTo, intentID, outcomeSuccess)
+		mm.OnFailedRedirectionURL = returnURL(cancel, intentID, outcomeFailed)
+		return
+	}
+	mm.OnFinishRedirectionURL = returnURL(returnTo, intentID, outcomeFinish)
+	mm.OnCancelRedirectionURL = returnURL(cancel, intentID, outcomeCancel)
 }
 
 // returnURL adds the intent id and the outcome to the merchant's URL.

@@ -104,7 +104,7 @@ func (c *Client) getIntent(ctx context.Context, intentID string, once bool) (*Pa
 	if err := checkID(op, "intentID", intentID); err != nil {
 		return nil, err
 	}
-	return c.intent(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: intentPath(intentID), NoRetry: once})
+	return c.intent(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: intentPath(intentID), Query: c.readQuery(intentID), NoRetry: once})
 }
 
 // PaymentIntentStatus reads only an intent's status
@@ -122,7 +122,8 @@ func (c *Client) intentStatus(ctx context.Context, intentID string, once bool) (
 		return nil, err
 	}
 	var out StatusResponse
-	if _, err := c.api.Do(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: intentPath(intentID) + "/status", NoRetry: once}, &out); err != nil {
+	req := &httpx.Request{Op: op, Method: http.MethodGet, Path: intentPath(intentID) + "/status", Query: c.readQuery(intentID), NoRetry: once}
+	if _, err := c.api.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -218,6 +219,7 @@ func (c *Client) intent(ctx context.Context, req *httpx.Request) (*PaymentIntent
 			Message: "the answer has no PaymentIntent id", HTTPStatus: resp.StatusCode, Raw: c.redact(resp.Body)}
 	}
 	pi.raw = c.redact(resp.Body)
+	c.tokens.put(pi.ID, pi.Token)
 	return &pi, nil
 }
 
@@ -226,6 +228,7 @@ func (c *Client) intent(ctx context.Context, req *httpx.Request) (*PaymentIntent
 func (c *Client) tokenFor(ctx context.Context, intentID, token string) (string, error) {
 	if token != "" {
 		c.learn(token)
+		c.tokens.put(intentID, token)
 		return token, nil
 	}
 	pi, err := c.GetPaymentIntent(ctx, intentID)

@@ -51,9 +51,7 @@
 //     last attempt. A failed intent may take a new attempt (AttemptPayment).
 //   - Verify reads the whole intent: the status endpoints are cheaper but do
 //     not carry the amount VerifyPaid checks. WaitForFinal polls the status
-//     endpoint and reads the intent once at the end. Their schema is not
-//     published: the adapter reads "status", and reads the intent instead
-//     when it is missing.
+//     endpoint and reads the intent once at the end.
 //   - Amounts are checked before sending against one table of Hub2's
 //     published limits (see limits.go): per country when Options.Country is
 //     given, else the widest limits of the currency. Where the policy page
@@ -61,16 +59,63 @@
 //   - Hub2 requires a customer reference: Customer.Reference, or the order's
 //     Reference when there is none. Description and Metadata have no place in
 //     a PaymentIntent and are not sent.
-//   - Hub2 adds no parameters to the URLs it sends the customer back to, so
-//     the adapter adds hub2_intent (the intent id) and hub2_outcome
-//     (finish or cancel) to ReturnURL and CancelURL before giving them to
-//     Hub2 (as mobileMoney.onFinishRedirectionUrl and onCancelRedirectionUrl);
-//     ParseReturn reads them back.
+//   - Return URLs. Hub2 adds no parameters to the URLs it sends the customer
+//     back to, so the adapter adds hub2_intent (the intent id) and
+//     hub2_outcome to ReturnURL and CancelURL before giving them to Hub2;
+//     ParseReturn reads them back. Which fields carry them depends on the
+//     provider, and Hub2's reference documents neither pair for mobile
+//     money: for Wave, mobileMoney.onSuccessRedirectionUrl (ReturnURL,
+//     outcome "success") and onFailedRedirectionUrl (CancelURL, else
+//     ReturnURL, outcome "failed"), as every public integration that handles
+//     Wave sends them and one that met the live API reports them required;
+//     for the other providers (Orange's payment link),
+//     mobileMoney.onFinishRedirectionUrl and onCancelRedirectionUrl
+//     (outcomes "finish" and "cancel"), as Hub2's delegated-payment sample
+//     shows. Only the provider's pair is sent: onFinish and onCancel are not
+//     sent to Wave, where an integration reports onFinishRedirectionUrl is
+//     no field. Cards keep Hub2's documented top-level onFinish and onCancel
+//     (AttemptRequest). A Wave attempt without a ReturnURL is refused before
+//     any request.
 //   - Webhooks carry no event id: Event.ID is "<type>:<data.id>:<data.status>",
 //     so that WebhookHandler drops the repeats Hub2 warns about. The
 //     signature is taken as lowercase hex (uppercase is accepted too).
 //   - The rate-limit headers are not published: on a 429 the adapter honours
 //     Retry-After when present, else waits 5 s, doubling.
+//
+// # What no source settles
+//
+// Hub2's reference, its Postman collection and the public integrations
+// (testdata/hub2/SOURCES.md) leave these open. Where a merchant may have to
+// switch once Hub2 answers, one setting does it:
+//
+//   - The client JWT on intent reads. The reference makes ?token= optional
+//     on GET /payment-intents/{id}/status ("not rate limited" by token), the
+//     Postman collection sends it with the API headers on
+//     GET /payment-intents/{id}. The adapter reads with the headers alone;
+//     Config.ReadWithToken adds the token.
+//   - Orange's workflow. Integrations send mobileMoney.workflow
+//     "redirection" (Orange's payment link; the OTP said to be on its way
+//     out) or "otp"; the reference does not list the field. The adapter
+//     sends none, and Hub2 answers with its default (an OTP in the docs);
+//     Options.Workflow sends one.
+//   - The status that goes with Wave's redirection: action_required in the
+//     docs, a created payment on a processing intent in integrations, and
+//     whether the intent is settled when Wave sends the customer back. No
+//     setting: Session.NextAction and RedirectURL follow the newest unsettled
+//     attempt's next action whatever its status, ParseReturn's claim is only
+//     a claim, and Verify decides.
+//   - The status endpoint's body. The reference's sample for an intent is
+//     {"id", "status"}, with the statuses action_required, canceled,
+//     payment_required, processing and successful ("failed" is not listed;
+//     canceled maps to payments.StatusCanceled). No setting: the adapter
+//     reads "status", and reads the whole intent when the status is
+//     missing or final. The body of GET /payments/{id}/status is not
+//     published; the adapter reads "id" and "status".
+//   - Sandbox numbers. No table of Hub2's sandbox numbers is published; an
+//     integration reports that the sandbox takes 8-digit numbers such as
+//     00000001 and refuses real ones with invalid_sandbox_msisdn, and its
+//     2026 capture shows MTN with 00000001 paid within a second. The number
+//     is the merchant's already: Options.MSISDN.
 //
 // # Quirks a merchant must know
 //

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -64,8 +65,11 @@ func (r *replay) on(method, url string, status int, fixture string) {
 }
 
 func (r *replay) client(env payments.Environment) *Client {
-	c, err := New(Config{APIKey: "sk_test_3f9a", MerchantID: "3", Environment: env},
-		payments.WithHTTPClient(&http.Client{Transport: r.mock}))
+	return r.clientWith(Config{APIKey: "sk_test_3f9a", MerchantID: "3", Environment: env})
+}
+
+func (r *replay) clientWith(cfg Config) *Client {
+	c, err := New(cfg, payments.WithHTTPClient(&http.Client{Transport: r.mock}))
 	require.NoError(r.t, err)
 	return c
 }
@@ -159,7 +163,8 @@ func TestReplayRedirection(t *testing.T) {
 
 	s, err := c.Create(ctx, payments.CreateRequest{
 		Amount: payments.Money{Amount: 200, Currency: "XOF"}, Reference: "Test_YYYY_MM_DD_01",
-		Options: &Options{Country: "ci", Provider: "Wave", MSISDN: "0700000000"},
+		ReturnURL: "https://shop.example.com/return?order=1",
+		Options:   &Options{Country: "ci", Provider: "Wave", MSISDN: "0700000000"},
 	})
 	require.NoError(t, err)
 	assert.Equal(t, "https://pay.wave.com/c/cos-1a2b3c4d5e", s.RedirectURL)
@@ -173,12 +178,66 @@ func TestReplayRedirection(t *testing.T) {
 	require.Len(t, reqs, 3)
 	assert.Equal(t, `{"customerReference":"Test_YYYY_MM_DD_01","purchaseReference":"Test_YYYY_MM_DD_01","amount":200,"currency":"XOF"}`, reqs[0].body,
 		"without Customer.Reference the order reference is the customer reference")
-	assert.Equal(t, `{"token":"`+fixtureJWT+`","paymentMethod":"mobile_money","country":"CI","provider":"wave","mobileMoney":{"msisdn":"0700000000"}}`, reqs[1].body,
-		"country and provider normalised; no return URL, no redirection URLs")
+	assert.Equal(t, `{"token":"`+fixtureJWT+`","paymentMethod":"mobile_money","country":"CI","provider":"wave",`+
+		`"mobileMoney":{"msisdn":"0700000000",`+
+		`"onSuccessRedirectionUrl":"https://shop.example.com/return?hub2_intent=`+fixtureIntent+`\u0026hub2_outcome=success\u0026order=1",`+
+		`"onFailedRedirectionUrl":"https://shop.example.com/return?hub2_intent=`+fixtureIntent+`\u0026hub2_outcome=failed\u0026order=1"}}`,
+		reqs[1].body, "Wave takes onSuccess and onFailed (ReturnURL when there is no CancelURL), not onFinish and onCancel; country and provider normalised")
 	for _, q := range reqs {
 		assertHeaders(t, q.header, "live", q.method == "POST")
 	}
 	assert.Equal(t, "", reqs[2].body)
+}
+
+func TestReplayWaveFailedURLIsTheCancelURL(t *testing.T) {
+	r := newReplay(t)
+	r.on("POST", "https://api.hub2.io/payment-intents", 201, "create_intent.json")
+	r.on("POST", "https://api.hub2.io/payment-intents/"+fixtureIntent+"/payments", 201, "attempt_wave_redirection.json")
+	c := r.client(payments.Sandbox)
+	_, err := c.Create(context.Background(), payments.CreateRequest{
+		Amount: payments.Money{Amount: 200, Currency: "XOF"}, Reference: "Test_YYYY_MM_DD_01",
+		ReturnURL: "https://shop.example.com/return", CancelURL: "https://shop.example.com/cart",
+		Options: Options{Country: "CI", Provider: "wave", MSISDN: "0700000000"},
+	})
+	require.NoError(t, err)
+	reqs := r.requests()
+	require.Len(t, reqs, 2)
+	assert.Equal(t, `{"token":"`+fixtureJWT+`","paymentMethod":"mobile_money","country":"CI","provider":"wave",`+
+		`"mobileMoney":{"msisdn":"0700000000",`+
+		`"onSuccessRedirectionUrl":"https://shop.example.com/return?hub2_intent=`+fixtureIntent+`\u0026hub2_outcome=success",`+
+		`"onFailedRedirectionUrl":"https://shop.example.com/cart?hub2_intent=`+fixtureIntent+`\u0026hub2_outcome=failed"}}`,
+		reqs[1].body)
+}
+
+func TestWaveWithoutAReturnURLSendsNothing(t *testing.T) {
+	r := newReplay(t)
+	c := r.client(payments.Sandbox)
+	_, err := c.Create(context.Background(), payments.CreateRequest{
+		Amount: payments.Money{Amount: 200, Currency: "XOF"}, Reference: "order-1",
+		Options: Options{Country: "CI", Provider: "wave", MSISDN: "0700000000"},
+	})
+	require.ErrorIs(t, err, payments.ErrInvalidRequest)
+	var perr *payments.Error
+	require.ErrorAs(t, err, &perr)
+	_, named := perr.Field("ReturnURL")
+	assert.True(t, named, "names ReturnURL: %v", perr.Fields)
+	assert.Zero(t, r.mock.GetTotalCallCount(), "nothing reached Hub2")
+}
+
+func TestParseReturnReadsWaveOutcomes(t *testing.T) {
+	c := newReplay(t).client(payments.Sandbox)
+	for outcome, want := range map[string]payments.Status{
+		"success": payments.StatusSucceeded,
+		"failed":  payments.StatusFailed,
+		"finish":  payments.StatusProcessing,
+		"cancel":  payments.StatusCanceled,
+		"other":   payments.StatusUnknown,
+	} {
+		r, err := c.ParseReturn(url.Values{ReturnIntentParam: {fixtureIntent}, ReturnOutcomeParam: {outcome}})
+		require.NoError(t, err)
+		assert.Equal(t, fixtureIntent, r.PaymentID)
+		assert.Equal(t, want, r.ClaimedStatus, outcome)
+	}
 }
 
 func TestReplayVerify(t *testing.T) {
@@ -279,6 +338,9 @@ func TestBadInputSendsNothing(t *testing.T) {
 		"a provider name, not a code": {with(base, func(r *payments.CreateRequest) {
 			r.Options = Options{Country: "CI", Provider: "Orange Money", MSISDN: "0700000000"}
 		}), "Options.Provider"},
+		"an unknown workflow": {with(base, func(r *payments.CreateRequest) {
+			r.Options = Options{Country: "CI", Provider: "orange", MSISDN: "0700000000", Workflow: "link"}
+		}), "Options.Workflow"},
 		"no number":  {with(base, func(r *payments.CreateRequest) { r.Options = Options{Country: "CI", Provider: "mtn"} }), "Options.MSISDN"},
 		"no country": {with(base, func(r *payments.CreateRequest) { r.Options = Options{Provider: "mtn", MSISDN: "0700000000"} }), "Options.Country"},
 	} {

@@ -21,6 +21,11 @@ func intentStatus[S ~string](s S) payments.Status {
 		// The attempt failed and no money moved. Hub2 lets a new attempt be
 		// made on the same intent, which moves it back to processing.
 		return payments.StatusFailed
+	case "canceled":
+		// In the reference's enum of an intent's status (GET
+		// /payment-intents/{id}/status); when Hub2 sets it is not
+		// documented. No money moved.
+		return payments.StatusCanceled
 	default:
 		return payments.StatusUnknown
 	}

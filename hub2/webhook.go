@@ -102,9 +102,11 @@ func (c *Client) signedBy(header string, body []byte) bool {
 // ParseReturn reads the query of the URL the customer's browser came back to
 // after a redirection flow. Hub2 adds no parameters of its own, so the
 // adapter puts them in the URLs it gives Hub2: hub2_intent (the intent id,
-// Return.PaymentID) and hub2_outcome ("finish" or "cancel"). A finish claims
-// StatusProcessing, a cancel StatusCanceled; neither is proof of anything:
-// call Verify.
+// Return.PaymentID) and hub2_outcome, the URL the customer came through.
+// Wave's "success" claims StatusSucceeded and its "failed" StatusFailed; the
+// other flows' "finish" claims StatusProcessing and "cancel"
+// StatusCanceled. None is proof of anything (whether Hub2 has settled the
+// payment when Wave sends the customer back is not documented): call Verify.
 func (c *Client) ParseReturn(q url.Values) (*payments.Return, error) {
 	id := q.Get(ReturnIntentParam)
 	if id == "" {
@@ -113,9 +115,13 @@ func (c *Client) ParseReturn(q url.Values) (*payments.Return, error) {
 	}
 	r := &payments.Return{Provider: payments.Hub2, PaymentID: id, ClaimedStatus: payments.StatusUnknown, Query: q}
 	switch q.Get(ReturnOutcomeParam) {
-	case "finish":
+	case outcomeSuccess:
+		r.ClaimedStatus = payments.StatusSucceeded
+	case outcomeFailed:
+		r.ClaimedStatus = payments.StatusFailed
+	case outcomeFinish:
 		r.ClaimedStatus = payments.StatusProcessing
-	case "cancel":
+	case outcomeCancel:
 		r.ClaimedStatus = payments.StatusCanceled
 	}
 	return r, nil

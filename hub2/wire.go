@@ -192,10 +192,28 @@ type AttemptRequest struct {
 
 // MobileMoneyDetail is the mobile-money part of an attempt. MSISDN is the
 // payer's number in local format, without the country prefix.
+//
+// The redirection URLs come in two pairs, and which pair a provider reads
+// is known only from integrations, not from Hub2's reference: Wave takes
+// OnSuccessRedirectionURL and OnFailedRedirectionURL (every public
+// integration that handles Wave sends them; one reports that
+// onFinishRedirectionUrl is no field there), while Orange's redirection
+// workflow takes OnFinishRedirectionURL and OnCancelRedirectionURL (Hub2's
+// delegated-payment sample, and integrations). Create fills the pair of the
+// provider it attempts with.
 type MobileMoneyDetail struct {
 	MSISDN string `json:"msisdn"`
 	// OTP is for providers that take the code in the attempt (Orange CI).
-	OTP                    string `json:"otp,omitempty"`
+	OTP string `json:"otp,omitempty"`
+	// Workflow chooses a provider's flow where it has two: "redirection"
+	// or "otp" for Orange (see Options.Workflow). Empty lets Hub2 choose.
+	Workflow string `json:"workflow,omitempty"`
+	// OnSuccessRedirectionURL and OnFailedRedirectionURL are where Wave
+	// sends the customer back after a payment that succeeded or failed.
+	OnSuccessRedirectionURL string `json:"onSuccessRedirectionUrl,omitempty"`
+	OnFailedRedirectionURL  string `json:"onFailedRedirectionUrl,omitempty"`
+	// OnCancelRedirectionURL and OnFinishRedirectionURL are where the other
+	// redirection flows (Orange's payment link) send the customer back.
 	OnCancelRedirectionURL string `json:"onCancelRedirectionUrl,omitempty"`
 	OnFinishRedirectionURL string `json:"onFinishRedirectionUrl,omitempty"`
 }
@@ -207,8 +225,9 @@ type authenticateRequest struct {
 }
 
 // StatusResponse is the answer of the status endpoints
-// (GET /payment-intents/{id}/status, GET /payments/{id}/status). Hub2 does not
-// publish their schema: the adapter reads only id and status, and falls back
+// (GET /payment-intents/{id}/status, GET /payments/{id}/status). Hub2's
+// reference shows {"id", "status"} for an intent and publishes nothing for a
+// payment: the adapter reads only id and status, and WaitForFinal falls back
 // to the full PaymentIntent when status is missing.
 type StatusResponse struct {
 	ID     string `json:"id,omitempty"`
@@ -288,19 +307,24 @@ func (pi *PaymentIntent) LastPayment() *Payment {
 	return last
 }
 
-// PendingAction returns what the customer must do now: the most recent
-// attempt's next action while it waits for one, else the intent's own.
+// PendingAction returns what the customer must do now: the next action of
+// the most recent attempt while that attempt is not settled, else the
+// intent's own next action while the intent is not settled; nil when there
+// is none.
+//
+// The attempt's status is not required to be action_required: which status
+// goes with Wave's redirection is not settled (Hub2's docs describe
+// action_required; integrations see Wave's payment created, its intent
+// processing, before or while the link is out), and a next action Hub2 sends
+// is what the customer must do whatever the status says.
 func (pi *PaymentIntent) PendingAction() *NextAction {
-	if p := pi.LastPayment(); p != nil && p.NextAction != nil && p.Status == PaymentActionRequired {
+	if intentStatus(pi.Status).Final() {
+		return nil
+	}
+	if p := pi.LastPayment(); p != nil && p.NextAction != nil && !intentStatus(p.Status).Final() {
 		return p.NextAction
 	}
-	if pi.Status == IntentActionRequired {
-		if p := pi.LastPayment(); p != nil && p.NextAction != nil {
-			return p.NextAction
-		}
-		return pi.NextAction
-	}
-	return nil
+	return pi.NextAction
 }
 
 // money returns the intent's amount as payments.Money.

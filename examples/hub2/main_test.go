@@ -23,7 +23,7 @@ func TestSimulatedFlows(t *testing.T) {
 		"waited: succeeded",
 		"verified: succeeded 5000 XOF by mtn_ci",
 		"redirect the customer to http://127.0.0.1:",
-		"&hub2_outcome=finish&order=3",
+		"&hub2_outcome=success&order=3",
 		"verified: succeeded 5000 XOF by wave_ci",
 		"webhook payment_intent.succeeded (succeeded)",
 		"hub2: refund: unsupported",

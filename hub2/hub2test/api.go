@@ -135,6 +135,7 @@ func (s *Server) createIntent(w http.ResponseWriter, r *http.Request) {
 		PurchaseReference string          `json:"purchaseReference"`
 		Amount            json.RawMessage `json:"amount"`
 		Currency          string          `json:"currency"`
+		BusinessName      string          `json:"overrideBusinessName"`
 	}
 	if !decode(w, r, &req) {
 		return
@@ -160,6 +161,7 @@ func (s *Server) createIntent(w http.ResponseWriter, r *http.Request) {
 		ID: simkit.NewID("pi_", 21), MerchantID: MerchantID, CreatedAt: now, UpdatedAt: now,
 		PurchaseReference: req.PurchaseReference, CustomerReference: req.CustomerReference,
 		Amount: amt, Currency: req.Currency, Status: "payment_required", Payments: []*payment{}, Mode: "sandbox",
+		businessName: req.BusinessName,
 	}
 	pi.Token = s.newToken(pi.ID)
 	s.intents[pi.ID] = pi
@@ -197,24 +199,33 @@ func (s *Server) onIntent(w http.ResponseWriter, r *http.Request, f func(pi *int
 }
 
 func (s *Server) getIntent(w http.ResponseWriter, r *http.Request) {
-	token := r.URL.Query().Get("token")
-	if !authorized(w, r, token != "") || s.limited(w, "intent:"+r.PathValue("id"), 1) {
-		return
-	}
-	s.onIntent(w, r, func(pi *intent) reply {
-		if r.Header.Get("ApiKey") == "" && !equal(token, pi.Token) {
-			return errorReply(http.StatusUnauthorized, "Unauthorized", "Invalid token")
-		}
-		return reply{status: http.StatusOK, body: pi}
+	s.readIntent(w, r, "intent:", 1, func(pi *intent) any { return pi })
+}
+
+// intentStatus answers {"id", "status"}, the sample of Hub2's reference.
+func (s *Server) intentStatus(w http.ResponseWriter, r *http.Request) {
+	s.readIntent(w, r, "intent-status:", 5, func(pi *intent) any {
+		return map[string]string{"id": pi.ID, "status": pi.Status}
 	})
 }
 
-func (s *Server) intentStatus(w http.ResponseWriter, r *http.Request) {
-	if !authorized(w, r, false) || s.limited(w, "intent-status:"+r.PathValue("id"), 5) {
+// readIntent answers a read of an intent, authorized by the API headers or
+// by the intent's token in ?token= (Hub2's reference lists it on both
+// reads), or by both. A token that is not the intent's is refused, and
+// RequireReadToken makes it required. n is the reads allowed per 5 s.
+func (s *Server) readIntent(w http.ResponseWriter, r *http.Request, limit string, n int, body func(*intent) any) {
+	token := r.URL.Query().Get("token")
+	if !authorized(w, r, token != "") || s.limited(w, limit+r.PathValue("id"), n) {
 		return
 	}
 	s.onIntent(w, r, func(pi *intent) reply {
-		return reply{status: http.StatusOK, body: map[string]string{"id": pi.ID, "status": pi.Status}}
+		switch {
+		case token == "" && s.readToken:
+			return errorReply(http.StatusUnauthorized, "Unauthorized", "The token query parameter is required")
+		case token != "" && !equal(token, pi.Token):
+			return errorReply(http.StatusUnauthorized, "Unauthorized", "Invalid token")
+		}
+		return reply{status: http.StatusOK, body: body(pi)}
 	})
 }
 
@@ -236,11 +247,17 @@ func (s *Server) paymentStatus(w http.ResponseWriter, r *http.Request) {
 	writeRaw(w, http.StatusOK, body)
 }
 
+// mobileMoney is the mobileMoney object of an attempt. Wave reads the
+// success and failed URLs, the other redirection flows the finish and
+// cancel URLs (see the package doc).
 type mobileMoney struct {
-	MSISDN                 string `json:"msisdn"`
-	OTP                    string `json:"otp"`
-	OnCancelRedirectionURL string `json:"onCancelRedirectionUrl"`
-	OnFinishRedirectionURL string `json:"onFinishRedirectionUrl"`
+	MSISDN                  string `json:"msisdn"`
+	OTP                     string `json:"otp"`
+	Workflow                string `json:"workflow"`
+	OnSuccessRedirectionURL string `json:"onSuccessRedirectionUrl"`
+	OnFailedRedirectionURL  string `json:"onFailedRedirectionUrl"`
+	OnCancelRedirectionURL  string `json:"onCancelRedirectionUrl"`
+	OnFinishRedirectionURL  string `json:"onFinishRedirectionUrl"`
 }
 
 func (s *Server) attempt(w http.ResponseWriter, r *http.Request) {
@@ -265,18 +282,34 @@ func (s *Server) attempt(w http.ResponseWriter, r *http.Request) {
 		}
 		mm := req.MobileMoney
 		p := s.newPayment(pi, req.Country, req.Provider, mm.MSISDN)
-		p.finishURL = first(mm.OnFinishRedirectionURL, req.OnFinishRedirectionURL)
-		p.cancelURL = first(mm.OnCancelRedirectionURL, req.OnCancelRedirectionURL)
+		if req.Provider == ProviderRedirect {
+			p.okURL, p.koURL = mm.OnSuccessRedirectionURL, mm.OnFailedRedirectionURL
+		} else {
+			p.okURL = first(mm.OnFinishRedirectionURL, req.OnFinishRedirectionURL)
+			p.koURL = first(mm.OnCancelRedirectionURL, req.OnCancelRedirectionURL)
+		}
 		pi.Payments = append(pi.Payments, p)
 		pi.Status, pi.UpdatedAt = "processing", p.CreatedAt
 		evs := []event{s.paymentEvent("payment.created", p), s.intentEvent("payment_intent.processing", pi)}
-		switch action := providers[req.Provider]; {
+		action := providers[req.Provider]
+		if req.Provider == ProviderOTP && mm.Workflow == "redirection" {
+			action = "redirection" // Orange's payment link
+		}
+		switch {
 		case mm.MSISDN == MSISDNInsufficientFunds:
 			evs = append(evs, s.finish(pi, p, "customer_insufficient_funds")...)
 		case !validMSISDN(mm.MSISDN):
 			evs = append(evs, s.finish(pi, p, "invalid_msisdn")...)
 		case action == "otp" && mm.OTP != "":
 			evs = append(evs, s.finish(pi, p, otpOutcome(mm.OTP))...)
+		case action == "redirection" && s.redirectStatus != "action_required":
+			// The redirection is out while the payment shows another
+			// status (SetRedirectStatus): no action_required events.
+			p.NextAction = s.nextAction(action, p)
+			p.Status = s.redirectStatus
+			if p.Status == "pending" {
+				evs = append(evs, s.paymentEvent("payment.pending", p))
+			}
 		default:
 			p.NextAction = s.nextAction(action, p)
 			p.Status, pi.Status = "action_required", "action_required"
@@ -307,6 +340,11 @@ func (s *Server) refuseAttempt(pi *intent, token, method, country, provider stri
 		return errorReply(http.StatusBadRequest, "invalid-currency", pi.Currency+" is not the currency of "+country), true
 	case mm == nil || mm.MSISDN == "":
 		return errorReply(http.StatusBadRequest, "Bad Request", "mobileMoney.msisdn is required"), true
+	case mm.Workflow != "" && mm.Workflow != "otp" && mm.Workflow != "redirection":
+		return errorReply(http.StatusBadRequest, "Bad Request", "mobileMoney.workflow must be otp or redirection"), true
+	case provider == ProviderRedirect && (mm.OnSuccessRedirectionURL == "" || mm.OnFailedRedirectionURL == ""):
+		return errorReply(http.StatusBadRequest, "Bad Request",
+			"mobileMoney.onSuccessRedirectionUrl and mobileMoney.onFailedRedirectionUrl are required for wave"), true
 	}
 	return reply{}, false
 }
@@ -385,11 +423,7 @@ func (s *Server) fees(w http.ResponseWriter, r *http.Request) {
 		case providers[provider] == "":
 			return errorReply(http.StatusNotFound, "Not Found", "Provider not found")
 		}
-		// A 2 % fee, rounded up to the franc.
-		return reply{status: http.StatusOK, body: []fee{{
-			ID: simkit.NewID("", 21), Rate: 2, RateType: "percent", Amount: (pi.Amount*2 + 99) / 100, Currency: pi.Currency,
-			Label: "Frais " + provider + " " + country,
-		}}}
+		return reply{status: http.StatusOK, body: []fee{newFee(pi.Amount, pi.Currency, "Frais "+provider+" "+country)}}
 	})
 }
 

@@ -25,7 +25,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 			DeclineAction: s.URL + "/checkout/" + p.ID + "/decline",
 			Notice:        "Sandbox: Pay confirms the payment, Decline refuses it. No money moves.",
 		}
-		if p.Status != "action_required" {
+		if !waiting(p) || p.NextAction == nil || p.NextAction.Type != "redirection" {
 			pg.Closed = "This payment is " + p.Status + "."
 		}
 	}
@@ -44,7 +44,8 @@ func (s *Server) pageDecline(w http.ResponseWriter, r *http.Request) {
 
 // pageSubmit settles the attempt behind the page (once: a customer who posts
 // again is only sent back), delivers the webhooks, then redirects the browser
-// to the finish or cancel URL the attempt gave.
+// to the URL the attempt gave for the outcome: Wave's success or failed URL,
+// the finish or cancel URL of the other flows.
 func (s *Server) pageSubmit(w http.ResponseWriter, r *http.Request, failureCode string) {
 	s.mu.Lock()
 	p, ok := s.paymentIdx[r.PathValue("id")]
@@ -54,12 +55,12 @@ func (s *Server) pageSubmit(w http.ResponseWriter, r *http.Request, failureCode 
 		return
 	}
 	var evs []event
-	if p.Status == "action_required" && p.NextAction != nil && p.NextAction.Type == "redirection" {
+	if waiting(p) && p.NextAction != nil && p.NextAction.Type == "redirection" {
 		evs = s.finish(s.intents[p.IntentID], p, failureCode)
 	}
-	back := p.finishURL
-	if p.Status != "successful" && p.cancelURL != "" {
-		back = p.cancelURL
+	back := p.okURL
+	if p.Status != "successful" && p.koURL != "" {
+		back = p.koURL
 	}
 	status := p.Status
 	s.mu.Unlock()

@@ -17,21 +17,42 @@
 //     NextAction whose message is the one Hub2's docs show; any 4 digits
 //     authenticate, as Hub2's sandbox says; other codes fail the payment with
 //     authentication_failed. An attempt that carries the OTP
-//     (mobileMoney.otp) is decided at once the same way.
+//     (mobileMoney.otp) is decided at once the same way. With
+//     mobileMoney.workflow "redirection" (Orange's payment link) it answers
+//     like Wave below, returning to onFinishRedirectionUrl or
+//     onCancelRedirectionUrl. A workflow other than "otp" or "redirection"
+//     is refused with 400.
 //   - ProviderUSSD ("mtn", and "moov") answers with a USSD NextAction; the
 //     customer's confirmation on the handset is played by Pay or Decline.
 //   - ProviderRedirect ("wave") answers with a redirection NextAction to a
 //     hosted page under URL whose Pay and Decline buttons settle the payment,
-//     then send the browser to the attempt's onFinishRedirectionUrl or
-//     onCancelRedirectionUrl, unchanged: Hub2 documents no parameters of its
-//     own.
+//     then send the browser to the attempt's
+//     mobileMoney.onSuccessRedirectionUrl or onFailedRedirectionUrl,
+//     unchanged: Hub2 documents no parameters of its own. A Wave attempt
+//     without both is refused with 400, as integrations that met Hub2's live
+//     API report them required; onFinish and onCancel are ignored for Wave.
 //   - MSISDN TestMSISDN ("00000001", the example number of Hub2's docs)
 //     behaves as above; MSISDNInsufficientFunds (invented) fails at once with
 //     customer_insufficient_funds; a number that is not 8 to 10 digits fails
-//     with invalid_msisdn.
+//     with invalid_msisdn. (Hub2's own sandbox, in a 2026 capture, paid MTN
+//     with 00000001 within a second, without a USSD step: the simulator
+//     waits, so that tests can play the customer's answer.)
 //
-// The status endpoints' schema is not published; the simulator answers
-// {"id", "status"} (and "intentId" for a payment).
+// # Answers
+//
+// The answers have the keys and JSON types of responses captured from
+// api.hub2.io (Hub2's Postman collection, an integration's 2026 sandbox run)
+// and of the samples of Hub2's reference; fidelity_test.go compares them, and
+// testdata/hub2/SOURCES.md lists the sources. The intent status endpoint
+// answers {"id", "status"}, the reference's sample; the payment status
+// endpoint, whose body is not published, {"id", "intentId", "status"}.
+//
+// Reads of an intent (GET /payment-intents/{id} and its /status) take the
+// API headers, the intent's token as ?token=, or both; a token that is not
+// the intent's is refused. RequireReadToken(true) refuses reads without the
+// token. SetRedirectStatus chooses the status a payment shows while its
+// redirection waits (action_required by default). Both play readings Hub2
+// has not settled (see package hub2).
 //
 // Rate limits: SetRateLimits(true) enforces Hub2's per-intent limits (one
 // read of an intent per 5 s, five status reads per 5 s), answering 429 with
@@ -109,10 +130,15 @@ type Server struct {
 	previous   string
 	rotations  int
 	limits     bool
-	now        func() time.Time
-	hits       map[string][]time.Time
-	throttled  int
-	delivered  []Delivery
+	// redirectStatus is the status of a payment whose redirection waits
+	// for the customer (see SetRedirectStatus).
+	redirectStatus string
+	// readToken makes intent reads require ?token= (RequireReadToken).
+	readToken bool
+	now       func() time.Time
+	hits      map[string][]time.Time
+	throttled int
+	delivered []Delivery
 }
 
 // Delivery records one webhook the simulator sent.
@@ -123,20 +149,24 @@ type Delivery struct {
 }
 
 type intent struct {
-	ID                string     `json:"id"`
-	MerchantID        string     `json:"merchantId"`
-	CreatedAt         string     `json:"createdAt"`
-	UpdatedAt         string     `json:"updatedAt"`
-	PurchaseReference string     `json:"purchaseReference"`
-	CustomerReference string     `json:"customerReference"`
-	Amount            int64      `json:"amount"`
-	Currency          string     `json:"currency"`
-	Token             string     `json:"token,omitempty"`
-	Status            string     `json:"status"`
-	Payments          []*payment `json:"payments"`
-	Mode              string     `json:"mode"`
+	ID                string `json:"id"`
+	MerchantID        string `json:"merchantId"`
+	CreatedAt         string `json:"createdAt"`
+	UpdatedAt         string `json:"updatedAt"`
+	PurchaseReference string `json:"purchaseReference"`
+	CustomerReference string `json:"customerReference"`
+	Amount            int64  `json:"amount"`
+	Currency          string `json:"currency"`
+	Token             string `json:"token,omitempty"`
+	Status            string `json:"status"`
+	// OverrideBusinessName appears once a payment was attempted, as in
+	// Hub2's sandbox capture (its creation answer has no such key).
+	OverrideBusinessName *string    `json:"overrideBusinessName,omitempty"`
+	Payments             []*payment `json:"payments"`
+	Mode                 string     `json:"mode"`
 
-	expired bool
+	businessName string // the overrideBusinessName the intent was created with
+	expired      bool
 }
 
 type payment struct {
@@ -154,8 +184,17 @@ type payment struct {
 	Fees       []fee       `json:"fees"`
 	NextAction *nextAction `json:"nextAction,omitempty"`
 	Number     string      `json:"number"`
+	// GatewayID, IsDelegated and PaymentInformation are in Hub2's sandbox
+	// captures with these values; delegated payments (processing-only
+	// merchants) are not simulated.
+	GatewayID          string `json:"gatewayId"`
+	IsDelegated        bool   `json:"isDelegated"`
+	PaymentInformation any    `json:"paymentInformation"`
 
-	finishURL, cancelURL string
+	// okURL and koURL are where the hosted page sends the customer after a
+	// success or a failure: Wave's success and failed URLs, or the finish
+	// and cancel URLs of the other flows.
+	okURL, koURL string
 }
 
 type failure struct {
@@ -170,6 +209,18 @@ type fee struct {
 	Amount   int64  `json:"amount"`
 	Currency string `json:"currency"`
 	Label    string `json:"label"`
+	Taxes    []any  `json:"taxes"` // the simulator charges no tax
+}
+
+// feeRate is the simulator's fee, in percent of the amount, rounded up to
+// the franc (Hub2's sandbox capture shows 5 %; the docs' sample 123 %: the
+// rate is the simulator's own).
+const feeRate = 2
+
+// newFee returns the simulator's fee on amount.
+func newFee(amount int64, currency, label string) fee {
+	return fee{ID: simkit.NewID("fee_", 21), Rate: feeRate, RateType: "percent", Amount: (amount*feeRate + 99) / 100,
+		Currency: currency, Label: label, Taxes: []any{}}
 }
 
 type nextAction struct {
@@ -196,6 +247,7 @@ func NewServer() *Server {
 	s := &Server{
 		intents: map[string]*intent{}, paymentIdx: map[string]*payment{},
 		secret: WebhookSecret, now: time.Now, hits: map[string][]time.Time{},
+		redirectStatus: "action_required",
 	}
 	api := http.NewServeMux()
 	api.HandleFunc("POST /payment-intents", s.createIntent)
@@ -262,6 +314,30 @@ func (s *Server) SetRateLimits(on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.limits = on
+}
+
+// SetRedirectStatus sets the status a payment shows while its redirection
+// (Wave, Orange's payment link) waits for the customer: "action_required"
+// by default, as Hub2's docs describe payments that need the customer, or
+// "created", "pending" or "processing", as integrations report seeing
+// Wave's payment while its link is out. The intent is action_required with
+// an action_required payment, processing otherwise. Hub2 does not settle
+// which; this lets tests cover each.
+func (s *Server) SetRedirectStatus(status string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.redirectStatus = status
+}
+
+// RequireReadToken makes reads of an intent (GET /payment-intents/{id} and
+// its /status) require the intent's client JWT as ?token=, with or without
+// the API headers, answering 401 without it. Off by default: Hub2's
+// reference makes the token optional, its Postman collection sends it with
+// the headers, and whether Hub2 ever requires it is not settled.
+func (s *Server) RequireReadToken(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.readToken = on
 }
 
 // SetClock makes the simulator read the time from now (for timestamps and
@@ -366,12 +442,20 @@ func (s *Server) lookup(id string) *intent {
 // pending returns the intent's attempt that waits for an outcome.
 func pending(pi *intent) *payment {
 	for i := len(pi.Payments) - 1; i >= 0; i-- {
-		switch pi.Payments[i].Status {
-		case "created", "pending", "processing", "action_required":
+		if waiting(pi.Payments[i]) {
 			return pi.Payments[i]
 		}
 	}
 	return nil
+}
+
+// waiting reports whether p waits for an outcome.
+func waiting(p *payment) bool {
+	switch p.Status {
+	case "created", "pending", "processing", "action_required":
+		return true
+	}
+	return false
 }
 
 // finish settles p (success when failureCode is empty) and returns the
@@ -401,7 +485,11 @@ func (s *Server) newPayment(pi *intent, country, provider, msisdn string) *payme
 	p := &payment{
 		ID: simkit.NewID("pay_", 21), IntentID: pi.ID, CreatedAt: now, UpdatedAt: now, Status: "created",
 		Amount: pi.Amount, Currency: pi.Currency, Method: "mobile_money", Country: country, Provider: provider,
-		Fees: []fee{}, Number: mask(msisdn),
+		Fees: []fee{newFee(pi.Amount, pi.Currency, "")}, Number: mask(msisdn),
+	}
+	if pi.OverrideBusinessName == nil {
+		name := pi.businessName
+		pi.OverrideBusinessName = &name
 	}
 	s.paymentIdx[p.ID] = p
 	return p

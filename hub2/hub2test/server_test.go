@@ -58,11 +58,23 @@ func attempt(t *testing.T, srv *hub2test.Server, pi map[string]any, provider, ms
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{
 		"token": pi["token"], "paymentMethod": "mobile_money", "country": "CI", "provider": provider,
-		"mobileMoney": map[string]string{"msisdn": msisdn, "onFinishRedirectionUrl": "https://shop.example.com/done?o=1", "onCancelRedirectionUrl": "https://shop.example.com/cart"},
+		"mobileMoney": map[string]string{"msisdn": msisdn,
+			"onSuccessRedirectionUrl": successURL, "onFailedRedirectionUrl": failedURL,
+			"onFinishRedirectionUrl": finishURL, "onCancelRedirectionUrl": cancelURL},
 	})
 	code, _, out := call(t, srv, "POST", "/payment-intents/"+pi["id"].(string)+"/payments", header, string(body))
 	return code, out
 }
+
+// The four return URLs attempt sends: Wave's pair and the pair of the
+// other redirection flows, each distinct so that tests see which one a
+// redirection uses.
+const (
+	successURL = "https://shop.example.com/done?o=1"
+	failedURL  = "https://shop.example.com/failed"
+	finishURL  = "https://shop.example.com/finish"
+	cancelURL  = "https://shop.example.com/cart"
+)
 
 func lastPayment(pi map[string]any) map[string]any {
 	ps := pi["payments"].([]any)
@@ -302,7 +314,7 @@ func TestHostedPageAndSignedWebhooks(t *testing.T) {
 	fresh := srv.RotateSecret()
 	back, err := simkit.SubmitForm(context.Background(), page+"/pay", url.Values{})
 	require.NoError(t, err)
-	assert.Equal(t, "https://shop.example.com/done?o=1", back.String(), "Hub2 adds no parameters")
+	assert.Equal(t, successURL, back.String(), "Wave returns to onSuccessRedirectionUrl; Hub2 adds no parameters")
 	assert.Equal(t, before, srv.Requests(), "the hosted page is not the API")
 
 	mu.Lock()
@@ -396,4 +408,114 @@ func hmacHex(secret string, body []byte) string {
 	m := hmac.New(sha256.New, []byte(secret))
 	m.Write(body)
 	return hex.EncodeToString(m.Sum(nil))
+}
+
+func TestWaveNeedsSuccessAndFailedURLs(t *testing.T) {
+	srv := hub2test.NewServer()
+	defer srv.Close()
+	pi := create(t, srv)
+	id := pi["id"].(string)
+	for name, mm := range map[string]string{
+		"none":                  `{"msisdn":"00000001"}`,
+		"onFinish and onCancel": `{"msisdn":"00000001","onFinishRedirectionUrl":"https://a.example/ok","onCancelRedirectionUrl":"https://a.example/ko"}`,
+		"onSuccess only":        `{"msisdn":"00000001","onSuccessRedirectionUrl":"https://a.example/ok"}`,
+		"onFailed only":         `{"msisdn":"00000001","onFailedRedirectionUrl":"https://a.example/ko"}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			body := `{"token":"` + pi["token"].(string) + `","paymentMethod":"mobile_money","country":"CI","provider":"wave","mobileMoney":` + mm + `}`
+			code, _, out := call(t, srv, "POST", "/payment-intents/"+id+"/payments", auth, body)
+			assert.Equal(t, http.StatusBadRequest, code)
+			assert.Equal(t, float64(400), out["status"])
+			assert.Equal(t, "Bad Request", out["code"])
+			assert.Equal(t, "mobileMoney.onSuccessRedirectionUrl and mobileMoney.onFailedRedirectionUrl are required for wave", out["message"])
+			assert.Regexp(t, `^req_`, out["request_id"])
+		})
+	}
+	code, _, out := call(t, srv, "GET", "/payment-intents/"+id, auth, "")
+	require.Equal(t, 200, code)
+	assert.Empty(t, out["payments"], "a refused attempt creates no payment")
+
+	// A declined Wave payment sends the customer to onFailedRedirectionUrl.
+	code, out = attempt(t, srv, pi, "wave", hub2test.TestMSISDN, auth)
+	require.Equal(t, http.StatusCreated, code, out)
+	page := lastPayment(out)["nextAction"].(map[string]any)["data"].(map[string]any)["url"].(string)
+	back, err := simkit.SubmitForm(context.Background(), page+"/decline", url.Values{})
+	require.NoError(t, err)
+	assert.Equal(t, failedURL, back.String())
+}
+
+func TestOrangeRedirectionReturnsToFinishAndCancel(t *testing.T) {
+	srv := hub2test.NewServer()
+	defer srv.Close()
+	for button, want := range map[string]string{"pay": finishURL, "decline": cancelURL} {
+		pi := create(t, srv)
+		body, _ := json.Marshal(map[string]any{
+			"token": pi["token"], "paymentMethod": "mobile_money", "country": "CI", "provider": "orange",
+			"mobileMoney": map[string]string{"msisdn": hub2test.TestMSISDN, "workflow": "redirection",
+				"onSuccessRedirectionUrl": successURL, "onFailedRedirectionUrl": failedURL,
+				"onFinishRedirectionUrl": finishURL, "onCancelRedirectionUrl": cancelURL},
+		})
+		code, _, out := call(t, srv, "POST", "/payment-intents/"+pi["id"].(string)+"/payments", nil, string(body))
+		require.Equal(t, http.StatusCreated, code, out)
+		na := lastPayment(out)["nextAction"].(map[string]any)
+		require.Equal(t, "redirection", na["type"], "Orange's redirection workflow")
+		back, err := simkit.SubmitForm(context.Background(), na["data"].(map[string]any)["url"].(string)+"/"+button, url.Values{})
+		require.NoError(t, err)
+		assert.Equal(t, want, back.String(), button)
+	}
+}
+
+func TestWaveRedirectStatusIsASetting(t *testing.T) {
+	srv := hub2test.NewServer()
+	defer srv.Close()
+	srv.SetRedirectStatus("pending")
+	pi := create(t, srv)
+	code, out := attempt(t, srv, pi, "wave", hub2test.TestMSISDN, nil)
+	require.Equal(t, http.StatusCreated, code, out)
+	assert.Equal(t, "processing", out["status"], "the intent of a payment that is not action_required")
+	p := lastPayment(out)
+	assert.Equal(t, "pending", p["status"])
+	na := p["nextAction"].(map[string]any)
+	require.Equal(t, "redirection", na["type"])
+
+	page := na["data"].(map[string]any)["url"].(string)
+	back, err := simkit.SubmitForm(context.Background(), page+"/pay", url.Values{})
+	require.NoError(t, err)
+	assert.Equal(t, successURL, back.String())
+	code, _, got := call(t, srv, "GET", "/payment-intents/"+pi["id"].(string), auth, "")
+	require.Equal(t, 200, code)
+	assert.Equal(t, "successful", got["status"])
+
+	srv.SetRedirectStatus("action_required")
+	pi = create(t, srv)
+	_, out = attempt(t, srv, pi, "wave", hub2test.TestMSISDN, nil)
+	assert.Equal(t, "action_required", out["status"])
+	assert.Equal(t, "action_required", lastPayment(out)["status"])
+}
+
+func TestReadsWithTheToken(t *testing.T) {
+	srv := hub2test.NewServer()
+	defer srv.Close()
+	pi := create(t, srv)
+	id, token := pi["id"].(string), url.QueryEscape(pi["token"].(string))
+	other := url.QueryEscape(create(t, srv)["token"].(string))
+	for _, path := range []string{"/payment-intents/" + id, "/payment-intents/" + id + "/status"} {
+		code, _, _ := call(t, srv, "GET", path, auth, "")
+		assert.Equal(t, 200, code, "headers alone, by default: %s", path)
+		code, _, _ = call(t, srv, "GET", path+"?token="+token, nil, "")
+		assert.Equal(t, 200, code, "the token alone: %s", path)
+		code, _, out := call(t, srv, "GET", path+"?token="+other, auth, "")
+		assert.Equal(t, 401, code, "another intent's token, even with the headers: %s", path)
+		assert.Equal(t, "Invalid token", out["message"])
+	}
+
+	srv.RequireReadToken(true)
+	for _, path := range []string{"/payment-intents/" + id, "/payment-intents/" + id + "/status"} {
+		code, _, out := call(t, srv, "GET", path, auth, "")
+		assert.Equal(t, 401, code, "headers alone, when the token is required: %s", path)
+		assert.Equal(t, "Unauthorized", out["code"])
+		assert.Equal(t, "The token query parameter is required", out["message"])
+		code, _, _ = call(t, srv, "GET", path+"?token="+token, auth, "")
+		assert.Equal(t, 200, code, "the token with the headers, as Hub2's Postman collection sends it: %s", path)
+	}
 }
