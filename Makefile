@@ -2,13 +2,18 @@
 GO       ?= go
 FUZZTIME ?= 10s
 PORT     ?= 8080
+# Every Go module of the repository: the library at the root, and the parts
+# with heavier dependencies (the demo and examples, the stores, OpenTelemetry).
+MODULES  := $(shell find . -name go.mod -not -path './.git/*' -exec dirname {} \; | sort)
 
 .PHONY: test demo lint bench fuzz cover browser
 
-## test: vet, then every test with the race detector, in random order
+## test: vet, then every test of every module with the race detector, in random order
 test: browser
-	$(GO) vet ./...
-	$(GO) test -race -shuffle=on ./...
+	@set -e; for m in $(MODULES); do \
+		echo "== $$m"; \
+		(cd $$m && $(GO) vet ./... && $(GO) test -race -shuffle=on ./...); \
+	done
 
 ## browser: the demo's browser test needs headless Chromium; install Debian's if missing
 browser:
@@ -25,28 +30,26 @@ browser:
 
 ## demo: the demo shop on http://localhost:$(PORT), every provider simulated
 demo:
-	@if [ -d examples/checkout ]; then \
-		PORT=$(PORT) $(GO) run ./examples/checkout; \
-	else \
-		echo "The demo shop (examples/checkout) is not built yet."; \
-		echo "Meanwhile, see the Example functions: go doc -all github.com/unipay/payments"; \
-	fi
+	cd examples && PORT=$(PORT) $(GO) run ./checkout
 
-## lint: gofmt and go vet must have nothing to say
+## lint: gofmt and go vet must have nothing to say, in every module
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
-	$(GO) vet ./...
+	@set -e; for m in $(MODULES); do (cd $$m && $(GO) vet ./...); done
 
-## bench: every benchmark, with allocations
+## bench: every benchmark of every module, with allocations
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	@set -e; for m in $(MODULES); do (cd $$m && $(GO) test -run '^$$' -bench . -benchmem ./...); done
 
 ## fuzz: run each Fuzz function for FUZZTIME (10s by default)
 fuzz:
-	@set -e; for pkg in $$($(GO) list ./...); do \
-		for fn in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
-			echo "== $$pkg $$fn"; \
-			$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg; \
+	@set -e; for m in $(MODULES); do \
+		cd $(CURDIR)/$$m; \
+		for pkg in $$($(GO) list ./...); do \
+			for fn in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+				echo "== $$pkg $$fn"; \
+				$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg; \
+			done; \
 		done; \
 	done
 
