@@ -269,6 +269,10 @@ func FuzzParseWebhook(f *testing.F) {
 		case err == nil:
 			assert.True(t, ev.Verified)
 			assert.Equal(t, string(body), string(ev.Raw))
+			d, rerr := helloasso.ReadEvent(ev)
+			require.NoError(t, rerr, "what ParseWebhook took, ReadEvent reads")
+			assert.Equal(t, ev.PaymentID, d.CheckoutIntentID)
+			assert.Equal(t, ev.Type, d.EventType)
 			if ev.PaymentID != "" {
 				n, perr := strconv.ParseInt(ev.PaymentID, 10, 64)
 				assert.True(t, perr == nil && n > 0, "PaymentID %q", ev.PaymentID)
