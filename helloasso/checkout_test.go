@@ -3,6 +3,7 @@ package helloasso_test
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 	"testing"
 	"time"
@@ -142,9 +143,10 @@ func TestSimulatorRefusesARefundAboveWhatRemains(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "Refunded", detail.State)
 	require.NotNil(t, detail.Order)
-	require.NotNil(t, detail.Order.CheckoutIntentID)
-	assert.Equal(t, id, *detail.Order.CheckoutIntentID)
-	assert.Len(t, detail.RefundOperations, 2)
+	assert.Equal(t, ci.Order.ID, detail.Order.ID)
+	assert.Nil(t, detail.Order.CheckoutIntentID, "as in HelloAsso's example, the payment's order does not name the intent")
+	require.Len(t, detail.RefundOperations, 2)
+	assert.Equal(t, "Processed", detail.RefundOperations[1].Status)
 
 	_, err = c.RefundPayment(ctx, pay, helloasso.RefundParams{})
 	require.ErrorIs(t, err, payments.ErrConflict, "Code : 113, the payment is no longer authorized")
@@ -334,4 +336,68 @@ func TestFaults(t *testing.T) {
 		_, err = c.Create(ctx, validRequest())
 		require.ErrorIs(t, err, payments.ErrPermission)
 	})
+}
+
+// TestADeclinedCheckoutReadsPendingUntilTheReturnIsVerified follows
+// HelloAsso's spec: the intent carries its order only once a payment is
+// authorised. A refused card leaves the intent without an order, so Verify
+// says pending (never paid); VerifyReturn reads the order the return URL
+// names, once HelloAsso confirms it belongs to the checkout.
+func TestADeclinedCheckoutReadsPendingUntilTheReturnIsVerified(t *testing.T) {
+	srv, c := newSim(t)
+	ctx := context.Background()
+	req := validRequest()
+	s, err := c.Create(ctx, req)
+	require.NoError(t, err)
+	back := walk(t, srv, s, false)
+
+	p, err := c.Verify(ctx, s.ID)
+	require.NoError(t, err)
+	assert.Equal(t, payments.StatusPending, p.Status, "the intent shows no order for a refused card")
+	_, err = payments.VerifyPaid(ctx, c, s.ID, req.Amount)
+	require.ErrorIs(t, err, payments.ErrNotPaid)
+
+	ret, err := c.ParseReturn(back)
+	require.NoError(t, err)
+	p, err = c.VerifyReturn(ctx, ret)
+	require.NoError(t, err)
+	assert.Equal(t, payments.StatusFailed, p.Status)
+	assert.Equal(t, "Refused", p.FailureCode)
+	assert.Equal(t, req.Reference, p.Reference, "the intent's metadata")
+	assert.Equal(t, s.ID, p.ID)
+	assert.Contains(t, string(p.Raw), `"state":"Refused"`, "the order's JSON")
+
+	// A return naming another checkout's order changes nothing.
+	other, err := c.Create(ctx, validRequest())
+	require.NoError(t, err)
+	walk(t, srv, other, false)
+	forged, err := c.ParseReturn(url.Values{"checkoutIntentId": {other.ID}, "orderId": {back.Get("orderId")}})
+	require.NoError(t, err)
+	p, err = c.VerifyReturn(ctx, forged)
+	require.NoError(t, err)
+	assert.Equal(t, payments.StatusPending, p.Status, "order %s is not checkout %s's", back.Get("orderId"), other.ID)
+	unknown, err := c.ParseReturn(url.Values{"checkoutIntentId": {s.ID}, "orderId": {"999999"}})
+	require.NoError(t, err)
+	p, err = c.VerifyReturn(ctx, unknown)
+	require.NoError(t, err)
+	assert.Equal(t, payments.StatusPending, p.Status, "an order that does not exist")
+
+	// The page stays open after a refusal: the payer tries another card.
+	again, err := c.RedirectURL(ctx, s.ID)
+	require.NoError(t, err)
+	assert.Equal(t, s.RedirectURL, again)
+	paid := walk(t, srv, s, true)
+	assert.Equal(t, "succeeded", paid.Get("code"))
+	_, err = payments.VerifyPaid(ctx, c, s.ID, req.Amount)
+	require.NoError(t, err)
+	ret, err = c.ParseReturn(back)
+	require.NoError(t, err)
+	p, err = c.VerifyReturn(ctx, ret)
+	require.NoError(t, err)
+	assert.Equal(t, payments.StatusSucceeded, p.Status, "the intent's own order wins over an older attempt")
+
+	_, err = c.VerifyReturn(ctx, nil)
+	require.ErrorIs(t, err, payments.ErrInvalidRequest)
+	_, err = c.VerifyReturn(ctx, &payments.Return{Provider: payments.Hub2, PaymentID: s.ID})
+	require.ErrorIs(t, err, payments.ErrInvalidRequest)
 }

@@ -70,6 +70,13 @@ func walk(t *testing.T, srv *helloassotest.Server, s *payments.Session, pay bool
 func TestContract(t *testing.T) {
 	paymentstest.RunContract(t, func(t *testing.T) paymentstest.Harness {
 		srv, c := newSim(t)
+		// The contract wants a declined payment to verify as failed. HelloAsso's
+		// spec says the intent shows its order only once a payment is
+		// authorised, which leaves a refused checkout pending (see
+		// TestADeclinedCheckoutReadsPendingUntilTheReturnIsVerified); its
+		// woocommerce plugin reads a refused order on the intent. The contract
+		// runs on that second reading, which the adapter handles too.
+		srv.ShowRefusedOrders(true)
 		return paymentstest.Harness{
 			Checkout:   c,
 			NewRequest: validRequest,

@@ -21,10 +21,14 @@
 //	p, err := payments.VerifyPaid(ctx, c, s.ID, payments.Money{Amount: 3000, Currency: "EUR"})
 //
 // The payment id (Session.ID) is HelloAsso's checkout intent id. Verify
-// reads the intent: it has no order, and so no amount, until the payer pays;
-// then the order's first payment decides (Authorized is paid, Refused is
-// failed), and refunds make it partially refunded or refunded. A refused
-// card also creates an order, so a declined checkout verifies as failed.
+// reads the intent: it has no order, and so no amount, until a payment is
+// authorised; then the order's first payment decides (Authorized is paid),
+// and refunds make it partially refunded or refunded. HelloAsso's intent
+// shows no order for a refused card, so a declined checkout verifies as
+// pending (never paid; the payer may still try another card until the page
+// expires). VerifyReturn also reads the order the return URL names
+// (orderId), once HelloAsso confirms it belongs to the checkout, and so
+// reports the refusal as failed.
 //
 // # Access tokens
 //
@@ -71,7 +75,8 @@
 //     required by HelloAsso and default to ReturnURL. The error URL gets an
 //     "error" parameter, so one route can serve all three.
 //   - Reference is stored in the intent's metadata under "reference", beside
-//     CreateRequest.Metadata, and comes back as Payment.Reference.
+//     CreateRequest.Metadata, and comes back as Payment.Reference and in
+//     every notification about the checkout (ReadEvent).
 //   - Dates (terms, date of birth) are sent as "yyyy-mm-dd", as the official
 //     samples do.
 //   - Payment.Amount is the order's total, future instalments included; the
@@ -99,12 +104,57 @@
 // it gets a 200 and sends both an Order and a Payment notification for a
 // checkout: payments.WebhookHandler deduplicates by body.
 //
+// An Order notification names the checkout intent: the event's PaymentID.
+// A Payment notification (a payment, a refund, a refused instalment) may
+// not: HelloAsso's own example has no order.checkoutIntentId, so PaymentID
+// is then empty. Each still leads to the payment to verify:
+//
+//   - ReadEvent(ev).Reference is the CreateRequest.Reference that Create
+//     stored in the intent's metadata: look up that order and verify the
+//     Session.ID you stored with it (each one, if it had several checkouts);
+//   - Client.ResolvePaymentID(ctx, ev) returns the checkout intent id: the
+//     one the event names, else the one HelloAsso records for the order the
+//     event names (GET /v5/orders/{id});
+//   - ReadEvent(ev) also gives the order id and HelloAsso's payment id.
+//
+// The core payments.Event has no Reference field yet; ReadEvent is where
+// HelloAsso's reference is until it does.
+//
 // ParseReturn reads checkoutIntentId, code and error from the return or
-// error URL. The code is forgeable: Verify.
+// error URL. The code is forgeable: Verify, or VerifyReturn, which also
+// trusts the URL's orderId only as far as HelloAsso confirms it.
+//
+// # What no source settles
+//
+// Checked against HelloAsso's OpenAPI description, its PHP SDK, its
+// notification examples, its woocommerce plugin and samples, and a real
+// sandbox answer (testdata/helloasso/SOURCES.md). These stay open; none
+// needs a setting, because the adapter reads every form seen, except where
+// one is named:
+//
+//   - Whether a checkout intent ever shows a refused order: the spec says
+//     it carries its order only once a payment is authorised, the
+//     woocommerce plugin handles a refused one. No order reads pending, a
+//     refused one failed.
+//   - Whether Payment notifications and GET /v5/payments/{id} name the
+//     checkout intent: HelloAsso's example does not, the spec says "if
+//     available". PaymentID is used when present; otherwise Reference and
+//     ResolvePaymentID lead to it.
+//   - A refund's first state: Processed at once or Init then Processing.
+//     Refund maps either (succeeded, pending), and Verify counts refunds
+//     under way in PendingRefundAmount until they are processed.
+//   - Notification signatures: partners only, "for now". Config.SignatureKey
+//     is the setting: set it when HelloAsso gives a signature key, and
+//     unsigned notifications are then refused.
+//   - The bodies of checkout 400s and of 401s are not published: errors are
+//     read in HelloAsso's, ASP.NET's and OAuth's shapes, raw body kept.
+//   - Partial refunds are a beta "for stripe": a zero RefundRequest.Amount
+//     refunds the whole payment without naming an amount.
 //
 // # Testing
 //
 // Package helloassotest is a simulator of the API: token endpoint, checkout
 // intents with HelloAsso's validation, a checkout page, orders, payments,
-// refunds and signed notifications.
+// refunds and signed notifications, in the shapes of the sources above. It
+// shows no order on a refused checkout intent unless ShowRefusedOrders.
 package helloasso

@@ -137,3 +137,59 @@ func ExampleClient_Create_validation() {
 	// Customer.FirstName
 	// Customer.LastName
 }
+
+// Every notification about a checkout leads to the payment to verify, even a
+// Payment notification that does not name the checkout intent.
+func ExampleClient_ResolvePaymentID() {
+	srv := helloassotest.NewServer()
+	defer srv.Close()
+	c, err := helloasso.New(helloasso.Config{
+		ClientID:         helloassotest.ClientID,
+		ClientSecret:     helloassotest.ClientSecret,
+		OrganizationSlug: helloassotest.OrganizationSlug,
+		SignatureKey:     helloassotest.SignatureKey,
+	}, payments.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	s, err := c.Create(ctx, payments.CreateRequest{
+		Amount:      payments.Money{Amount: 1500, Currency: "EUR"},
+		Reference:   "order-117",
+		Description: "Cotisation",
+		ReturnURL:   "https://shop.example.org/helloasso/return",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := srv.Pay(s.ID); err != nil {
+		log.Fatal(err)
+	}
+
+	// In the handler given to payments.WebhookHandler:
+	header, body, err := srv.Notification(s.ID, helloasso.EventPayment)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ev, err := c.ParseWebhook(header, body)
+	if err != nil {
+		log.Fatal(err)
+	}
+	d, err := helloasso.ReadEvent(ev)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%s notification, checkout named: %t, reference %s\n", ev.Type, ev.PaymentID != "", d.Reference)
+	id, err := c.ResolvePaymentID(ctx, ev)
+	if err != nil {
+		log.Fatal(err)
+	}
+	p, err := c.Verify(ctx, id)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("verified:", id == s.ID, p.Status, p.Reference)
+	// Output:
+	// Payment notification, checkout named: false, reference order-117
+	// verified: true succeeded order-117
+}

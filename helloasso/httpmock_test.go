@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -70,6 +71,11 @@ func (m *mockAPI) respond(t *testing.T, method, url string, status int, name str
 	if name != "" {
 		body = fixture(t, name)
 	}
+	m.respondBody(method, url, status, body)
+}
+
+// respondBody answers method url with body.
+func (m *mockAPI) respondBody(method, url string, status int, body []byte) {
 	m.RegisterResponder(method, url, func(r *http.Request) (*http.Response, error) {
 		b := []byte(nil)
 		if r.Body != nil {
@@ -91,10 +97,25 @@ func (m *mockAPI) requests() []recorded {
 }
 
 func (m *mockAPI) client(t *testing.T) *Client {
-	c, err := New(Config{ClientID: mockID, ClientSecret: mockSecret, OrganizationSlug: mockSlug},
+	return m.clientOf(t, mockSlug)
+}
+
+// clientOf is a client for the organization slug, for the fixtures of
+// other organizations.
+func (m *mockAPI) clientOf(t *testing.T, slug string) *Client {
+	c, err := New(Config{ClientID: mockID, ClientSecret: mockSecret, OrganizationSlug: slug},
 		payments.WithHTTPClient(&http.Client{Transport: m}), payments.WithRetries(0))
 	require.NoError(t, err)
 	return c
+}
+
+// notificationData is a notification fixture's data: the shape GET
+// /v5/orders/{id} and GET /v5/payments/{id} answer in.
+func notificationData(t *testing.T, name string) []byte {
+	t.Helper()
+	var n Notification
+	require.NoError(t, json.Unmarshal(fixture(t, name), &n))
+	return n.Data
 }
 
 func TestCreateSendsTheDocumentedRequests(t *testing.T) {
@@ -262,7 +283,7 @@ func TestErrorBodiesAreMapped(t *testing.T) {
 		{"validation", "error-validation.json", 400, false, payments.ErrInvalidRequest, "", "One or more validation errors occurred.", "payer.firstName"},
 		{"unauthorized", "error-unauthorized.json", 401, false, payments.ErrAuthentication, "", "you must add a valid JWT into Authorization Header with the format : Bearer TOKEN", ""},
 		{"forbidden", "error-forbidden.json", 403, false, payments.ErrPermission, "Forbidden", "The JWT token hasn't the privileges or Roles for this action", ""},
-		{"refund not authorised", "error-refund-113.json", 400, true, payments.ErrConflict, "Error", "Code : 113 - The transfer operation cannot be processed, the payment is not authorized", ""},
+		{"refund not authorised", "error-refund-113.json", 400, true, payments.ErrConflict, "Error", "Code : 113 - The transfer operation cannot be processed, the payment is not authorized.", ""},
 		{"refund needs MFA", "error-refund-mfa.json", 409, true, payments.ErrPermission, "AuthorizationErrors.MFA.AccessTokenRequired", "Multi-Factor Authentication Required", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -319,4 +340,95 @@ func TestTokenEndpointOAuthErrors(t *testing.T) {
 	require.ErrorIs(t, err, payments.ErrAuthentication)
 	require.ErrorAs(t, err, &perr)
 	assert.Equal(t, "invalid_grant", perr.Code)
+}
+
+// TestResolvePaymentIDReadsTheOrder replays HelloAsso's own examples: its
+// Payment notification does not name the checkout intent, and the order it
+// names does.
+func TestResolvePaymentIDReadsTheOrder(t *testing.T) {
+	ctx := context.Background()
+	t.Run("a Payment notification", func(t *testing.T) {
+		m := newMockAPI(t)
+		m.respondBody(http.MethodGet, sandbox+"/v5/orders/22707", http.StatusOK, notificationData(t, "notification-order-checkout-terms.json"))
+		c := m.clientOf(t, "bordeauxchess")
+		ev, err := c.ParseWebhook(http.Header{}, fixture(t, "notification-payment-checkout.json"))
+		require.NoError(t, err)
+		assert.Empty(t, ev.PaymentID)
+		id, err := c.ResolvePaymentID(ctx, ev)
+		require.NoError(t, err)
+		assert.Equal(t, "14250", id)
+		reqs := m.requests()
+		require.Len(t, reqs, 2)
+		assert.Equal(t, "/v5/orders/22707", reqs[1].Path)
+		assert.Empty(t, reqs[1].RawQuery)
+	})
+	t.Run("an Order notification names the intent: nothing is sent", func(t *testing.T) {
+		m := newMockAPI(t)
+		c := m.clientOf(t, "bordeauxchess")
+		ev, err := c.ParseWebhook(http.Header{}, fixture(t, "notification-order-checkout-terms.json"))
+		require.NoError(t, err)
+		id, err := c.ResolvePaymentID(ctx, ev)
+		require.NoError(t, err)
+		assert.Equal(t, "14250", id)
+		assert.Empty(t, m.requests())
+	})
+	t.Run("a payment form's order is no checkout", func(t *testing.T) {
+		m := newMockAPI(t)
+		m.respondBody(http.MethodGet, sandbox+"/v5/orders/1", http.StatusOK, notificationData(t, "notification-order-paymentform.json"))
+		c := m.clientOf(t, "demo-boutique")
+		ev, err := c.ParseWebhook(http.Header{}, fixture(t, "notification-payment-paymentform.json"))
+		require.NoError(t, err)
+		_, err = c.ResolvePaymentID(ctx, ev)
+		require.ErrorIs(t, err, payments.ErrNotFound)
+	})
+	t.Run("another organization's order", func(t *testing.T) {
+		m := newMockAPI(t)
+		m.respondBody(http.MethodGet, sandbox+"/v5/orders/22707", http.StatusOK, notificationData(t, "notification-order-checkout-terms.json"))
+		c := m.client(t)
+		ev, err := c.ParseWebhook(http.Header{}, fixture(t, "notification-payment-checkout.json"))
+		require.NoError(t, err)
+		_, err = c.ResolvePaymentID(ctx, ev)
+		require.ErrorIs(t, err, payments.ErrNotFound)
+	})
+	t.Run("HelloAsso answering with another order", func(t *testing.T) {
+		m := newMockAPI(t)
+		m.respond(t, http.MethodGet, sandbox+"/v5/orders/22707", http.StatusOK, "order-refused.json")
+		c := m.client(t)
+		ev, err := c.ParseWebhook(http.Header{}, fixture(t, "notification-payment-checkout.json"))
+		require.NoError(t, err)
+		_, err = c.ResolvePaymentID(ctx, ev)
+		require.ErrorIs(t, err, payments.ErrMalformedResponse)
+	})
+	t.Run("a Form notification names no order", func(t *testing.T) {
+		m := newMockAPI(t)
+		c := m.client(t)
+		ev, err := c.ParseWebhook(http.Header{}, fixture(t, "notification-form.json"))
+		require.NoError(t, err)
+		_, err = c.ResolvePaymentID(ctx, ev)
+		require.ErrorIs(t, err, payments.ErrInvalidRequest)
+		assert.Empty(t, m.requests())
+	})
+}
+
+// TestVerifyReturnReadsTheRefusedOrder: the intent shows no order for a
+// refused card (HelloAsso's spec); the return URL's orderId does.
+func TestVerifyReturnReadsTheRefusedOrder(t *testing.T) {
+	m := newMockAPI(t)
+	m.respond(t, http.MethodGet, sandbox+"/v5/organizations/club-de-tennis/checkout-intents/30674", http.StatusOK, "checkout-intent-pending.json")
+	m.respond(t, http.MethodGet, sandbox+"/v5/orders/29193", http.StatusOK, "order-refused.json")
+	c := m.client(t)
+	ret, err := c.ParseReturn(url.Values{"checkoutIntentId": {"30674"}, "code": {"refused"}, "orderId": {"29193"}})
+	require.NoError(t, err)
+	p, err := c.VerifyReturn(context.Background(), ret)
+	require.NoError(t, err)
+	assert.Equal(t, payments.StatusFailed, p.Status)
+	assert.Equal(t, "Refused", p.ProviderStatus)
+	assert.Equal(t, payments.Money{Amount: 3000, Currency: "EUR"}, p.Amount)
+	assert.Equal(t, "A42", p.Reference)
+	assert.JSONEq(t, string(fixture(t, "order-refused.json")), string(p.Raw))
+	reqs := m.requests()
+	require.Len(t, reqs, 3)
+	assert.Equal(t, "/v5/organizations/club-de-tennis/checkout-intents/30674", reqs[1].Path)
+	assert.Equal(t, "/v5/orders/29193", reqs[2].Path)
+	assert.Empty(t, reqs[2].RawQuery)
 }

@@ -116,7 +116,7 @@ func refundTotals(p *OrderPayment) (refunded, pending int64) {
 			// HelloAsso's "0 = the whole payment".
 			amount = max(p.Amount-refunded-pending, 0)
 		}
-		switch operationStatus(op.State) {
+		switch operationStatus(op.Status) {
 		case payments.StatusSucceeded:
 			refunded += amount
 		case payments.StatusFailed:

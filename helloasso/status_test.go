@@ -39,7 +39,9 @@ func TestOperationStatus(t *testing.T) {
 }
 
 func TestSummarize(t *testing.T) {
-	op := func(amount int64, state string) RefundOperation { return RefundOperation{Amount: amount, State: state} }
+	op := func(amount int64, status string) RefundOperationLight {
+		return RefundOperationLight{Amount: amount, Status: status}
+	}
 	for _, tc := range []struct {
 		name              string
 		payments          []OrderPayment
@@ -49,17 +51,19 @@ func TestSummarize(t *testing.T) {
 		{"no payment yet", nil, payments.StatusProcessing, 0, 0},
 		{"paid", []OrderPayment{{Amount: 3000, State: "Authorized"}}, payments.StatusSucceeded, 0, 0},
 		{"refused", []OrderPayment{{Amount: 3000, State: "Refused"}}, payments.StatusFailed, 0, 0},
-		{"partial refund done", []OrderPayment{{Amount: 3000, State: "Authorized", RefundOperations: []RefundOperation{op(1000, "Processed")}}},
+		{"partial refund done", []OrderPayment{{Amount: 3000, State: "Authorized", RefundOperations: []RefundOperationLight{op(1000, "Processed")}}},
 			payments.StatusPartiallyRefunded, 1000, 0},
-		{"partial refund under way", []OrderPayment{{Amount: 3000, State: "Authorized", RefundOperations: []RefundOperation{op(1000, "Init")}}},
+		{"refund status in upper case", []OrderPayment{{Amount: 3000, State: "Authorized", RefundOperations: []RefundOperationLight{op(1000, "PROCESSED")}}},
+			payments.StatusPartiallyRefunded, 1000, 0},
+		{"partial refund under way", []OrderPayment{{Amount: 3000, State: "Authorized", RefundOperations: []RefundOperationLight{op(1000, "Init")}}},
 			payments.StatusPartiallyRefunded, 0, 1000},
-		{"failed refund ignored", []OrderPayment{{Amount: 3000, State: "Authorized", RefundOperations: []RefundOperation{op(1000, "Refused")}}},
+		{"failed refund ignored", []OrderPayment{{Amount: 3000, State: "Authorized", RefundOperations: []RefundOperationLight{op(1000, "Refused")}}},
 			payments.StatusSucceeded, 0, 0},
-		{"refund of unknown state counts as pending", []OrderPayment{{Amount: 3000, State: "Authorized", RefundOperations: []RefundOperation{op(1000, "Weird")}}},
+		{"refund of unknown state counts as pending", []OrderPayment{{Amount: 3000, State: "Authorized", RefundOperations: []RefundOperationLight{op(1000, "Weird")}}},
 			payments.StatusPartiallyRefunded, 0, 1000},
 		{"refunded without operations", []OrderPayment{{Amount: 3000, State: "Refunded"}}, payments.StatusRefunded, 3000, 0},
 		{"refunding without operations", []OrderPayment{{Amount: 3000, State: "Refunding"}}, payments.StatusRefunded, 0, 3000},
-		{"whole-payment refund reported as 0", []OrderPayment{{Amount: 3000, State: "Refunded", RefundOperations: []RefundOperation{op(0, "Processed")}}},
+		{"whole-payment refund reported as 0", []OrderPayment{{Amount: 3000, State: "Refunded", RefundOperations: []RefundOperationLight{op(0, "Processed")}}},
 			payments.StatusRefunded, 3000, 0},
 		{"instalments: the first decides", []OrderPayment{
 			{Amount: 2000, State: "Pending", InstallmentNumber: 2},

@@ -32,10 +32,14 @@ const (
 // (HelloAsso signs for partners only) it returns Verified false, and the
 // event is only a hint to call Verify. Either way, verify before acting.
 //
-// For Order and Payment events, PaymentID is the checkout intent's id (empty
-// for orders that did not come from a checkout) and Status is what the
-// event's payments say. HelloAsso sends no event id: ID is empty, and
-// payments.WebhookHandler recognises redeliveries by their body.
+// For Order and Payment events, PaymentID is the checkout intent's id when
+// the notification names it, and Status is what the event's payments say.
+// HelloAsso's Order notifications name the checkout intent; its Payment
+// notifications may not (its own example does not): PaymentID is then
+// empty, and ReadEvent gives the Reference that Create stored in the
+// intent's metadata, while Client.ResolvePaymentID asks HelloAsso which
+// checkout intent the order came from. HelloAsso sends no event id: ID is
+// empty, and payments.WebhookHandler recognises redeliveries by their body.
 func (c *Client) ParseWebhook(header http.Header, body []byte) (*payments.Event, error) {
 	const op = "parse webhook"
 	verified := false
@@ -58,31 +62,18 @@ func (c *Client) ParseWebhook(header http.Header, body []byte) (*payments.Event,
 		return nil, &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrInvalidRequest,
 			Message: "the body is not a HelloAsso notification", Err: err}
 	}
-	ev := &payments.Event{
-		Provider: payments.HelloAsso,
-		Type:     n.EventType,
-		Verified: verified,
-		Raw:      json.RawMessage(body),
+	d, status, err := readNotification(op, &n)
+	if err != nil {
+		return nil, err
 	}
-	switch n.EventType {
-	case EventOrder:
-		var o Order
-		if err := json.Unmarshal(n.Data, &o); err != nil {
-			return nil, badData(op, n.EventType, err)
-		}
-		ev.PaymentID = intentID(o.CheckoutIntentID)
-		ev.Status = summarize(o.Payments).status
-	case EventPayment:
-		var p PaymentDetail
-		if err := json.Unmarshal(n.Data, &p); err != nil {
-			return nil, badData(op, n.EventType, err)
-		}
-		if p.Order != nil {
-			ev.PaymentID = intentID(p.Order.CheckoutIntentID)
-		}
-		ev.Status = summarize([]OrderPayment{p.OrderPayment}).status
-	}
-	return ev, nil
+	return &payments.Event{
+		Provider:  payments.HelloAsso,
+		Type:      n.EventType,
+		PaymentID: d.CheckoutIntentID,
+		Status:    status,
+		Verified:  verified,
+		Raw:       json.RawMessage(body),
+	}, nil
 }
 
 func badData(op, eventType string, err error) error {

@@ -44,8 +44,15 @@ func TestParseWebhookReadsEveryEventType(t *testing.T) {
 		status               payments.Status
 	}{
 		{"order", "Order", "30674", payments.StatusSucceeded},
-		{"payment", "Payment", "30674", payments.StatusSucceeded},
-		{"payment-refunded", "Payment", "30674", payments.StatusRefunded},
+		// HelloAsso's own examples: an Order names its checkout intent, a
+		// Payment does not.
+		{"order-checkout-terms", "Order", "14250", payments.StatusSucceeded},
+		{"payment-checkout", "Payment", "", payments.StatusSucceeded},
+		{"payment", "Payment", "", payments.StatusSucceeded},
+		{"payment-refunded", "Payment", "", payments.StatusRefunded},
+		// HelloAsso's notification sample: a payment form, no checkout.
+		{"order-paymentform", "Order", "", payments.StatusSucceeded},
+		{"payment-paymentform", "Payment", "", payments.StatusSucceeded},
 		{"organization", "Organization", "", ""},
 		{"form", "Form", "", ""},
 	} {
@@ -97,7 +104,7 @@ func flip(sig string) string {
 
 func TestParseWebhookWithoutKeyIsUnverified(t *testing.T) {
 	c := webhookClient(t, "")
-	body := notification(t, "payment")
+	body := notification(t, "order")
 	ev, err := c.ParseWebhook(http.Header{"X-Ha-Signature": {"whatever"}}, body)
 	require.NoError(t, err)
 	assert.False(t, ev.Verified, "no key: the event is a hint, never verified")
@@ -124,21 +131,28 @@ func TestParseWebhookRefusesWhatIsNotANotification(t *testing.T) {
 
 // TestSimulatorNotificationsReachTheHandler pays on the simulator's page
 // with a webhook URL set: HelloAsso sends a Payment and an Order
-// notification, both signed, both about the checkout.
+// notification, both signed. The Order names the checkout intent; the
+// Payment only carries the metadata, and each leads to the checkout.
 func TestSimulatorNotificationsReachTheHandler(t *testing.T) {
 	srv, c := newSim(t)
 	var mu sync.Mutex
 	var events []*payments.Event
-	hook := httptest.NewServer(payments.WebhookHandler(c, func(_ context.Context, ev *payments.Event) error {
+	var resolved []string
+	hook := httptest.NewServer(payments.WebhookHandler(c, func(ctx context.Context, ev *payments.Event) error {
+		id, err := c.ResolvePaymentID(ctx, ev)
+		if err != nil {
+			return err
+		}
 		mu.Lock()
 		defer mu.Unlock()
-		events = append(events, ev)
+		events, resolved = append(events, ev), append(resolved, id)
 		return nil
 	}))
 	defer hook.Close()
 	srv.SetWebhookURL(hook.URL)
 
-	s, err := c.Create(context.Background(), validRequest())
+	req := validRequest()
+	s, err := c.Create(context.Background(), req)
 	require.NoError(t, err)
 	walk(t, srv, s, true)
 	_, err = c.Refund(context.Background(), payments.RefundRequest{PaymentID: s.ID})
@@ -148,14 +162,52 @@ func TestSimulatorNotificationsReachTheHandler(t *testing.T) {
 	defer mu.Unlock()
 	require.Len(t, events, 3)
 	for i, want := range []struct {
-		typ    string
-		status payments.Status
-	}{{"Payment", payments.StatusSucceeded}, {"Order", payments.StatusSucceeded}, {"Payment", payments.StatusRefunded}} {
+		typ       string
+		status    payments.Status
+		paymentID string
+	}{{"Payment", payments.StatusSucceeded, ""}, {"Order", payments.StatusSucceeded, s.ID}, {"Payment", payments.StatusRefunded, ""}} {
 		assert.Equal(t, want.typ, events[i].Type)
 		assert.Equal(t, want.status, events[i].Status)
-		assert.Equal(t, s.ID, events[i].PaymentID)
+		assert.Equal(t, want.paymentID, events[i].PaymentID)
 		assert.True(t, events[i].Verified)
+		assert.Equal(t, s.ID, resolved[i], "every notification leads to the checkout")
+		d, err := helloasso.ReadEvent(events[i])
+		require.NoError(t, err)
+		assert.Equal(t, req.Reference, d.Reference, "the Reference Create stored in the metadata")
+		assert.Equal(t, map[string]string{"cart": "c-981"}, d.Metadata)
 	}
+}
+
+func TestReadEvent(t *testing.T) {
+	c := webhookClient(t, "")
+	for _, tc := range []struct {
+		name string
+		want helloasso.EventDetails
+	}{
+		{"payment", helloasso.EventDetails{EventType: "Payment", Reference: "A42", Metadata: map[string]string{"cart": "c-981"},
+			OrderID: 29193, HelloAssoPaymentID: 41234, FormType: "Checkout"}},
+		{"order", helloasso.EventDetails{EventType: "Order", CheckoutIntentID: "30674", Reference: "A42",
+			Metadata: map[string]string{"cart": "c-981"}, OrderID: 29193, FormType: "Checkout"}},
+		// HelloAsso's own example: the partner's metadata is {"id": 75698555}.
+		{"payment-checkout", helloasso.EventDetails{EventType: "Payment", Metadata: map[string]string{"id": "75698555"},
+			OrderID: 22707, HelloAssoPaymentID: 15222, FormType: "Checkout"}},
+		{"payment-paymentform", helloasso.EventDetails{EventType: "Payment", OrderID: 1, HelloAssoPaymentID: 7269832, FormType: "PaymentForm"}},
+		{"form", helloasso.EventDetails{EventType: "Form"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ev, err := c.ParseWebhook(http.Header{}, notification(t, tc.name))
+			require.NoError(t, err)
+			d, err := helloasso.ReadEvent(ev)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, *d)
+		})
+	}
+	_, err := helloasso.ReadEvent(&payments.Event{Provider: payments.Moneroo, Raw: notification(t, "order")})
+	require.ErrorIs(t, err, payments.ErrInvalidRequest)
+	_, err = helloasso.ReadEvent(nil)
+	require.ErrorIs(t, err, payments.ErrInvalidRequest)
+	_, err = helloasso.ReadEvent(&payments.Event{Provider: payments.HelloAsso, Raw: []byte("<html>")})
+	require.ErrorIs(t, err, payments.ErrInvalidRequest)
 }
 
 func TestParseReturn(t *testing.T) {
@@ -198,7 +250,7 @@ func TestParseReturn(t *testing.T) {
 }
 
 func FuzzParseWebhook(f *testing.F) {
-	for _, n := range []string{"order", "payment", "payment-refunded", "organization", "form"} {
+	for _, n := range []string{"order", "payment", "payment-refunded", "payment-checkout", "order-checkout-terms", "organization", "form"} {
 		f.Add(notification(f, n), true, "")
 		f.Add(notification(f, n), false, "deadbeef")
 	}
@@ -217,6 +269,10 @@ func FuzzParseWebhook(f *testing.F) {
 		case err == nil:
 			assert.True(t, ev.Verified)
 			assert.Equal(t, string(body), string(ev.Raw))
+			d, rerr := helloasso.ReadEvent(ev)
+			require.NoError(t, rerr, "what ParseWebhook took, ReadEvent reads")
+			assert.Equal(t, ev.PaymentID, d.CheckoutIntentID)
+			assert.Equal(t, ev.Type, d.EventType)
 			if ev.PaymentID != "" {
 				n, perr := strconv.ParseInt(ev.PaymentID, 10, 64)
 				assert.True(t, perr == nil && n > 0, "PaymentID %q", ev.PaymentID)

@@ -134,19 +134,21 @@ type Payer struct {
 // ("Authorized", "Refused", "Refunded"…); CashOutState is the payout to the
 // association and says nothing about whether the payer paid.
 type OrderPayment struct {
-	ID                int64             `json:"id"`
-	Amount            int64             `json:"amount"` // cents
-	AmountTip         int64             `json:"amountTip"`
-	Date              Timestamp         `json:"date"`
-	PaymentMeans      string            `json:"paymentMeans"`
-	InstallmentNumber int               `json:"installmentNumber"`
-	State             string            `json:"state"`
-	Type              string            `json:"type"`
-	CashOutState      string            `json:"cashOutState"`
-	PaymentReceiptURL string            `json:"paymentReceiptUrl"`
-	FiscalReceiptURL  string            `json:"fiscalReceiptUrl"`
-	Meta              *Meta             `json:"meta"`
-	RefundOperations  []RefundOperation `json:"refundOperations"`
+	ID                int64     `json:"id"`
+	Amount            int64     `json:"amount"` // cents
+	AmountTip         int64     `json:"amountTip"`
+	Date              Timestamp `json:"date"`
+	PaymentMeans      string    `json:"paymentMeans"`
+	InstallmentNumber int       `json:"installmentNumber"`
+	State             string    `json:"state"`
+	Type              string    `json:"type"`
+	CashOutState      string    `json:"cashOutState"`
+	PaymentReceiptURL string    `json:"paymentReceiptUrl"`
+	FiscalReceiptURL  string    `json:"fiscalReceiptUrl"`
+	Meta              *Meta     `json:"meta"`
+	// RefundOperations are the payment's refunds. HelloAsso lists those that
+	// failed only when asked (withFailedRefundOperation).
+	RefundOperations []RefundOperationLight `json:"refundOperations"`
 }
 
 // PaymentDetail is GET /v5/payments/{id} and a Payment notification's data:
@@ -168,18 +170,30 @@ type PaymentOrder struct {
 	CheckoutIntentID *int64    `json:"checkoutIntentId"`
 }
 
-// RefundOperation is a refund of a payment (RefundOperationModel). State is
-// the OperationState ("Init", "Processing", "Processed", "Refused"…).
+// RefundOperation is the answer to a refund (RefundOperationModel). State
+// is its OperationState ("Init", "Processing", "Processed", "Refused"…).
 type RefundOperation struct {
 	ID             int64           `json:"id"`
 	Amount         int64           `json:"amount"` // cents
-	AmountTip      int64           `json:"amountTip"`
 	CancelOrder    bool            `json:"cancelOrder"`
 	CreationDate   Timestamp       `json:"creationDate"`
 	State          string          `json:"state"`
 	SendRefundMail bool            `json:"sendRefundMail"`
 	PaymentID      int64           `json:"paymentId"`
 	Raw            json.RawMessage `json:"-"` // the response body, from RefundPayment
+}
+
+// RefundOperationLight is a refund as a payment lists it
+// (RefundOperationLightModel, in OrderPayment.RefundOperations). Its
+// OperationState is in Status, where the refund call's own answer
+// (RefundOperation) says State; HelloAsso has been seen writing it in upper
+// case ("PROCESSED"), so it is read without regard to case.
+type RefundOperationLight struct {
+	ID        int64  `json:"id"`
+	Amount    int64  `json:"amount"` // cents; 0 means the whole payment
+	AmountTip int64  `json:"amountTip"`
+	Status    string `json:"status"`
+	Meta      *Meta  `json:"meta"`
 }
 
 // Notification is the body HelloAsso POSTs to the notification URL.

@@ -202,12 +202,12 @@ func (s *Server) handleRefund(w http.ResponseWriter, r *http.Request) {
 	p, ok := s.payments[pathID(r)]
 	if !ok {
 		s.mu.Unlock()
-		writeErrors(w, http.StatusNotFound, "Error", "Code : 101 - Payment not found")
+		writeErrors(w, http.StatusBadRequest, "Error", notFound(r.PathValue("id")))
 		return
 	}
 	if p.state != "Authorized" {
 		s.mu.Unlock()
-		writeErrors(w, http.StatusBadRequest, "Error", "Code : 113 - The transfer operation cannot be processed, the payment is not authorized")
+		writeErrors(w, http.StatusBadRequest, "Error", "Code : 113 - The transfer operation cannot be processed, the payment is not authorized.")
 		return
 	}
 	left := p.refundable()

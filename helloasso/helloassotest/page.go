@@ -32,7 +32,7 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 		Notice:        terms(in.body),
 	}
 	switch {
-	case in.order != nil:
+	case in.order != nil: // paid; after a refused card the payer may try again
 		page.Closed = "Ce paiement a déjà été traité."
 	case in.expired:
 		page.Closed = "Ce lien de paiement a expiré."
@@ -54,10 +54,11 @@ func terms(b createBody) string {
 }
 
 // handlePageAction handles the page's Pay (pay true) and Decline buttons:
-// the intent gets its order, the notifications go out, and the browser is
-// sent back (303) to the returnUrl with checkoutIntentId, code and orderId.
-// A second submission (a double click, the back button) is sent back with
-// the outcome already decided.
+// the attempt gets its order, the notifications of a payment go out, and the
+// browser is sent back (303) to the returnUrl with checkoutIntentId, code
+// and orderId. Once paid, a second submission (a double click, the back
+// button) is sent back with the outcome already decided; after a refused
+// card, it is another attempt.
 func (s *Server) handlePageAction(pay bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
@@ -84,7 +85,7 @@ func (s *Server) handlePageAction(pay bool) http.HandlerFunc {
 }
 
 // decided returns where the browser goes back to for an intent already
-// paid or refused; an error if it expired unpaid.
+// paid; an error if it expired unpaid.
 func (s *Server) decided(in *intent) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -94,17 +95,18 @@ func (s *Server) decided(in *intent) (string, error) {
 	return returnTo(in), nil
 }
 
-// returnTo is the returnUrl with HelloAsso's parameters for a decided
-// intent; s.mu must be held.
+// returnTo is the returnUrl with HelloAsso's parameters for the payer's
+// last attempt, paid or refused; s.mu must be held.
 func returnTo(in *intent) string {
+	o := in.last()
 	code := "succeeded"
-	if in.order.payments[0].state == "Refused" {
+	if o.payments[0].state == "Refused" {
 		code = "refused"
 	}
 	return simkit.AppendQuery(in.body.ReturnURL, url.Values{
 		"checkoutIntentId": {strconv.FormatInt(in.id, 10)},
 		"code":             {code},
-		"orderId":          {strconv.FormatInt(in.order.id, 10)},
+		"orderId":          {strconv.FormatInt(o.id, 10)},
 	})
 }
 

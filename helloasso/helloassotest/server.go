@@ -14,17 +14,29 @@
 //		OrganizationSlug: helloassotest.OrganizationSlug, SignatureKey: helloassotest.SignatureKey,
 //	}, payments.WithBaseURL(srv.URL))
 //
+// Its answers have the keys and types of sources HelloAsso's team or its
+// users published (testdata/helloasso/SOURCES.md; shape_test.go compares
+// them): a real sandbox checkout intent, HelloAsso's Order, Payment and
+// Form notification examples, and the OpenAPI spec's refund models. So a
+// Payment notification does not name its checkout intent (only the
+// metadata links it), a payment lists its refunds with "status", and the
+// checkout intent carries its order only once a payment is authorised: a
+// refused card leaves an order that GET /v5/orders/{id} shows, the intent
+// does not (unless ShowRefusedOrders), and the page open for another try.
+//
 // Where HelloAsso's documentation is silent the simulator makes a choice and
 // says so: validation errors (400) use ASP.NET's problem shape
-// {"title","status","errors":{"field":["…"]}}; business errors use
-// HelloAsso's {"errors":[{"code","message"}]}; OAuth errors are
-// {"error","error_description"} with status 400; a refused card creates an
-// order whose payment is "Refused"; refunds are processed at once. Being a
-// local simulator, it accepts plain http return URLs on loopback hosts,
-// which the real API refuses.
+// {"type","title","status","errors":{"field":["…"]}}; refund errors use
+// HelloAsso's {"errors":[{"code":"Error","message":"Code : 113 - …"}]}
+// with status 400, other errors the same shape; OAuth errors are
+// {"error","error_description"} with status 400; a refused card sends no
+// notification; refunds are processed at once ("Processed"). Being a local
+// simulator, it accepts plain http return URLs on loopback hosts, which the
+// real API refuses.
 package helloassotest
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -70,18 +82,19 @@ type Server struct {
 	handler http.Handler
 	counter simkit.Counter
 
-	mu         sync.Mutex
-	now        func() time.Time
-	nextID     int64
-	intents    map[int64]*intent
-	pages      map[string]*intent // checkout page key → intent
-	orders     map[int64]*order
-	payments   map[int64]*payment
-	access     map[string]time.Time // access token → expiry
-	refresh    map[string]time.Time // refresh token → expiry
-	issued     map[string]int       // grant type → tokens issued
-	lifetime   time.Duration
-	webhookURL string
+	mu          sync.Mutex
+	now         func() time.Time
+	nextID      int64
+	intents     map[int64]*intent
+	pages       map[string]*intent // checkout page key → intent
+	orders      map[int64]*order
+	payments    map[int64]*payment
+	access      map[string]time.Time // access token → expiry
+	refresh     map[string]time.Time // refresh token → expiry
+	issued      map[string]int       // grant type → tokens issued
+	lifetime    time.Duration
+	webhookURL  string
+	showRefused bool
 }
 
 // NewServer starts a simulator on 127.0.0.1 (a random port).
@@ -195,4 +208,29 @@ func (s *Server) SetTokenLifetime(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.lifetime = d
+}
+
+// ShowRefusedOrders makes GET …/checkout-intents/{id} show the order of a
+// refused card (its payment "Refused"), as HelloAsso's woocommerce plugin
+// expects it can. By default the simulator follows HelloAsso's OpenAPI
+// description instead: the intent carries its order "only when the payment
+// is authorised", so a refused checkout reads as not paid yet.
+func (s *Server) ShowRefusedOrders(show bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.showRefused = show
+}
+
+// FormNotification returns a signed Form notification, as HelloAsso posts
+// one when the association creates a form (a donation form formSlug titled
+// title): for testing that a handler acknowledges what it does not use.
+func (s *Server) FormNotification(formSlug, title string) (http.Header, []byte) {
+	s.mu.Lock()
+	now := s.now()
+	s.mu.Unlock()
+	body, _ := json.Marshal(struct {
+		Data      any    `json:"data"`
+		EventType string `json:"eventType"`
+	}{formJSON(formSlug, title, now), "Form"})
+	return paymentstest.SignHelloAsso(SignatureKey, body), body
 }

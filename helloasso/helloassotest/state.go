@@ -21,7 +21,31 @@ type intent struct {
 	metadata json.RawMessage
 	created  time.Time
 	expired  bool
-	order    *order // set once the payer paid or was refused
+	// attempts are the orders of the payer's tries, the last one last: a
+	// refused card leaves one and the page open for another try.
+	attempts []*order
+	order    *order // the order whose first payment was authorised, if any
+}
+
+// last is the payer's latest attempt, nil before the first.
+func (in *intent) last() *order {
+	if len(in.attempts) == 0 {
+		return nil
+	}
+	return in.attempts[len(in.attempts)-1]
+}
+
+// shown is the order GET …/checkout-intents/{id} returns: HelloAsso's spec
+// says the intent carries its order "only when the payment is authorised",
+// so a refused attempt is shown only when showRefused asks for it.
+func (in *intent) shown(showRefused bool) *order {
+	if in.order != nil {
+		return in.order
+	}
+	if showRefused {
+		return in.last()
+	}
+	return nil
 }
 
 // order is what a checkout becomes once the payer went through the page.
@@ -86,15 +110,18 @@ var ErrCheckoutClosed = errors.New("helloassotest: the checkout is closed")
 
 // Pay completes checkout intent id as a payer whose card is authorised: an
 // order is created with its first payment Authorized (and its future terms
-// Pending), and the Payment and Order notifications are posted.
+// Pending), and the Payment and Order notifications are posted. It fails
+// with ErrCheckoutClosed once the intent is paid or expired.
 func (s *Server) Pay(id string) error {
 	_, err := s.decide(context.Background(), id, true)
 	return err
 }
 
-// Decline completes checkout intent id as a payer whose card is refused: an
-// order is created with its payment Refused, and a Payment notification is
-// posted.
+// Decline makes the payer's card be refused on checkout intent id: an order
+// is created with its payment Refused, which GET /v5/orders/{id} shows but
+// the intent does not (see ShowRefusedOrders), no notification is posted
+// (HelloAsso documents notifications for successful payments), and the
+// page stays open for another try until it expires.
 func (s *Server) Decline(id string) error {
 	_, err := s.decide(context.Background(), id, false)
 	return err
@@ -148,15 +175,16 @@ func (s *Server) decide(ctx context.Context, id string, paid bool) (string, erro
 		for i, t := range in.body.Terms {
 			o.payments = append(o.payments, &payment{id: s.id(), order: o, amount: deref(t.Amount), date: parseDate(t.Date), installment: i + 2, state: "Pending"})
 		}
+		in.order = o
 	}
-	in.order = o
+	in.attempts = append(in.attempts, o)
 	for _, p := range o.payments {
 		s.payments[p.id] = p
 	}
 	s.orders[o.id] = o
-	notes := []any{s.notification("Payment", first.detail(), in)}
+	var notes []any
 	if paid {
-		notes = append(notes, s.notification("Order", o.json(), in))
+		notes = append(notes, s.notification("Payment", first.detail(), in), s.notification("Order", o.json(), in))
 	}
 	target := s.webhookURL
 	back := returnTo(in)
@@ -167,7 +195,8 @@ func (s *Server) decide(ctx context.Context, id string, paid bool) (string, erro
 
 // Notification returns a signed notification about checkout intent id's
 // order, as HelloAsso would post it: eventType "Order" (the order) or
-// "Payment" (its first payment). The intent must have an order.
+// "Payment" (its first payment). The order is the authorised one, else the
+// payer's last attempt; the intent must have one.
 func (s *Server) Notification(id, eventType string) (http.Header, []byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -175,15 +204,19 @@ func (s *Server) Notification(id, eventType string) (http.Header, []byte, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	if in.order == nil {
+	o := in.order
+	if o == nil {
+		o = in.last()
+	}
+	if o == nil {
 		return nil, nil, fmt.Errorf("helloassotest: checkout intent %s has no order yet", id)
 	}
 	var n any
 	switch eventType {
 	case "Order":
-		n = s.notification(eventType, in.order.json(), in)
+		n = s.notification(eventType, o.json(), in)
 	case "Payment":
-		n = s.notification(eventType, in.order.payments[0].detail(), in)
+		n = s.notification(eventType, o.payments[0].detail(), in)
 	default:
 		return nil, nil, fmt.Errorf("helloassotest: no %q notification for a checkout intent", eventType)
 	}
@@ -216,142 +249,4 @@ func (s *Server) deliver(ctx context.Context, target string, notes ...any) {
 		}
 		_, _ = simkit.Deliver(ctx, target, paymentstest.SignHelloAsso(SignatureKey, body), body)
 	}
-}
-
-// JSON shapes, as HelloAsso's API returns them.
-
-type jsonAmount struct {
-	Total    int64 `json:"total"`
-	Vat      int64 `json:"vat"`
-	Discount int64 `json:"discount"`
-}
-
-type jsonMeta struct {
-	CreatedAt string `json:"createdAt"`
-	UpdatedAt string `json:"updatedAt"`
-}
-
-type jsonRefund struct {
-	ID             int64  `json:"id"`
-	Amount         int64  `json:"amount"`
-	CancelOrder    bool   `json:"cancelOrder"`
-	CreationDate   string `json:"creationDate"`
-	State          string `json:"state"`
-	SendRefundMail bool   `json:"sendRefundMail"`
-	PaymentID      int64  `json:"paymentId"`
-}
-
-func (r refundOp) json() jsonRefund {
-	return jsonRefund{ID: r.id, Amount: r.amount, CancelOrder: r.cancelOrder, CreationDate: stamp(r.date),
-		State: r.state, SendRefundMail: r.sendMail, PaymentID: r.paymentID}
-}
-
-// paymentFields are the fields of a payment, in an order or on its own.
-type paymentFields struct {
-	ID                int64        `json:"id"`
-	Amount            int64        `json:"amount"`
-	AmountTip         int64        `json:"amountTip"`
-	Date              string       `json:"date"`
-	PaymentMeans      string       `json:"paymentMeans"`
-	InstallmentNumber int          `json:"installmentNumber"`
-	State             string       `json:"state"`
-	Type              string       `json:"type"`
-	CashOutState      string       `json:"cashOutState"`
-	PaymentReceiptURL string       `json:"paymentReceiptUrl,omitempty"`
-	Meta              jsonMeta     `json:"meta"`
-	RefundOperations  []jsonRefund `json:"refundOperations,omitempty"`
-}
-
-func (p *payment) fields() paymentFields {
-	f := paymentFields{
-		ID: p.id, Amount: p.amount, Date: stamp(p.date), PaymentMeans: "Card", InstallmentNumber: p.installment,
-		State: p.state, Type: "Credit", CashOutState: "MoneyIn",
-		Meta: jsonMeta{CreatedAt: stamp(p.date), UpdatedAt: stamp(p.order.updated)},
-	}
-	if p.state == "Authorized" || p.state == "Refunded" {
-		f.PaymentReceiptURL = fmt.Sprintf("https://www.helloasso-sandbox.com/associations/%s/checkout/paiement-attestation/%d", OrganizationSlug, p.order.id)
-	}
-	for _, r := range p.refunds {
-		f.RefundOperations = append(f.RefundOperations, r.json())
-	}
-	return f
-}
-
-// detail is a payment as GET /v5/payments/{id} and Payment notifications
-// show it: with its order, which names the checkout intent.
-func (p *payment) detail() any {
-	o := p.order
-	return struct {
-		paymentFields
-		Order any `json:"order"`
-		Payer any `json:"payer,omitempty"`
-	}{p.fields(), struct {
-		ID               int64  `json:"id"`
-		Date             string `json:"date"`
-		FormSlug         string `json:"formSlug"`
-		FormType         string `json:"formType"`
-		OrganizationSlug string `json:"organizationSlug"`
-		CheckoutIntentID int64  `json:"checkoutIntentId"`
-	}{o.id, stamp(o.date), "default", "Checkout", OrganizationSlug, o.intent.id}, o.intent.body.payerJSON()}
-}
-
-// json is an order as HelloAsso's OrderDetail.
-func (o *order) json() any {
-	ps := make([]paymentFields, len(o.payments))
-	for i, p := range o.payments {
-		ps[i] = p.fields()
-	}
-	type item struct {
-		ID     int64  `json:"id"`
-		Name   string `json:"name"`
-		Amount int64  `json:"amount"`
-		Type   string `json:"type"`
-		State  string `json:"state"`
-	}
-	return struct {
-		ID               int64           `json:"id"`
-		Date             string          `json:"date"`
-		FormSlug         string          `json:"formSlug"`
-		FormType         string          `json:"formType"`
-		OrganizationName string          `json:"organizationName"`
-		OrganizationSlug string          `json:"organizationSlug"`
-		CheckoutIntentID int64           `json:"checkoutIntentId"`
-		Meta             jsonMeta        `json:"meta"`
-		Payer            any             `json:"payer,omitempty"`
-		Items            []item          `json:"items"`
-		Payments         []paymentFields `json:"payments"`
-		Amount           jsonAmount      `json:"amount"`
-	}{
-		ID: o.id, Date: stamp(o.date), FormSlug: "default", FormType: "Checkout",
-		OrganizationName: "Association simulée", OrganizationSlug: OrganizationSlug, CheckoutIntentID: o.intent.id,
-		Meta:     jsonMeta{CreatedAt: stamp(o.date), UpdatedAt: stamp(o.updated)},
-		Payer:    o.intent.body.payerJSON(),
-		Items:    []item{{ID: o.id, Name: o.intent.body.ItemName, Amount: o.total, Type: "Payment", State: "Processed"}},
-		Payments: ps,
-		Amount:   jsonAmount{Total: o.total},
-	}
-}
-
-// intentJSON is GET …/checkout-intents/{id}: the order only once there is one.
-func (s *Server) intentJSON(in *intent) any {
-	var o any
-	if in.order != nil {
-		o = in.order.json()
-	}
-	return struct {
-		ID          int64           `json:"id"`
-		RedirectURL string          `json:"redirectUrl"`
-		Metadata    json.RawMessage `json:"metadata,omitempty"`
-		Order       any             `json:"order,omitempty"`
-	}{in.id, s.pageURL(in), in.metadata, o}
-}
-
-// stamp formats t as HelloAsso does: seven fraction digits and an offset.
-func stamp(t time.Time) string { return t.Format("2006-01-02T15:04:05.0000000-07:00") }
-
-func deref(p *int64) int64 {
-	if p == nil {
-		return 0
-	}
-	return *p
 }
