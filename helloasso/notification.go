@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/check"
 )
 
 // EventDetails is what a HelloAsso notification says about the checkout it
@@ -48,7 +49,7 @@ type EventDetails struct {
 func ReadEvent(ev *payments.Event) (*EventDetails, error) {
 	const op = "read event"
 	if ev == nil || ev.Provider != payments.HelloAsso {
-		return nil, payments.InvalidRequest(payments.HelloAsso, op, payments.FieldError{Field: "Event", Message: "is not a HelloAsso notification"})
+		return nil, check.InvalidRequest(payments.HelloAsso, op, payments.FieldError{Field: "Event", Message: "is not a HelloAsso notification"})
 	}
 	var n Notification
 	if err := json.Unmarshal(ev.Raw, &n); err != nil || n.EventType == "" {

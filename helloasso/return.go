@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/check"
 )
 
 // VerifyReturn verifies the checkout a payer came back from, as Verify does,
@@ -19,7 +20,7 @@ import (
 func (c *Client) VerifyReturn(ctx context.Context, ret *payments.Return) (*payments.Payment, error) {
 	const op = "verify return"
 	if ret == nil || ret.Provider != payments.HelloAsso {
-		return nil, payments.InvalidRequest(payments.HelloAsso, op, payments.FieldError{Field: "Return", Message: "is not a HelloAsso return"})
+		return nil, check.InvalidRequest(payments.HelloAsso, op, payments.FieldError{Field: "Return", Message: "is not a HelloAsso return"})
 	}
 	id, err := parseID(op, "PaymentID", ret.PaymentID)
 	if err != nil {

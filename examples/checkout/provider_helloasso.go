@@ -26,6 +26,10 @@ func helloassoProvider(getenv func(string) string, base string, logger *slog.Log
 	opts := []payments.Option{payments.WithLogger(logger)}
 	if cfg.ClientID == "" {
 		sim := helloassotest.NewServer()
+		// Until the shop verifies HelloAsso returns with VerifyReturn, the
+		// simulator shows refused orders on the intent, so that a declined
+		// card reads as declined.
+		sim.ShowRefusedOrders(true)
 		sim.SetWebhookURL(base + "/webhooks/helloasso")
 		cfg = helloasso.Config{ClientID: helloassotest.ClientID, ClientSecret: helloassotest.ClientSecret,
 			OrganizationSlug: helloassotest.OrganizationSlug, SignatureKey: helloassotest.SignatureKey}
