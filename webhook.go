@@ -22,7 +22,12 @@ type Event struct {
 	Provider  ProviderName
 	ID        string // identifies this notification, for deduplication
 	Type      string // the provider's event type, such as "payment.success"
-	PaymentID string // the payment it concerns, as Verify takes it
+	PaymentID string // the payment it concerns, as Verify takes it; empty if the event does not say
+	// Reference is the merchant's order id (CreateRequest.Reference) where
+	// the event carries it, as HelloAsso's notifications do in the metadata
+	// Create stored. When PaymentID is empty, find the order by Reference
+	// and verify the payment id stored with it.
+	Reference string
 	Status    Status // the state the event claims; a hint only
 	// Verified reports whether the signature was checked and matched. It is
 	// false only for providers that do not sign every event (HelloAsso without

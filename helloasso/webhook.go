@@ -36,9 +36,10 @@ const (
 // the notification names it, and Status is what the event's payments say.
 // HelloAsso's Order notifications name the checkout intent; its Payment
 // notifications may not (its own example does not): PaymentID is then
-// empty, and ReadEvent gives the Reference that Create stored in the
-// intent's metadata, while Client.ResolvePaymentID asks HelloAsso which
-// checkout intent the order came from. HelloAsso sends no event id: ID is
+// empty, and Reference is the CreateRequest.Reference that Create stored in
+// the intent's metadata (ReadEvent gives the rest), while
+// Client.ResolvePaymentID asks HelloAsso which checkout intent the order
+// came from. HelloAsso sends no event id: ID is
 // empty, and payments.WebhookHandler recognises redeliveries by their body.
 func (c *Client) ParseWebhook(header http.Header, body []byte) (*payments.Event, error) {
 	const op = "parse webhook"
@@ -70,6 +71,7 @@ func (c *Client) ParseWebhook(header http.Header, body []byte) (*payments.Event,
 		Provider:  payments.HelloAsso,
 		Type:      n.EventType,
 		PaymentID: d.CheckoutIntentID,
+		Reference: d.Reference,
 		Status:    status,
 		Verified:  verified,
 		Raw:       json.RawMessage(body),

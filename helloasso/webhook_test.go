@@ -174,6 +174,7 @@ func TestSimulatorNotificationsReachTheHandler(t *testing.T) {
 		d, err := helloasso.ReadEvent(events[i])
 		require.NoError(t, err)
 		assert.Equal(t, req.Reference, d.Reference, "the Reference Create stored in the metadata")
+		assert.Equal(t, req.Reference, events[i].Reference, "the event itself names the order")
 		assert.Equal(t, map[string]string{"cart": "c-981"}, d.Metadata)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -106,4 +107,14 @@ func sign(secret string, body []byte) string {
 	m := hmac.New(sha256.New, []byte(secret))
 	m.Write(body)
 	return hex.EncodeToString(m.Sum(nil))
+}
+
+// RefusalStatus is the status payments.WebhookHandler answers a delivery
+// ParseWebhook refused with err: 403 for a missing or wrong signature, as
+// Moneroo's webhook guide asks, 400 for anything else.
+func (c *Client) RefusalStatus(err error) int {
+	if errors.Is(err, payments.ErrInvalidSignature) {
+		return http.StatusForbidden
+	}
+	return http.StatusBadRequest
 }

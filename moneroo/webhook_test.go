@@ -2,12 +2,14 @@ package moneroo_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -233,4 +235,28 @@ func FuzzParseReturn(f *testing.F) {
 		assert.Equal(t, want, r.PaymentID)
 		assert.NotEqual(t, payments.Status(""), r.ClaimedStatus)
 	})
+}
+
+// Moneroo's webhook guide asks receivers to answer a bad signature with 403.
+func TestWebhookHandlerAnswers403ToABadSignature(t *testing.T) {
+	c, err := moneroo.New(moneroo.Config{SecretKey: "sk_test|x", WebhookSecret: "whsec"})
+	require.NoError(t, err)
+	handled := false
+	h := payments.WebhookHandler(c, func(context.Context, *payments.Event) error { handled = true; return nil })
+	body := []byte(`{"event":"payment.success","data":{"id":"py_1","status":"success"}}`)
+
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, paymentstest.WebhookRequest("/wh", paymentstest.SignMoneroo("another secret", body), body))
+	assert.Equal(t, http.StatusForbidden, rec.Code, "a wrong signature")
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, paymentstest.WebhookRequest("/wh", http.Header{}, body))
+	assert.Equal(t, http.StatusForbidden, rec.Code, "no signature")
+	rec = httptest.NewRecorder()
+	notJSON := []byte("not json")
+	h.ServeHTTP(rec, paymentstest.WebhookRequest("/wh", paymentstest.SignMoneroo("whsec", notJSON), notJSON))
+	assert.Equal(t, http.StatusBadRequest, rec.Code, "a signed body that is no event")
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, paymentstest.WebhookRequest("/wh", paymentstest.SignMoneroo("whsec", body), body))
+	assert.Equal(t, http.StatusOK, rec.Code)
+	assert.True(t, handled)
 }
