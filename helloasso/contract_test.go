@@ -15,7 +15,7 @@ import (
 	"github.com/unipay/payments"
 	"github.com/unipay/payments/helloasso"
 	"github.com/unipay/payments/helloasso/helloassotest"
-	"github.com/unipay/payments/paymentstest"
+	"github.com/unipay/payments/paymentstest/suite"
 )
 
 // newSim starts a simulator and a client pointed at it.
@@ -68,21 +68,19 @@ func walk(t *testing.T, srv *helloassotest.Server, s *payments.Session, pay bool
 }
 
 func TestContract(t *testing.T) {
-	paymentstest.RunContract(t, func(t *testing.T) paymentstest.Harness {
+	suite.Contract(t, func(t *testing.T) suite.Harness {
 		srv, c := newSim(t)
-		// The contract wants a declined payment to verify as failed. HelloAsso's
-		// spec says the intent shows its order only once a payment is
-		// authorised, which leaves a refused checkout pending (see
-		// TestADeclinedCheckoutReadsPendingUntilTheReturnIsVerified); its
-		// woocommerce plugin reads a refused order on the intent. The contract
-		// runs on that second reading, which the adapter handles too.
-		srv.ShowRefusedOrders(true)
-		return paymentstest.Harness{
-			Checkout:   c,
-			NewRequest: validRequest,
-			Pay:        func(t *testing.T, s *payments.Session) url.Values { return walk(t, srv, s, true) },
-			Decline:    func(t *testing.T, s *payments.Session) url.Values { return walk(t, srv, s, false) },
-			Requests:   srv.Requests,
+		return suite.Harness{
+			// HelloAsso's spec says the intent shows its order only once a
+			// payment is authorised: a refused card leaves the checkout open
+			// for another (see
+			// TestADeclinedCheckoutReadsPendingUntilTheReturnIsVerified).
+			DeclineStaysOpen: true,
+			Checkout:         c,
+			NewRequest:       validRequest,
+			Pay:              func(t *testing.T, s *payments.Session) url.Values { return walk(t, srv, s, true) },
+			Decline:          func(t *testing.T, s *payments.Session) url.Values { return walk(t, srv, s, false) },
+			Requests:         srv.Requests,
 			Webhook: func(t *testing.T, id string) (http.Header, []byte) {
 				h, body, err := srv.Notification(id, helloasso.EventOrder)
 				require.NoError(t, err)
@@ -96,11 +94,11 @@ func TestContract(t *testing.T) {
 
 // invalidCases are requests HelloAsso refuses, each with the field the
 // refusal must name; none may reach the API.
-func invalidCases() []paymentstest.InvalidCase {
+func invalidCases() []suite.InvalidCase {
 	r := validRequest
 	tomorrow := time.Now().AddDate(0, 0, 1)
 	eur := func(n int64) payments.Money { return payments.Money{Amount: n, Currency: "EUR"} }
-	return []paymentstest.InvalidCase{
+	return []suite.InvalidCase{
 		{Name: "dollars", Field: "Amount.Currency", Request: with(r(), func(r *payments.CreateRequest) { r.Amount.Currency = "USD" })},
 		{Name: "http return URL", Field: "ReturnURL", Request: with(r(), func(r *payments.CreateRequest) { r.ReturnURL = "http://shop.example.org/return" })},
 		{Name: "http error URL", Field: "ErrorURL", Request: with(r(), func(r *payments.CreateRequest) { r.ErrorURL = "http://shop.example.org/error" })},

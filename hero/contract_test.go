@@ -11,7 +11,7 @@ import (
 	"github.com/unipay/payments/hero"
 	"github.com/unipay/payments/hero/herotest"
 	"github.com/unipay/payments/internal/simkit"
-	"github.com/unipay/payments/paymentstest"
+	"github.com/unipay/payments/paymentstest/suite"
 )
 
 // newSim starts a simulator and a client pointed at it.
@@ -35,16 +35,16 @@ func walk(t *testing.T, s *payments.Session, button string) url.Values {
 }
 
 func TestContract(t *testing.T) {
-	paymentstest.RunContract(t, func(t *testing.T) paymentstest.Harness {
+	suite.Contract(t, func(t *testing.T) suite.Harness {
 		srv, c := newSim(t)
-		return paymentstest.Harness{
+		return suite.Harness{
 			Checkout:   c,
 			NewRequest: validRequest,
 			Pay:        func(t *testing.T, s *payments.Session) url.Values { return walk(t, s, "pay") },
 			Decline:    func(t *testing.T, s *payments.Session) url.Values { return walk(t, s, "decline") },
 			Requests:   srv.Requests,
 			UnknownID:  "payment_doesnotexist0000",
-			Invalid: []paymentstest.InvalidCase{
+			Invalid: []suite.InvalidCase{
 				{Name: "dollars", Field: "Amount.Currency", Request: with(func(r *payments.CreateRequest) { r.Amount.Currency = "USD" })},
 				{Name: "no customer", Field: "Customer", Request: with(func(r *payments.CreateRequest) { r.Customer = nil })},
 				{Name: "no company", Field: "Customer.CompanyName", Request: with(func(r *payments.CreateRequest) { r.Customer.CompanyName = "" })},

@@ -13,7 +13,7 @@ import (
 	"github.com/unipay/payments"
 	"github.com/unipay/payments/hub2/hub2test"
 	"github.com/unipay/payments/internal/simkit"
-	"github.com/unipay/payments/paymentstest"
+	"github.com/unipay/payments/paymentstest/suite"
 )
 
 // newSim starts a simulator and a client pointed at it.
@@ -56,14 +56,14 @@ func submit(t *testing.T, s *payments.Session, button string) url.Values {
 }
 
 func TestContract(t *testing.T) {
-	paymentstest.RunContract(t, func(t *testing.T) paymentstest.Harness {
+	suite.Contract(t, func(t *testing.T) suite.Harness {
 		c, srv := newSim(t)
 		bad := func(f func(r *payments.CreateRequest)) payments.CreateRequest {
 			r := order(hub2test.ProviderRedirect)
 			f(&r)
 			return r
 		}
-		return paymentstest.Harness{
+		return suite.Harness{
 			Checkout:   c,
 			NewRequest: func() payments.CreateRequest { return order(hub2test.ProviderRedirect) },
 			Pay:        func(t *testing.T, s *payments.Session) url.Values { return submit(t, s, "pay") },
@@ -75,7 +75,7 @@ func TestContract(t *testing.T) {
 				return h, b
 			},
 			UnknownID: "pi_000000000000000000000",
-			Invalid: []paymentstest.InvalidCase{
+			Invalid: []suite.InvalidCase{
 				{Name: "reference with a slash", Field: "Reference", Request: bad(func(r *payments.CreateRequest) { r.Reference = "order/1" })},
 				{Name: "customer reference with a hash", Field: "Customer.Reference", Request: bad(func(r *payments.CreateRequest) { r.Customer.Reference = "cust#1" })},
 				{Name: "euros", Field: "Amount.Currency", Request: bad(func(r *payments.CreateRequest) { r.Amount = payments.Money{Amount: 5000, Currency: "EUR"} })},

@@ -13,7 +13,7 @@ import (
 	"github.com/unipay/payments"
 	"github.com/unipay/payments/moneroo"
 	"github.com/unipay/payments/moneroo/monerootest"
-	"github.com/unipay/payments/paymentstest"
+	"github.com/unipay/payments/paymentstest/suite"
 )
 
 var refs atomic.Int64
@@ -32,14 +32,14 @@ func validRequest() payments.CreateRequest {
 }
 
 func TestContract(t *testing.T) {
-	paymentstest.RunContract(t, func(t *testing.T) paymentstest.Harness {
+	suite.Contract(t, func(t *testing.T) suite.Harness {
 		srv, c := monerootest.Start(t)
 		with := func(f func(r *payments.CreateRequest)) payments.CreateRequest {
 			r := validRequest()
 			f(&r)
 			return r
 		}
-		return paymentstest.Harness{
+		return suite.Harness{
 			Checkout:   c,
 			NewRequest: validRequest,
 			Pay: func(t *testing.T, s *payments.Session) url.Values {
@@ -59,7 +59,7 @@ func TestContract(t *testing.T) {
 				return h, b
 			},
 			UnknownID: "zzzzzzzzzzzz",
-			Invalid: []paymentstest.InvalidCase{
+			Invalid: []suite.InvalidCase{
 				{Name: "no customer email", Field: "Customer.Email", Request: with(func(r *payments.CreateRequest) { r.Customer.Email = "" })},
 				{Name: "no customer first name", Field: "Customer.FirstName", Request: with(func(r *payments.CreateRequest) { r.Customer.FirstName = "" })},
 				{Name: "no customer last name", Field: "Customer.LastName", Request: with(func(r *payments.CreateRequest) { r.Customer.LastName = "" })},

@@ -11,12 +11,13 @@ import (
 
 	"github.com/unipay/payments"
 	"github.com/unipay/payments/paymentstest"
+	"github.com/unipay/payments/paymentstest/suite"
 )
 
-func fakeHarness(t *testing.T) paymentstest.Harness {
+func fakeHarness(t *testing.T) suite.Harness {
 	f := paymentstest.NewFake()
 	n := 0
-	return paymentstest.Harness{
+	return suite.Harness{
 		Checkout: f,
 		NewRequest: func() payments.CreateRequest {
 			n++
@@ -43,7 +44,7 @@ func fakeHarness(t *testing.T) paymentstest.Harness {
 			return h, body
 		},
 		UnknownID: "fake_pay_999",
-		Invalid: []paymentstest.InvalidCase{{
+		Invalid: []suite.InvalidCase{{
 			Name: "no return URL", Field: "ReturnURL",
 			Request: payments.CreateRequest{Amount: payments.Money{Amount: 1, Currency: "XOF"}, Reference: "r"},
 		}},
@@ -51,7 +52,7 @@ func fakeHarness(t *testing.T) paymentstest.Harness {
 }
 
 func TestFakePassesTheContract(t *testing.T) {
-	paymentstest.RunContract(t, fakeHarness)
+	suite.Contract(t, fakeHarness)
 }
 
 func TestFakeRefundRules(t *testing.T) {
