@@ -133,8 +133,9 @@ func (f *Fake) Create(ctx context.Context, req payments.CreateRequest) (*payment
 	defer f.mu.Unlock()
 	f.seq++
 	now := time.Now()
-	s := f.open(f.seq, req, now)
-	f.payments[s.ID] = &fakePayment{seq: f.seq, req: req, session: s, status: s.Status, created: now, updated: now}
+	s, fl := f.open(f.seq, req, now)
+	fl.Status = s.Status
+	f.payments[s.ID] = &fakePayment{seq: f.seq, req: req, session: s, status: s.Status, failure: fl, created: now, updated: now}
 	return copySession(s), nil
 }
 
@@ -164,10 +165,11 @@ func (f *Fake) validate(req payments.CreateRequest) error {
 }
 
 // open returns the session of the n-th payment; f.mu must be held.
-func (f *Fake) open(n int, req payments.CreateRequest, now time.Time) payments.Session {
+func (f *Fake) open(n int, req payments.CreateRequest, now time.Time) (payments.Session, Failure) {
 	var s payments.Session
+	var fl Failure
 	if f.persona.Open != nil {
-		s = f.persona.Open(n, req)
+		s, fl = f.persona.Open(n, req)
 	} else {
 		s.ID = string(f.Provider()) + "_pay_" + strconv.Itoa(n)
 		s.RedirectURL = f.PageURL + s.ID
@@ -177,7 +179,7 @@ func (f *Fake) open(n int, req payments.CreateRequest, now time.Time) payments.S
 	if s.Status == "" {
 		s.Status = payments.StatusPending
 	}
-	return s
+	return s, fl
 }
 
 // RedirectURL implements payments.Checkout: the page of a payment the

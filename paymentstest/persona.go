@@ -51,9 +51,11 @@ type Persona struct {
 	// Open returns the session of the n-th payment the Fake creates (n
 	// counts from 1): its ID in the provider's shape, and how the customer
 	// pays (RedirectURL, NextAction, ClientToken, ExpiresAt), with the
-	// payment's first Status, StatusPending when left empty. Provider is
-	// set by the Fake. Nil: ids "<provider>_pay_<n>" and the Fake's PageURL.
-	Open func(n int, req payments.CreateRequest) payments.Session
+	// payment's first Status, StatusPending when left empty; and, for an
+	// attempt the provider refuses at once (Hub2's sandbox number without
+	// funds), the failure code and message Verify reports. Provider is set
+	// by the Fake. Nil: ids "<provider>_pay_<n>" and the Fake's PageURL.
+	Open func(n int, req payments.CreateRequest) (payments.Session, Failure)
 	// RedirectURL answers Fake.RedirectURL. Nil: the session's RedirectURL
 	// while the payment is pending or waits for the customer, ErrConflict
 	// once it is settled, ErrUnsupported when the session had none.

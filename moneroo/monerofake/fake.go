@@ -77,9 +77,9 @@ func Persona() paymentstest.Persona {
 			_, err := checks.Refund(context.Background(), req)
 			return fakekit.Checked(err)
 		},
-		Open: func(n int, _ payments.CreateRequest) payments.Session {
+		Open: func(n int, _ payments.CreateRequest) (payments.Session, paymentstest.Failure) {
 			id := fmt.Sprintf("fk%010d", n) // Moneroo's ids: 12 lowercase letters and digits
-			return payments.Session{ID: id, RedirectURL: CheckoutURL + id}
+			return payments.Session{ID: id, RedirectURL: CheckoutURL + id}, paymentstest.Failure{}
 		},
 		Payment: func(s paymentstest.Snapshot, p *payments.Payment) {
 			p.ProviderStatus = status(s.Status)
