@@ -34,8 +34,10 @@ type Persona struct {
 
 	// Validate checks a create request as the provider's adapter does before
 	// sending it, and returns the adapter's error (ErrInvalidRequest naming
-	// each field, "Options" for another provider's options) or nil. Nil: the
-	// neutral rules, which take FakeOptions and refuse any other options.
+	// each field, "Options" for another provider's options) or nil; the
+	// library's generic checks (a positive amount, a Reference, absolute
+	// URLs…) then apply to what it lets through. Nil: the neutral rules,
+	// which take FakeOptions and refuse any other options.
 	Validate func(req payments.CreateRequest) error
 	// ValidateRefund checks a refund request as the adapter does before
 	// sending it, or anything else it refuses without asking the provider
