@@ -83,7 +83,8 @@ func Persona() paymentstest.Persona {
 		},
 		Payment: func(s paymentstest.Snapshot, p *payments.Payment) {
 			p.ProviderStatus = status(s.Status)
-			if m := options(s.Request).Methods; len(m) > 0 && s.Status.Paid() {
+			// The method the payer chose on the page: the first one allowed.
+			if m := options(s.Request).Methods; len(m) > 0 && s.Status != payments.StatusPending {
 				p.Method = m[0]
 			}
 		},

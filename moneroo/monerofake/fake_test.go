@@ -20,6 +20,7 @@ import (
 	"github.com/unipay/payments/internal/jsonshape"
 	"github.com/unipay/payments/moneroo"
 	"github.com/unipay/payments/moneroo/monerofake"
+	"github.com/unipay/payments/moneroo/monerootest"
 	"github.com/unipay/payments/paymentstest"
 	"github.com/unipay/payments/paymentstest/suite"
 )
@@ -258,4 +259,73 @@ func TestReturnQueriesTheRealAdapterAccepts(t *testing.T) {
 	assert.Equal(t, s.ID, r.PaymentID)
 	assert.Equal(t, payments.StatusFailed, r.ClaimedStatus)
 	assert.Equal(t, payments.Moneroo, r.Provider)
+}
+
+// TestReadsAsTheSimulator walks checkouts through Moneroo's page on the
+// simulator, through the real adapter, and on the posed Fake, and compares
+// what the merchant's code reads: Verify, the return URL, the webhook.
+func TestReadsAsTheSimulator(t *testing.T) {
+	ctx := context.Background()
+	srv, sim := monerootest.Start(t)
+	f := monerofake.New()
+	for _, pay := range []bool{true, false} {
+		req := validRequest()
+		want, err := sim.Create(ctx, req)
+		require.NoError(t, err)
+		got, err := f.Create(ctx, req)
+		require.NoError(t, err)
+		assert.Equal(t, want.Status, got.Status)
+
+		same := func(step string) {
+			t.Helper()
+			wp, err := sim.Verify(ctx, want.ID)
+			require.NoError(t, err)
+			gp, err := f.Verify(ctx, got.ID)
+			require.NoError(t, err)
+			assert.Equal(t, wp.Status, gp.Status, step)
+			assert.Equal(t, wp.ProviderStatus, gp.ProviderStatus, step)
+			assert.Equal(t, wp.Amount, gp.Amount, step)
+			assert.Equal(t, wp.Reference, gp.Reference, step)
+			assert.Equal(t, wp.Metadata, gp.Metadata, step)
+			assert.Equal(t, wp.Method, gp.Method, step)
+		}
+		same("created")
+
+		var back *url.URL
+		if pay {
+			back, err = srv.PayOnPage(ctx, want.ID, monerootest.PhoneSuccess)
+			require.NoError(t, err)
+			require.NoError(t, f.Pay(got.ID))
+		} else {
+			back, err = srv.DeclineOnPage(ctx, want.ID)
+			require.NoError(t, err)
+			require.NoError(t, f.Decline(got.ID))
+		}
+		same("settled")
+		wq, gq := back.Query(), f.ReturnQuery(got.ID)
+		for k := range wq {
+			assert.True(t, gq.Has(k), "the return has %s", k)
+		}
+		assert.Equal(t, len(wq), len(gq))
+		assert.Equal(t, wq.Get("paymentStatus"), gq.Get("paymentStatus"))
+		wr, err := sim.ParseReturn(wq)
+		require.NoError(t, err)
+		gr, err := f.ParseReturn(gq)
+		require.NoError(t, err)
+		assert.Equal(t, wr.ClaimedStatus, gr.ClaimedStatus)
+
+		wh, wb, err := srv.Webhook(want.ID)
+		require.NoError(t, err)
+		we, err := sim.ParseWebhook(wh, wb)
+		require.NoError(t, err)
+		gh, gb, err := f.Webhook(got.ID)
+		require.NoError(t, err)
+		ge, err := f.ParseWebhook(gh, gb)
+		require.NoError(t, err)
+		assert.Equal(t, we.Type, ge.Type)
+		assert.Equal(t, we.Status, ge.Status)
+		diff, err := jsonshape.Diff(wb, gb, jsonshape.Options{})
+		require.NoError(t, err)
+		assert.Empty(t, diff)
+	}
 }
