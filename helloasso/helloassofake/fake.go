@@ -90,7 +90,12 @@ func New() *paymentstest.Fake {
 // Persona returns HelloAsso's persona, for paymentstest.NewFakeAs: change a
 // field (Capabilities, Decline…) to play a case New does not.
 func Persona() paymentstest.Persona {
-	checks := client(WebhookSecret)
+	checks, err := client(WebhookSecret)
+	if err != nil {
+		// The configuration is this package's own: only a change to
+		// helloasso.Config's rules can get here.
+		panic("helloassofake: " + err.Error())
+	}
 	return paymentstest.Persona{
 		Provider:     payments.HelloAsso,
 		Capabilities: checks.Capabilities(),
@@ -129,7 +134,11 @@ func Persona() paymentstest.Persona {
 			return paymentstest.SignHelloAsso(secret, body), body, nil
 		},
 		ParseWebhook: func(secret string, h http.Header, body []byte) (*payments.Event, error) {
-			return client(secret).ParseWebhook(h, body)
+			c, err := client(secret) // the test may have changed Fake.WebhookSecret
+			if err != nil {
+				return nil, err
+			}
+			return c.ParseWebhook(h, body)
 		},
 		ReturnQuery: returnQuery,
 		ParseReturn: checks.ParseReturn,
@@ -139,17 +148,11 @@ func Persona() paymentstest.Persona {
 // client returns a helloasso.Client that sends nothing, checking
 // notifications with key (none: unsigned notifications, as without a
 // partner's key).
-func client(key string) *helloasso.Client {
-	c, err := helloasso.New(helloasso.Config{
+func client(key string) (*helloasso.Client, error) {
+	return helloasso.New(helloasso.Config{
 		ClientID: "helloasso-fake-client", ClientSecret: "helloasso-fake-secret",
 		OrganizationSlug: OrganizationSlug, SignatureKey: key,
 	}, fakekit.Offline()...)
-	if err != nil {
-		// The configuration is this package's own: only a change to
-		// helloasso.Config's rules can get here.
-		panic("helloassofake: " + err.Error())
-	}
-	return c
 }
 
 // state is HelloAsso's PaymentState of the order's payment for s, "" when

@@ -82,7 +82,7 @@ type Fake struct {
 // New returns an empty Fake posing as Hub2, its WebhookSecret set to
 // WebhookSecret.
 func New() *Fake {
-	f := &Fake{Fake: paymentstest.NewFakeAs(Persona()), checks: client("")}
+	f := &Fake{Fake: paymentstest.NewFakeAs(Persona()), checks: checksClient()}
 	f.WebhookSecret = WebhookSecret
 	return f
 }
@@ -139,7 +139,7 @@ type Authentication struct {
 // field (Capabilities, Decline…) to play a case New does not. A Fake built
 // from it has no Authenticate; New's has.
 func Persona() paymentstest.Persona {
-	checks := client("")
+	checks := checksClient()
 	return paymentstest.Persona{
 		Provider:     payments.Hub2,
 		Capabilities: checks.Capabilities(),
@@ -171,19 +171,31 @@ func Persona() paymentstest.Persona {
 			return paymentstest.SignHub2(secret, "", body), body, nil
 		},
 		ParseWebhook: func(secret string, h http.Header, body []byte) (*payments.Event, error) {
-			return client(secret).ParseWebhook(h, body)
+			c, err := client(secret) // the test may have changed Fake.WebhookSecret
+			if err != nil {
+				return nil, err
+			}
+			return c.ParseWebhook(h, body)
 		},
 		ReturnQuery: returnQuery,
 		ParseReturn: checks.ParseReturn,
 	}
 }
 
-// client returns a hub2.Client that sends nothing, keyed with secret.
-func client(secret string) *hub2.Client {
-	if secret == "" {
-		secret = WebhookSecret
+// client returns a hub2.Client that sends nothing, checking webhooks with
+// secret (none: it refuses them all, as the adapter without
+// Config.WebhookSecrets does).
+func client(secret string) (*hub2.Client, error) {
+	var secrets []string
+	if secret != "" {
+		secrets = []string{secret}
 	}
-	c, err := hub2.New(hub2.Config{APIKey: "hub2_sk_fake", MerchantID: merchantID, WebhookSecrets: []string{secret}}, fakekit.Offline()...)
+	return hub2.New(hub2.Config{APIKey: "hub2_sk_fake", MerchantID: merchantID, WebhookSecrets: secrets}, fakekit.Offline()...)
+}
+
+// checksClient is the client whose checks a Fake runs.
+func checksClient() *hub2.Client {
+	c, err := client(WebhookSecret)
 	if err != nil {
 		// The configuration is this package's own: only a change to
 		// hub2.Config's rules can get here.

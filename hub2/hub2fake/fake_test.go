@@ -409,3 +409,20 @@ func TestReturnQueriesTheRealAdapterAccepts(t *testing.T) {
 	require.NoError(t, f.Pay(s.ID))
 	assert.Nil(t, f.ReturnQuery(s.ID), "a USSD payment brings the customer back nowhere")
 }
+
+func TestWebhookSecretIsTheFakes(t *testing.T) {
+	f := hub2fake.New()
+	s, err := f.Create(context.Background(), order(""))
+	require.NoError(t, err)
+	f.WebhookSecret = "whsec_rotated"
+	h, body, err := f.Webhook(s.ID)
+	require.NoError(t, err)
+	_, err = f.ParseWebhook(h, body)
+	require.NoError(t, err, "signed and checked with the secret the test set")
+	_, err = realClient(t).ParseWebhook(h, body)
+	assert.ErrorIs(t, err, payments.ErrInvalidSignature, "not with the old one")
+
+	f.WebhookSecret = ""
+	assert.NotPanics(t, func() { _, err = f.ParseWebhook(h, body) })
+	assert.ErrorIs(t, err, payments.ErrInvalidSignature, "no secret: every delivery is refused, as by the adapter")
+}

@@ -65,7 +65,12 @@ func New() *paymentstest.Fake {
 // Persona returns Moneroo's persona, for paymentstest.NewFakeAs: change a
 // field (Capabilities, Decline…) to play a case New does not.
 func Persona() paymentstest.Persona {
-	checks := client("")
+	checks, err := client(WebhookSecret)
+	if err != nil {
+		// The configuration is this package's own: only a change to
+		// moneroo.Config's rules can get here.
+		panic("monerofake: " + err.Error())
+	}
 	return paymentstest.Persona{
 		Provider:     payments.Moneroo,
 		Capabilities: checks.Capabilities(),
@@ -97,7 +102,11 @@ func Persona() paymentstest.Persona {
 			return paymentstest.SignMoneroo(secret, body), body, nil
 		},
 		ParseWebhook: func(secret string, h http.Header, body []byte) (*payments.Event, error) {
-			return client(secret).ParseWebhook(h, body)
+			c, err := client(secret) // the test may have changed Fake.WebhookSecret
+			if err != nil {
+				return nil, err
+			}
+			return c.ParseWebhook(h, body)
 		},
 		RefusalStatus: checks.RefusalStatus,
 		ReturnQuery: func(s paymentstest.Snapshot) url.Values {
@@ -111,18 +120,11 @@ func Persona() paymentstest.Persona {
 	}
 }
 
-// client returns a moneroo.Client that sends nothing, keyed with secret.
-func client(secret string) *moneroo.Client {
-	if secret == "" {
-		secret = WebhookSecret
-	}
-	c, err := moneroo.New(moneroo.Config{SecretKey: "pvk_sandbox_fake", WebhookSecret: secret}, fakekit.Offline()...)
-	if err != nil {
-		// The configuration is this package's own: only a change to
-		// moneroo.Config's rules can get here.
-		panic("monerofake: " + err.Error())
-	}
-	return c
+// client returns a moneroo.Client that sends nothing, checking webhooks
+// with secret (none: it refuses them all, as the adapter without
+// Config.WebhookSecret does).
+func client(secret string) (*moneroo.Client, error) {
+	return moneroo.New(moneroo.Config{SecretKey: "pvk_sandbox_fake", WebhookSecret: secret}, fakekit.Offline()...)
 }
 
 func options(req payments.CreateRequest) moneroo.Options {

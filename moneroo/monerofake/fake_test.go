@@ -329,3 +329,23 @@ func TestReadsAsTheSimulator(t *testing.T) {
 		assert.Empty(t, diff)
 	}
 }
+
+func TestWebhookSecretIsTheFakes(t *testing.T) {
+	f := monerofake.New()
+	s, err := f.Create(context.Background(), validRequest())
+	require.NoError(t, err)
+	f.WebhookSecret = "whsec_rotated"
+	h, body, err := f.Webhook(s.ID)
+	require.NoError(t, err)
+	_, err = f.ParseWebhook(h, body)
+	require.NoError(t, err, "signed and checked with the secret the test set")
+	_, err = realClient(t).ParseWebhook(h, body)
+	assert.ErrorIs(t, err, payments.ErrInvalidSignature, "not with the old one")
+
+	f.WebhookSecret = ""
+	_, err = f.ParseWebhook(h, body)
+	assert.ErrorIs(t, err, payments.ErrInvalidSignature, "no secret: every delivery is refused, as by the adapter")
+	f.WebhookSecret = "bad\x00secret"
+	assert.NotPanics(t, func() { _, err = f.ParseWebhook(h, body) })
+	assert.Error(t, err)
+}
