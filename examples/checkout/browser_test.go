@@ -126,7 +126,8 @@ func screenshot(t *testing.T, ctx context.Context) {
 	defer cancel()
 	var png []byte
 	var loc string
-	if err := chromedp.Run(sctx, chromedp.Location(&loc), chromedp.FullScreenshot(&png, 90)); err != nil {
+	// Quality 100 makes Chromium send a PNG; below, a JPEG.
+	if err := chromedp.Run(sctx, chromedp.Location(&loc), chromedp.FullScreenshot(&png, 100)); err != nil {
 		t.Logf("no screenshot: %v", err)
 		return
 	}
