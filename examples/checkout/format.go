@@ -46,8 +46,31 @@ func formatMoney(m payments.Money) string {
 	return b.String()
 }
 
+// formatAmount writes m's amount as a customer types it in a form: "12,50"
+// for euros, "15000" for francs CFA, with no separators and no currency.
+func formatAmount(m payments.Money) string {
+	d, ok := payments.MinorUnits(m.Currency)
+	if !ok || d == 0 {
+		return strconv.FormatInt(m.Amount, 10)
+	}
+	digits := strconv.FormatInt(m.Amount, 10)
+	neg := strings.HasPrefix(digits, "-")
+	digits = strings.TrimPrefix(digits, "-")
+	for len(digits) <= d {
+		digits = "0" + digits
+	}
+	s := digits[:len(digits)-d] + "," + digits[len(digits)-d:]
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
 // statusLabel is what the shop calls a payment state.
 func statusLabel(o Order) string {
+	if o.NotStarted && o.PaymentID == "" {
+		return "not started"
+	}
 	switch o.Status {
 	case "":
 		return "awaiting payment"

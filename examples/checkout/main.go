@@ -2,6 +2,10 @@
 // products through Hero, Hub2, HelloAsso or Moneroo. Every provider runs
 // against its in-process simulator unless its sandbox credentials are in the
 // environment (see the README). Run it with `make demo`.
+//
+// The examples module needs Go 1.25, for http.CrossOriginProtection, which
+// keeps other sites from posting the shop's forms; the library itself needs
+// only Go 1.24. A real shop also puts its refunds behind staff sign-in.
 package main
 
 import (

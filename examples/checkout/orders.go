@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/url"
 	"sort"
 	"strconv"
 	"sync"
@@ -36,9 +37,19 @@ type Order struct {
 	Raw        string // the provider's own status
 	Refunded   payments.Money
 	NextAction *payments.NextAction
-	Problem    string   // the last error, shown to the customer
-	History    []string // what happened, oldest first
-	CreatedAt  time.Time
+	// NotStarted reports that the provider refused to open the checkout:
+	// no payment exists, and none will come.
+	NotStarted bool
+	// Failure is why the provider declined or cancelled the payment, in its
+	// words where it gives them.
+	Failure string
+	// ReturnQuery is the query of the last return URL, kept for providers
+	// that read more from it than Verify does (HelloAsso's VerifyReturn,
+	// which trusts it only as far as HelloAsso confirms it).
+	ReturnQuery url.Values
+	Problem     string   // the last problem, in plain words for the customer
+	History     []string // what happened, oldest first
+	CreatedAt   time.Time
 }
 
 // Store keeps orders in memory.

@@ -25,17 +25,15 @@ func helloassoProvider(getenv func(string) string, base string, logger *slog.Log
 	}
 	opts := []payments.Option{payments.WithLogger(logger)}
 	if cfg.ClientID == "" {
+		// The simulator follows HelloAsso: a refused card leaves the intent
+		// without an order; the shop reads the refusal with VerifyReturn.
+		// Its checkout page has Pay and Decline buttons.
 		sim := helloassotest.NewServer()
-		// Until the shop verifies HelloAsso returns with VerifyReturn, the
-		// simulator shows refused orders on the intent, so that a declined
-		// card reads as declined.
-		sim.ShowRefusedOrders(true)
 		sim.SetWebhookURL(base + "/webhooks/helloasso")
 		cfg = helloasso.Config{ClientID: helloassotest.ClientID, ClientSecret: helloassotest.ClientSecret,
 			OrganizationSlug: helloassotest.OrganizationSlug, SignatureKey: helloassotest.SignatureKey}
 		opts = append(opts, payments.WithBaseURL(sim.URL))
 		p.Mode, p.Close = modeSimulator, sim.Close
-		p.Simulate = &Simulate{Pay: sim.Pay, Decline: sim.Decline}
 	}
 	c, err := helloasso.New(cfg, opts...)
 	if err != nil {
@@ -46,6 +44,7 @@ func helloassoProvider(getenv func(string) string, base string, logger *slog.Log
 	}
 	// Notifications come whether or not they are signed; unsigned ones are
 	// only a reason to verify, which is all the shop does with any of them.
+	// The client's VerifyReturn is what the shop verifies returns with.
 	p.Checkout, p.Returns, p.Webhooks = c, c, c
 	return p, nil
 }

@@ -27,8 +27,8 @@ func heroProvider(getenv func(string) string, base string, logger *slog.Logger) 
 		sim := herotest.NewServer()
 		cfg = hero.Config{APIKey: herotest.APIKey, PaymentPageURL: sim.URL}
 		opts = append(opts, payments.WithBaseURL(sim.URL))
+		// The simulator's payment page has Pay and Decline buttons.
 		p.Mode, p.Close = modeSimulator, sim.Close
-		p.Simulate = &Simulate{Pay: sim.Pay, Decline: sim.Decline}
 	}
 	c, err := hero.New(cfg, opts...)
 	if err != nil {

@@ -20,7 +20,9 @@ func hub2Provider(getenv func(string) string, base string, logger *slog.Logger) 
 	p := &Provider{Name: payments.Hub2, Label: "Hub2", Currency: "XOF", Mode: modeSandbox,
 		Prepare: func(r *payments.CreateRequest, form url.Values) {
 			code, country, _ := strings.Cut(form.Get("operator"), ":")
-			r.Options = hub2.Options{Country: country, Provider: code, MSISDN: strings.TrimSpace(form.Get("phone"))}
+			// "07 00 00 00 00" is how people write a number; Hub2 takes digits.
+			msisdn := strings.Join(strings.Fields(form.Get("phone")), "")
+			r.Options = hub2.Options{Country: country, Provider: code, MSISDN: msisdn}
 		}}
 	cfg := hub2.Config{APIKey: getenv("HUB2_API_KEY"), MerchantID: getenv("HUB2_MERCHANT_ID")}
 	if s := getenv("HUB2_WEBHOOK_SECRET"); s != "" {
@@ -41,8 +43,11 @@ func hub2Provider(getenv func(string) string, base string, logger *slog.Logger) 
 		opts = append(opts, payments.WithBaseURL(sim.URL))
 		p.Mode, p.Close = modeSimulator, sim.Close
 		p.Simulate = &Simulate{Pay: sim.Pay, Decline: sim.Decline}
-		hint = "Simulator: number " + hub2test.TestMSISDN + " pays, " + hub2test.MSISDNInsufficientFunds +
-			" has insufficient funds; Orange asks for a code (any 4 digits), MTN and Moov for a USSD confirmation, Wave opens its page."
+		// As hub2test documents: TestMSISDN waits for the customer's answer,
+		// which the operator asks for in its own way.
+		hint = "Simulator: with " + hub2test.TestMSISDN + " the payment waits for you: Orange asks for a code (any 4 digits), " +
+			"MTN and Moov for a confirmation on the phone (buttons on the order page play it), Wave opens its page. " +
+			hub2test.MSISDNInsufficientFunds + " has insufficient funds."
 	}
 	c, err := hub2.New(cfg, opts...)
 	if err != nil {

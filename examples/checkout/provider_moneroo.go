@@ -22,8 +22,8 @@ func monerooProvider(getenv func(string) string, base string, logger *slog.Logge
 		sim.SetWebhookURL(base + "/webhooks/moneroo")
 		cfg = moneroo.Config{SecretKey: monerootest.SecretKey, WebhookSecret: monerootest.WebhookSecret}
 		opts = append(opts, payments.WithBaseURL(sim.URL))
+		// The simulator's checkout page has Pay and Decline buttons.
 		p.Mode, p.Close = modeSimulator, sim.Close
-		p.Simulate = &Simulate{Pay: sim.Pay, Decline: sim.Decline}
 	}
 	c, err := moneroo.New(cfg, opts...)
 	if err != nil {

@@ -28,8 +28,9 @@ type Provider struct {
 	// Direct, when set, makes the shop ask for a phone number and an
 	// operator, and lets the customer finish with an OTP (Hub2).
 	Direct *DirectFlow
-	// Simulate drives the simulator's outcomes from the order page, standing
-	// in for the customer's phone; nil with a real sandbox.
+	// Simulate plays the customer's phone from the order page while an
+	// order waits for a USSD confirmation (Hub2's MTN and Moov); nil with a
+	// real sandbox, and for providers whose simulator has its own page.
 	Simulate *Simulate
 	// Close stops the provider's simulator, if it runs one.
 	Close func()
@@ -52,6 +53,14 @@ type DirectFlow struct {
 // Operator is a mobile-money operator the customer can pick.
 type Operator struct {
 	Code, Label, Country string
+}
+
+// returnVerifier is a Checkout that can read more from a return URL than
+// Verify does: HelloAsso's intent shows no order until a payment is
+// authorised, so its VerifyReturn also reads the refused order the return
+// URL names, if HelloAsso says it belongs to the checkout.
+type returnVerifier interface {
+	VerifyReturn(ctx context.Context, ret *payments.Return) (*payments.Payment, error)
 }
 
 // Capabilities returns what the provider supports.
@@ -90,6 +99,8 @@ func NewShop(baseURL string, providers []*Provider, logger *slog.Logger) *Shop {
 		"money":       formatMoney,
 		"status":      statusLabel,
 		"statusClass": func(o Order) string { return "st-" + strings.ReplaceAll(statusLabel(o), " ", "-") },
+		"sameMode":    sameMode,
+		"field":       field,
 		"price": func(p Product, currency string) string {
 			m, _ := p.Price(currency)
 			return formatMoney(m)
@@ -111,16 +122,30 @@ var catalogue = []Product{
 
 // Handler returns the shop's routes.
 func (s *Shop) Handler() http.Handler {
+	// The shop's own forms change state (they open checkouts, send codes,
+	// refund): only the shop's own pages may post them, so that a page on
+	// another site cannot make a visitor's browser do it (CSRF). Webhooks
+	// are posted by the providers' servers and carry their signature
+	// instead, so they are left out.
+	forms := http.NewCrossOriginProtection()
+	forms.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.logger.WarnContext(r.Context(), "cross-origin form refused", "path", r.URL.Path,
+			"origin", r.Header.Get("Origin"), "sec-fetch-site", r.Header.Get("Sec-Fetch-Site"))
+		s.fail(w, http.StatusForbidden, "This form was sent from another site, so the shop ignored it.")
+	}))
 	mux := http.NewServeMux()
+	post := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, forms.Handler(h)) }
 	mux.HandleFunc("GET /{$}", s.index)
-	mux.HandleFunc("POST /checkout", s.checkout)
+	post("POST /checkout", s.checkout)
 	mux.HandleFunc("GET /return/{provider}", s.returned)
 	mux.HandleFunc("GET /orders", s.orders)
 	mux.HandleFunc("GET /orders/{id}", s.order)
-	mux.HandleFunc("POST /orders/{id}/verify", s.reverify)
-	mux.HandleFunc("POST /orders/{id}/otp", s.otp)
-	mux.HandleFunc("POST /orders/{id}/refund", s.refund)
-	mux.HandleFunc("POST /orders/{id}/simulate", s.simulate)
+	mux.HandleFunc("GET /orders/{id}/pay", s.resume)
+	post("POST /orders/{id}/verify", s.reverify)
+	post("POST /orders/{id}/otp", s.otp)
+	mux.HandleFunc("GET /orders/{id}/refund", s.confirmRefund)
+	post("POST /orders/{id}/refund", s.refund)
+	post("POST /orders/{id}/simulate", s.simulate)
 	for _, p := range s.providers {
 		if p.Webhooks != nil {
 			mux.Handle("POST /webhooks/"+string(p.Name), payments.WebhookHandler(p.Webhooks, s.webhook(p), payments.WithHandlerLogger(s.logger)))
@@ -135,25 +160,27 @@ func (s *Shop) WebhookURL(p payments.ProviderName) string {
 }
 
 func (s *Shop) index(w http.ResponseWriter, r *http.Request) {
-	s.render(w, http.StatusOK, "index.html", map[string]any{"Products": s.products, "Providers": s.providers})
+	s.render(w, http.StatusOK, "index.html", s.indexView(nil))
 }
 
 // checkout opens a checkout for one product with the chosen provider, then
-// sends the customer to pay: the provider's page, or the direct flow.
+// sends the customer to pay: the provider's page, or the direct flow. When
+// the provider refuses, the customer gets the form back as filled in, with
+// what to fix in plain words.
 func (s *Shop) checkout(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	_ = r.ParseForm()
-	prov := s.byName[payments.ProviderName(r.PostForm.Get("provider"))]
-	product, okp := s.product(r.PostForm.Get("product"))
+	form := r.PostForm
+	prov := s.byName[payments.ProviderName(form.Get("provider"))]
+	product, okp := s.product(form.Get("product"))
 	if prov == nil || !okp {
-		s.fail(w, http.StatusBadRequest, "Choose a product and a way to pay.", nil)
+		s.fail(w, http.StatusBadRequest, "Choose a product and a way to pay.")
 		return
 	}
 	amount, _ := product.Price(prov.Currency)
-	if prov.Direct != nil && r.PostForm.Get("phone") == "" {
+	if prov.Direct != nil && form.Get("step") != "direct" {
 		// Mobile money without a hosted page: ask for the number first.
-		s.render(w, http.StatusOK, "direct.html", map[string]any{"Product": product, "Provider": prov, "Amount": amount,
-			"Form": r.PostForm, "Providers": s.providers})
+		s.renderForm(w, http.StatusOK, product, prov, form, "", nil)
 		return
 	}
 	order := s.store.Create(product, prov.Name, amount)
@@ -168,30 +195,41 @@ func (s *Shop) checkout(w http.ResponseWriter, r *http.Request) {
 		CancelURL:   back,
 		ErrorURL:    back,
 		Customer: &payments.Customer{
-			FirstName: strings.TrimSpace(r.PostForm.Get("first_name")),
-			LastName:  strings.TrimSpace(r.PostForm.Get("last_name")),
-			Email:     strings.TrimSpace(r.PostForm.Get("email")),
+			FirstName: strings.TrimSpace(form.Get("first_name")),
+			LastName:  strings.TrimSpace(form.Get("last_name")),
+			Email:     strings.TrimSpace(form.Get("email")),
 			Reference: "demo-customer",
 		},
 		Metadata: map[string]string{"shop": "unipay demo"},
 	}
 	if prov.Prepare != nil {
-		prov.Prepare(&req, r.PostForm)
+		prov.Prepare(&req, form)
 	}
 	sess, err := prov.Checkout.Create(ctx, req)
 	if err != nil {
+		// The developer's error goes to the log; the customer reads a sentence.
 		s.logger.WarnContext(ctx, "create checkout failed", "order", order.ID, "provider", prov.Name, "error", err)
+		msg := plainMessage(err, actStart, prov.Label)
 		if sess != nil {
 			// The checkout exists but its first attempt failed (Hub2): the
-			// order page shows why, and the payment can still be verified.
-			s.store.Update(order.ID, "payment attempt failed: "+err.Error(), func(o *Order) {
-				o.PaymentID, o.Problem = sess.ID, err.Error()
-			})
+			// order page shows the payment as verified, and why.
+			s.store.Update(order.ID, "checkout opened at "+prov.Label+" ("+sess.ID+"); its first attempt failed",
+				func(o *Order) { o.PaymentID = sess.ID })
+			s.verify(ctx, prov, order.ID)
+			s.problem(order.ID, msg)
 			http.Redirect(w, r, "/orders/"+url.PathEscape(order.ID), http.StatusSeeOther)
 			return
 		}
-		s.store.Update(order.ID, "checkout refused: "+err.Error(), func(o *Order) { o.Problem = err.Error() })
-		s.fail(w, http.StatusBadRequest, "The payment could not be started.", err)
+		s.store.Update(order.ID, prov.Label+" did not open the checkout: "+msg, func(o *Order) { o.NotStarted = true })
+		fields := fieldMessages(err)
+		if len(fields) > 0 {
+			msg = "Please check the details below."
+		}
+		status := http.StatusBadGateway
+		if errors.Is(err, payments.ErrInvalidRequest) {
+			status = http.StatusUnprocessableEntity
+		}
+		s.renderForm(w, status, product, prov, form, msg, fields)
 		return
 	}
 	s.store.Update(order.ID, "checkout opened at "+prov.Label+" ("+sess.ID+")", func(o *Order) {
@@ -201,6 +239,11 @@ func (s *Shop) checkout(w http.ResponseWriter, r *http.Request) {
 		o.Raw = string(sess.Status)
 	})
 	s.logger.InfoContext(ctx, "checkout opened", "order", order.ID, "provider", prov.Name, "payment", sess.ID)
+	if sess.Status.Final() {
+		// Settled at once (Hub2 refusing a number): the order page shows
+		// what the provider verifies, with its reason.
+		s.verify(ctx, prov, order.ID)
+	}
 	if sess.RedirectURL != "" {
 		http.Redirect(w, r, sess.RedirectURL, http.StatusSeeOther)
 		return
@@ -209,16 +252,18 @@ func (s *Shop) checkout(w http.ResponseWriter, r *http.Request) {
 }
 
 // returned is where the provider sends the customer back. Nothing in the URL
-// is trusted: it only says which order to verify.
+// is trusted: it only says which order to verify (and, for HelloAsso, which
+// refused order to ask about, which HelloAsso must confirm).
 func (s *Shop) returned(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	prov := s.byName[payments.ProviderName(r.PathValue("provider"))]
 	o, ok := s.store.Get(r.URL.Query().Get("order"))
 	if prov == nil || !ok || o.Provider != prov.Name {
-		s.fail(w, http.StatusNotFound, "We don't know this order.", nil)
+		s.fail(w, http.StatusNotFound, "We don't know this order.")
 		return
 	}
 	note := "customer came back"
+	var query url.Values
 	if prov.Returns != nil {
 		if ret, err := prov.Returns.ParseReturn(r.URL.Query()); err == nil {
 			if ret.PaymentID != "" && ret.PaymentID != o.PaymentID {
@@ -227,18 +272,37 @@ func (s *Shop) returned(w http.ResponseWriter, r *http.Request) {
 			if ret.ClaimedStatus != "" {
 				note += " claiming " + string(ret.ClaimedStatus) + " (not trusted)"
 			}
+			if _, reads := prov.Checkout.(returnVerifier); reads {
+				query = ret.Query
+			}
 		}
 	}
-	s.store.Update(o.ID, note, nil)
+	s.store.Update(o.ID, note, func(o *Order) {
+		if query != nil {
+			o.ReturnQuery = query
+		}
+	})
 	o = s.verify(ctx, prov, o.ID)
 	s.render(w, http.StatusOK, "order.html", s.orderView(o, true))
 }
 
-// webhook handles a provider's signed notification: it names the payment to
+// webhook handles a provider's signed notification: it names the order to
 // verify; its claimed status is never used.
 func (s *Shop) webhook(p *Provider) func(context.Context, *payments.Event) error {
 	return func(ctx context.Context, ev *payments.Event) error {
-		o, ok := s.store.ByPayment(p.Name, ev.PaymentID)
+		var o Order
+		var ok bool
+		switch {
+		case ev.PaymentID != "":
+			o, ok = s.store.ByPayment(p.Name, ev.PaymentID)
+		case ev.Reference != "":
+			// HelloAsso's Payment notifications do not name the checkout,
+			// only the order id Create stored in its metadata: the shop
+			// verifies the payment it stored with that order, nothing the
+			// notification says.
+			o, ok = s.store.Get(ev.Reference)
+			ok = ok && o.Provider == p.Name && o.PaymentID != ""
+		}
 		if !ok {
 			s.logger.InfoContext(ctx, "webhook for a payment the shop does not know", "provider", p.Name, "type", ev.Type)
 			return nil
@@ -258,25 +322,68 @@ func (s *Shop) verify(ctx context.Context, p *Provider, orderID string) Order {
 	if o.PaymentID == "" {
 		return o
 	}
-	pay, err := payments.VerifyPaid(ctx, p.Checkout, o.PaymentID, o.Amount)
+	pay, err := payments.VerifyPaid(ctx, s.verifier(p, o), o.PaymentID, o.Amount)
+	if err != nil && !errors.Is(err, payments.ErrNotPaid) {
+		s.logger.WarnContext(ctx, "verify failed", "order", orderID, "provider", p.Name, "payment", o.PaymentID, "error", err)
+	}
 	o, _ = s.store.Update(orderID, "", func(o *Order) {
 		o.Problem = ""
 		switch {
-		case err == nil, errors.Is(err, payments.ErrNotPaid):
+		case pay != nil && (err == nil || errors.Is(err, payments.ErrNotPaid)):
 			o.Status, o.Raw, o.Refunded = pay.Status, pay.ProviderStatus, pay.RefundedAmount
-		case errors.Is(err, payments.ErrIntegrity):
+			o.Failure = declineReason(pay)
+		case pay != nil && errors.Is(err, payments.ErrIntegrity):
 			o.Status, o.Raw = pay.Status, pay.ProviderStatus
-			o.Problem = "The payment does not match the order: " + err.Error()
+			o.Problem = plainMessage(err, actVerify, p.Label)
 		default:
-			o.Problem = "Could not verify the payment: " + err.Error()
+			o.Problem = plainMessage(err, actVerify, p.Label)
 		}
 	})
 	note := "verified with " + p.Label + ": " + statusLabel(o)
+	if o.Failure != "" {
+		note += " (" + o.Failure + ")"
+	}
 	if o.Problem != "" {
 		note = o.Problem
 	}
 	o, _ = s.store.Update(orderID, note, nil)
 	return o
+}
+
+// verifier is what verifies order o's payment: the provider's Checkout, or,
+// once the customer came back from a provider whose VerifyReturn reads more
+// than Verify (HelloAsso), that, with the order's own payment id whatever
+// the URL named.
+func (s *Shop) verifier(p *Provider, o Order) payments.Checkout {
+	rv, ok := p.Checkout.(returnVerifier)
+	if !ok || o.ReturnQuery == nil || p.Returns == nil {
+		return p.Checkout
+	}
+	ret, err := p.Returns.ParseReturn(o.ReturnQuery)
+	if err != nil {
+		return p.Checkout
+	}
+	return returnCheckout{Checkout: p.Checkout, verifier: rv, ret: *ret}
+}
+
+// returnCheckout is a Checkout whose Verify is VerifyReturn with a stored
+// return, so that payments.VerifyPaid checks what it reads.
+type returnCheckout struct {
+	payments.Checkout
+	verifier returnVerifier
+	ret      payments.Return
+}
+
+func (c returnCheckout) Verify(ctx context.Context, paymentID string) (*payments.Payment, error) {
+	ret := c.ret
+	ret.PaymentID = paymentID
+	return c.verifier.VerifyReturn(ctx, &ret)
+}
+
+// problem records what went wrong with an order, in plain words, after any
+// verification (which clears the previous problem).
+func (s *Shop) problem(orderID, msg string) {
+	s.store.Update(orderID, msg, func(o *Order) { o.Problem = msg })
 }
 
 func (s *Shop) orders(w http.ResponseWriter, r *http.Request) {
@@ -287,101 +394,138 @@ func (s *Shop) orders(w http.ResponseWriter, r *http.Request) {
 	s.render(w, http.StatusOK, "orders.html", map[string]any{"Orders": views, "Providers": s.providers})
 }
 
-func (s *Shop) order(w http.ResponseWriter, r *http.Request) {
+// lookup returns the order named by the path and its provider, or shows
+// the customer that the shop does not know it.
+func (s *Shop) lookup(w http.ResponseWriter, r *http.Request) (Order, *Provider, bool) {
 	o, ok := s.store.Get(r.PathValue("id"))
-	if !ok {
-		s.fail(w, http.StatusNotFound, "We don't know this order.", nil)
-		return
+	prov := s.byName[o.Provider]
+	if !ok || prov == nil {
+		s.fail(w, http.StatusNotFound, "We don't know this order.")
+		return Order{}, nil, false
 	}
-	s.render(w, http.StatusOK, "order.html", s.orderView(o, false))
+	return o, prov, true
+}
+
+func (s *Shop) order(w http.ResponseWriter, r *http.Request) {
+	if o, _, ok := s.lookup(w, r); ok {
+		s.render(w, http.StatusOK, "order.html", s.orderView(o, false))
+	}
 }
 
 func (s *Shop) reverify(w http.ResponseWriter, r *http.Request) {
-	o, ok := s.store.Get(r.PathValue("id"))
+	if o, prov, ok := s.lookup(w, r); ok {
+		s.verify(r.Context(), prov, o.ID)
+		http.Redirect(w, r, "/orders/"+url.PathEscape(o.ID), http.StatusSeeOther)
+	}
+}
+
+// resume sends the customer back to the provider's payment page of an
+// order still waiting to be paid. The provider says where it is (and
+// whether there is still something to pay).
+func (s *Shop) resume(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	o, prov, ok := s.lookup(w, r)
 	if !ok {
-		s.fail(w, http.StatusNotFound, "We don't know this order.", nil)
 		return
 	}
-	s.verify(r.Context(), s.byName[o.Provider], o.ID)
-	http.Redirect(w, r, "/orders/"+url.PathEscape(o.ID), http.StatusSeeOther)
+	if o.PaymentID == "" {
+		s.fail(w, http.StatusConflict, "This order has no payment to continue. Please place a new order.")
+		return
+	}
+	u, err := prov.Checkout.RedirectURL(ctx, o.PaymentID)
+	if err != nil {
+		s.logger.WarnContext(ctx, "redirect url failed", "order", o.ID, "provider", prov.Name, "error", err)
+		// Paid or declined in the meantime, the order page says so;
+		// still open, it says why the page could not be reached.
+		if o = s.verify(ctx, prov, o.ID); waiting(o) {
+			s.problem(o.ID, plainMessage(err, actContinue, prov.Label))
+		}
+		http.Redirect(w, r, "/orders/"+url.PathEscape(o.ID), http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, u, http.StatusSeeOther)
 }
 
 // otp sends the code the customer received to the provider (Hub2's OTP).
+// A refused code leaves the form as typed, with what went wrong.
 func (s *Shop) otp(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	o, ok := s.store.Get(r.PathValue("id"))
-	prov := s.byName[o.Provider]
-	if !ok || prov == nil || prov.Direct == nil || prov.Direct.Authenticate == nil {
-		s.fail(w, http.StatusNotFound, "We don't know this order.", nil)
+	o, prov, ok := s.lookup(w, r)
+	if !ok {
 		return
 	}
-	if err := prov.Direct.Authenticate(ctx, o.PaymentID, strings.TrimSpace(r.PostFormValue("code"))); err != nil {
-		s.store.Update(o.ID, "code refused: "+err.Error(), func(o *Order) { o.Problem = err.Error() })
-	} else {
-		s.store.Update(o.ID, "code sent to "+prov.Label, func(o *Order) { o.NextAction = nil })
+	if prov.Direct == nil || prov.Direct.Authenticate == nil {
+		s.fail(w, http.StatusConflict, "This order takes no code.")
+		return
 	}
+	code := strings.TrimSpace(r.PostFormValue("code"))
+	if err := prov.Direct.Authenticate(ctx, o.PaymentID, code); err != nil {
+		s.logger.WarnContext(ctx, "authenticate failed", "order", o.ID, "provider", prov.Name, "error", err)
+		s.verify(ctx, prov, o.ID)
+		s.problem(o.ID, plainMessage(err, actCode, prov.Label))
+		o, _ = s.store.Get(o.ID)
+		view := s.orderView(o, false)
+		view["Code"] = code
+		s.render(w, http.StatusUnprocessableEntity, "order.html", view)
+		return
+	}
+	s.store.Update(o.ID, "code sent to "+prov.Label, func(o *Order) { o.NextAction = nil })
 	s.verify(ctx, prov, o.ID)
 	http.Redirect(w, r, "/orders/"+url.PathEscape(o.ID), http.StatusSeeOther)
 }
 
-// refund gives the money back: all of it, or half where the provider allows.
-func (s *Shop) refund(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	o, ok := s.store.Get(r.PathValue("id"))
-	prov := s.byName[o.Provider]
-	if !ok || prov == nil {
-		s.fail(w, http.StatusNotFound, "We don't know this order.", nil)
+// simulate approves or refuses the payment as the customer's phone would,
+// in simulator mode, while the order waits for a USSD confirmation; then
+// the shop verifies as usual.
+func (s *Shop) simulate(w http.ResponseWriter, r *http.Request) {
+	o, prov, ok := s.lookup(w, r)
+	if !ok {
 		return
 	}
-	req := payments.RefundRequest{PaymentID: o.PaymentID, Reason: "refunded from the demo shop"}
-	if r.PostFormValue("amount") == "half" {
-		req.Amount = payments.Money{Amount: o.Amount.Amount / 2, Currency: o.Amount.Currency}
-	}
-	ref, err := prov.Checkout.Refund(ctx, req)
-	if err != nil {
-		s.store.Update(o.ID, "refund refused: "+err.Error(), func(o *Order) { o.Problem = err.Error() })
-	} else {
-		s.store.Update(o.ID, "refund of "+formatMoney(ref.Amount)+" accepted", nil)
-		s.verify(ctx, prov, o.ID)
-	}
-	http.Redirect(w, r, "/orders/"+url.PathEscape(o.ID), http.StatusSeeOther)
-}
-
-// simulate approves or refuses the payment as the customer's phone would,
-// in simulator mode; then the shop verifies as usual.
-func (s *Shop) simulate(w http.ResponseWriter, r *http.Request) {
-	o, ok := s.store.Get(r.PathValue("id"))
-	prov := s.byName[o.Provider]
-	if !ok || prov == nil || prov.Simulate == nil {
-		s.fail(w, http.StatusNotFound, "We don't know this order.", nil)
+	if !phoneStep(o, prov) {
+		s.fail(w, http.StatusConflict, "There is nothing to approve on the phone for this order.")
 		return
 	}
 	do, what := prov.Simulate.Pay, "approved"
 	if r.PostFormValue("outcome") == "decline" {
 		do, what = prov.Simulate.Decline, "refused"
 	}
-	if err := do(o.PaymentID); err != nil {
-		s.store.Update(o.ID, "simulation failed: "+err.Error(), func(o *Order) { o.Problem = err.Error() })
-	} else {
+	err := do(o.PaymentID)
+	if err == nil {
 		s.store.Update(o.ID, "the customer "+what+" on the phone (simulated)", nil)
 	}
 	s.verify(r.Context(), prov, o.ID)
+	if err != nil {
+		s.logger.WarnContext(r.Context(), "simulation failed", "order", o.ID, "provider", prov.Name, "error", err)
+		s.problem(o.ID, "The simulated phone could not answer. Check the payment again.")
+	}
 	http.Redirect(w, r, "/orders/"+url.PathEscape(o.ID), http.StatusSeeOther)
+}
+
+// waiting reports whether the order's payment is still open.
+func waiting(o Order) bool { return !o.Status.Final() && o.PaymentID != "" }
+
+// phoneStep reports whether order o waits for the customer to confirm on
+// the phone (a USSD prompt), which the simulator can play.
+func phoneStep(o Order, p *Provider) bool {
+	return p.Simulate != nil && waiting(o) && o.NextAction != nil && o.NextAction.Type == payments.NextActionUSSD
 }
 
 func (s *Shop) orderView(o Order, returned bool) map[string]any {
 	p := s.byName[o.Provider]
 	caps := p.Capabilities()
-	refundable := o.Status == payments.StatusSucceeded || o.Status == payments.StatusPartiallyRefunded
 	return map[string]any{
-		"Order":         o,
-		"Provider":      p,
-		"Returned":      returned,
-		"CanRefund":     caps.Refund && refundable,
-		"CanRefundPart": caps.Refund && caps.PartialRefund && o.Status == payments.StatusSucceeded,
-		"NoRefunds":     !caps.Refund,
-		"Waiting":       !o.Status.Final() && o.PaymentID != "",
-		"Providers":     s.providers,
+		"Order":     o,
+		"Provider":  p,
+		"Returned":  returned,
+		"CanRefund": caps.Refund && refundable(o).Amount > 0,
+		"NoRefunds": !caps.Refund,
+		"Waiting":   waiting(o),
+		// A hosted checkout still open: its page can take the payment.
+		"CanContinue": waiting(o) && p.Direct == nil,
+		"PhoneStep":   phoneStep(o, p),
+		"Code":        "", // the one-time code, when a refused one is shown again
+		"Providers":   s.providers,
 	}
 }
 
@@ -394,16 +538,9 @@ func (s *Shop) product(id string) (Product, bool) {
 	return Product{}, false
 }
 
-// fail shows an error page; a *payments.Error's field errors are listed.
-func (s *Shop) fail(w http.ResponseWriter, status int, msg string, err error) {
-	data := map[string]any{"Message": msg, "Providers": s.providers}
-	var perr *payments.Error
-	if errors.As(err, &perr) {
-		data["Error"] = perr
-	} else if err != nil {
-		data["Detail"] = err.Error()
-	}
-	s.render(w, status, "error.html", data)
+// fail shows an error page with a message for the customer.
+func (s *Shop) fail(w http.ResponseWriter, status int, msg string) {
+	s.render(w, status, "error.html", map[string]any{"Message": msg, "Providers": s.providers})
 }
 
 func (s *Shop) render(w http.ResponseWriter, status int, name string, data any) {
