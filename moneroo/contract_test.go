@@ -74,7 +74,7 @@ func TestContract(t *testing.T) {
 					r.Options = &moneroo.Options{RestrictedPhone: &moneroo.RestrictedPhone{CountryCode: "BJ"}}
 				})},
 				{Name: "a lowercase country", Field: "Options.RestrictCountryCode", Request: with(func(r *payments.CreateRequest) { r.Options = moneroo.Options{RestrictCountryCode: "bj"} })},
-				{Name: "a method that is no short code", Field: "Options.Methods", Request: with(func(r *payments.CreateRequest) { r.Options = moneroo.Options{Methods: []string{"MTN Benin"}} })},
+				{Name: "a method that is no short code", Field: "Options.Methods[0]", Request: with(func(r *payments.CreateRequest) { r.Options = moneroo.Options{Methods: []string{"MTN Benin"}} })},
 				{Name: "the reserved metadata key", Field: "Metadata", Request: with(func(r *payments.CreateRequest) {
 					r.Metadata = map[string]string{moneroo.ReferenceMetadataKey: "something else"}
 				})},

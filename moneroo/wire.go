@@ -378,7 +378,7 @@ func fieldErrors(raw json.RawMessage) []payments.FieldError {
 			if code == "" {
 				code = string(e.Type)
 			}
-			out = append(out, payments.FieldError{Field: string(e.Field), Code: code, Message: msg})
+			out = append(out, payments.FieldError{Field: string(e.Field), ProviderField: string(e.Field), Code: code, Message: msg})
 		}
 		return out
 	}
@@ -395,7 +395,7 @@ func fieldErrors(raw json.RawMessage) []payments.FieldError {
 			msgs = []String{one}
 		}
 		for _, m := range msgs {
-			out = append(out, payments.FieldError{Field: field, Message: string(m)})
+			out = append(out, payments.FieldError{Field: field, ProviderField: field, Message: string(m)})
 		}
 	}
 	return out
@@ -442,7 +442,7 @@ func initializeRequest(req payments.CreateRequest, amount json.Number, opts Opti
 		RestrictedPhone:     opts.RestrictedPhone,
 	}
 	if in.Description == "" {
-		in.Description = "Order " + req.Reference
+		in.Description = defaultDescription(req.Reference)
 	}
 	if c := req.Customer; c != nil {
 		in.Customer = CustomerInput{Email: c.Email, FirstName: c.FirstName, LastName: c.LastName, Phone: c.Phone}
@@ -451,7 +451,7 @@ func initializeRequest(req payments.CreateRequest, amount json.Number, opts Opti
 			a = c.DeliveryAddress
 		}
 		if a != nil {
-			in.Customer.Address = strings.TrimSpace(a.Line1 + " " + a.Line2)
+			in.Customer.Address = joinAddress(a)
 			in.Customer.City = a.City
 			in.Customer.State = a.State
 			in.Customer.Country = a.Country
