@@ -43,12 +43,12 @@ func TestContract(t *testing.T) {
 			Checkout:   c,
 			NewRequest: validRequest,
 			Pay: func(t *testing.T, s *payments.Session) url.Values {
-				back, err := srv.PayOnPage(context.Background(), s.ID, "(414) 951-8161")
+				back, err := srv.Walk(context.Background(), s, true)
 				require.NoError(t, err)
 				return back.Query()
 			},
 			Decline: func(t *testing.T, s *payments.Session) url.Values {
-				back, err := srv.DeclineOnPage(context.Background(), s.ID)
+				back, err := srv.Walk(context.Background(), s, false)
 				require.NoError(t, err)
 				return back.Query()
 			},

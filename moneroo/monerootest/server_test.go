@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/simkit"
 	"github.com/unipay/payments/moneroo"
 	"github.com/unipay/payments/moneroo/monerootest"
 	"github.com/unipay/payments/paymentstest"
@@ -30,11 +31,11 @@ func order(currency string, minor int64) payments.CreateRequest {
 	}
 }
 
-// payWith posts the hosted page's Pay form with phone and returns where the
+// payWith walks the hosted page, paying with phone, and returns where the
 // browser is sent.
 func payWith(t *testing.T, srv *monerootest.Server, s *payments.Session, phone string) *url.URL {
 	t.Helper()
-	loc, err := srv.PayOnPage(context.Background(), s.ID, phone)
+	loc, err := srv.WalkWithPhone(context.Background(), s, phone)
 	require.NoError(t, err)
 	return loc
 }
@@ -166,13 +167,50 @@ func TestExpireCancelsAndNotifies(t *testing.T) {
 	}
 }
 
+func TestWalkActsAsTheBrowserOnTheHostedPage(t *testing.T) {
+	srv, c := monerootest.Start(t)
+	ctx := context.Background()
+	s, err := c.Create(ctx, order("XOF", 5000))
+	require.NoError(t, err)
+	back, err := srv.Walk(ctx, s, true)
+	require.NoError(t, err)
+	assert.Equal(t, "shop.example.com", back.Host)
+	assert.Equal(t, "9", back.Query().Get("order"), "the merchant's own parameters are kept")
+	assert.Equal(t, s.ID, back.Query().Get("monerooPaymentId"))
+	assert.Equal(t, "success", back.Query().Get("monerooPaymentStatus"), "the page suggests the success test number")
+	p, err := c.Verify(ctx, s.ID)
+	require.NoError(t, err)
+	assert.Equal(t, payments.StatusSucceeded, p.Status)
+
+	s, err = c.Create(ctx, order("XOF", 5000))
+	require.NoError(t, err)
+	back, err = srv.Walk(ctx, s, false)
+	require.NoError(t, err)
+	assert.Equal(t, "failed", back.Query().Get("paymentStatus"))
+
+	for name, bad := range map[string]*payments.Session{
+		"no session":      nil,
+		"no RedirectURL":  {ID: s.ID},
+		"another host":    {ID: s.ID, RedirectURL: "https://checkout.moneroo.io/" + s.ID},
+		"an unknown page": {ID: "nope", RedirectURL: srv.CheckoutURL("nope")},
+	} {
+		_, err := srv.Walk(ctx, bad, true)
+		assert.Error(t, err, name)
+	}
+}
+
 func TestAPayerComingBackTwiceChangesNothing(t *testing.T) {
 	srv, c := monerootest.Start(t)
 	h := listen(t, srv, c)
 	s, err := c.Create(context.Background(), order("XOF", 5000))
 	require.NoError(t, err)
 	first := payWith(t, srv, s, monerootest.PhoneSuccess)
-	second := payWith(t, srv, s, monerootest.PhoneFailed)
+	// The page now shows no form; a browser that kept the old one (the Back
+	// button) posts it again.
+	_, err = srv.Walk(context.Background(), s, true)
+	require.ErrorContains(t, err, "takes no payment")
+	second, err := simkit.SubmitForm(context.Background(), s.RedirectURL+"/pay", url.Values{"phone": {monerootest.PhoneFailed}})
+	require.NoError(t, err)
 	assert.Equal(t, first.String(), second.String())
 	st, _ := srv.Status(s.ID)
 	assert.Equal(t, "success", st)
@@ -204,7 +242,7 @@ func TestTheHostedPage(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 
-	loc, err := srv.DeclineOnPage(context.Background(), s.ID)
+	loc, err := srv.Walk(context.Background(), s, false)
 	require.NoError(t, err)
 	assert.Equal(t, "failed", loc.Query().Get("paymentStatus"))
 }
