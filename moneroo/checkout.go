@@ -112,17 +112,17 @@ func (c *Client) RedirectURL(ctx context.Context, paymentID string) (string, err
 // ErrIntegrity error: a test key is in use where real money was expected.
 func (c *Client) Verify(ctx context.Context, paymentID string) (*payments.Payment, error) {
 	const op = "verify"
-	t, err := c.VerifyPayment(ctx, paymentID)
+	v, raw, err := readPayment[verified](ctx, c, opVerify, paymentID, "/verify", routeVerify)
 	if err != nil {
 		return nil, withOp(err, op)
 	}
-	p, err := t.payment()
+	p, err := v.payment(raw)
 	if err != nil {
 		return nil, &payments.Error{Provider: payments.Moneroo, Op: op, Kind: payments.ErrMalformedResponse,
-			Message: err.Error(), Raw: t.Raw}
+			Message: err.Error(), Raw: raw}
 	}
-	if c.cfg.Environment == payments.Production && strings.EqualFold(t.Environment, "sandbox") {
-		return nil, &payments.Error{Provider: payments.Moneroo, Op: op, Kind: payments.ErrIntegrity, Raw: t.Raw,
+	if c.cfg.Environment == payments.Production && strings.EqualFold(v.Environment, "sandbox") {
+		return nil, &payments.Error{Provider: payments.Moneroo, Op: op, Kind: payments.ErrIntegrity, Raw: raw,
 			Message: "payment " + paymentID + " was made in Moneroo's sandbox, but the client is configured for Production: is a sandbox key in use?"}
 	}
 	return p, nil

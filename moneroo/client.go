@@ -111,15 +111,28 @@ func (c *Client) initialize(ctx context.Context, in *InitializeRequest) (*Initia
 // GET /v1/payments/{id}/verify. An answer about another payment is an
 // ErrIntegrity error; one without an id or a status, ErrMalformedResponse.
 func (c *Client) VerifyPayment(ctx context.Context, paymentID string) (*Transaction, error) {
-	return c.transaction(ctx, "verify payment", paymentID, "/verify", routeVerify)
+	t, raw, err := readPayment[Transaction](ctx, c, opVerify, paymentID, "/verify", routeVerify)
+	if err != nil {
+		return nil, err
+	}
+	t.Raw = raw
+	return t, nil
 }
 
 // RetrievePayment reads a payment, checkout URL included:
 // GET /v1/payments/{id}. An answer about another payment is an
 // ErrIntegrity error; one without an id or a status, ErrMalformedResponse.
 func (c *Client) RetrievePayment(ctx context.Context, paymentID string) (*Transaction, error) {
-	return c.transaction(ctx, "retrieve payment", paymentID, "", routeRetrieve)
+	t, raw, err := readPayment[Transaction](ctx, c, "retrieve payment", paymentID, "", routeRetrieve)
+	if err != nil {
+		return nil, err
+	}
+	t.Raw = raw
+	return t, nil
 }
+
+// opVerify names the verify call in errors and logs.
+const opVerify = "verify payment"
 
 // The routes of the payment reads, for observers.
 const (
@@ -127,27 +140,35 @@ const (
 	routeRetrieve = pathPayments + "{paymentId}"
 )
 
-func (c *Client) transaction(ctx context.Context, op, paymentID, suffix, route string) (*Transaction, error) {
+// readPayment reads payment paymentID at path pathPayments+id+suffix into
+// the data of a T (a Transaction, or the part of one Verify reads) and
+// returns it with the scrubbed answer. It refuses, before sending, an id
+// that cannot be one, and after: an answer about another payment
+// (ErrIntegrity), or without an id or a status (ErrMalformedResponse).
+func readPayment[T any, P interface {
+	*T
+	idStatus() (string, string)
+}](ctx context.Context, c *Client, op, paymentID, suffix, route string) (P, []byte, error) {
 	if err := check.PaymentID(payments.Moneroo, op, paymentID); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var out envelope[Transaction]
+	var out envelope[T]
 	resp, err := c.http.Do(ctx, &httpx.Request{
 		Op: op, Method: http.MethodGet, Path: pathPayments + paymentID + suffix, Route: route,
 	}, &out)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	switch t := &out.Data; {
-	case t.ID == "":
-		return nil, c.http.Malformed(op, resp, "the answer has no payment id", nil)
-	case t.ID != paymentID:
-		return nil, c.http.Integrity(op, resp, "asked for payment "+paymentID+", Moneroo answered about payment "+strconv.Quote(check.Quote(t.ID)))
-	case t.Status == "":
-		return nil, c.http.Malformed(op, resp, "the answer has no payment status", nil)
+	t := P(&out.Data)
+	switch id, status := t.idStatus(); {
+	case id == "":
+		return nil, nil, c.http.Malformed(op, resp, "the answer has no payment id", nil)
+	case id != paymentID:
+		return nil, nil, c.http.Integrity(op, resp, "asked for payment "+paymentID+", Moneroo answered about payment "+strconv.Quote(check.Quote(id)))
+	case status == "":
+		return nil, nil, c.http.Malformed(op, resp, "the answer has no payment status", nil)
 	}
-	out.Data.Raw = resp.Raw
-	return &out.Data, nil
+	return t, resp.Raw, nil
 }
 
 // PaymentMethods returns Moneroo's public catalogue of payment methods:

@@ -25,3 +25,5 @@ func mapStatus(s string) payments.Status {
 // maps it: initiated is pending, pending is processing, success succeeded,
 // failed failed, cancelled canceled, anything else unknown.
 func (t *Transaction) PaymentStatus() payments.Status { return mapStatus(t.Status) }
+
+func (t *Transaction) idStatus() (string, string) { return t.ID, t.Status }

@@ -1,13 +1,11 @@
 package moneroo
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/unipay/payments"
 )
@@ -139,22 +137,6 @@ type Ref struct {
 	TransactionFailureMessage String `json:"transaction_failure_message"`
 }
 
-// UnmarshalJSON reads an object or a bare code.
-func (r *Ref) UnmarshalJSON(b []byte) error {
-	var s string
-	if json.Unmarshal(b, &s) == nil {
-		*r = Ref{ShortCode: String(s)}
-		return nil
-	}
-	type plain Ref
-	var p plain
-	if err := json.Unmarshal(b, &p); err != nil {
-		return err
-	}
-	*r = Ref(p)
-	return nil
-}
-
 // Key returns the short code, or else the code.
 func (r *Ref) Key() string {
 	if r == nil {
@@ -180,149 +162,6 @@ type PaymentMethod struct {
 // Countries is a list of ISO 3166-1 alpha-2 codes. Moneroo sends country
 // objects ({"code": "BJ", …}); bare codes are read too.
 type Countries []string
-
-// UnmarshalJSON reads an array of country objects or codes.
-func (c *Countries) UnmarshalJSON(b []byte) error {
-	var items []json.RawMessage
-	if err := json.Unmarshal(b, &items); err != nil {
-		if isNull(b) {
-			*c = nil
-			return nil
-		}
-		return err
-	}
-	out := make(Countries, 0, len(items))
-	for _, it := range items {
-		var code Currency // the same shapes: a string, or an object with "code"
-		if err := json.Unmarshal(it, &code); err != nil {
-			return err
-		}
-		if code != "" {
-			out = append(out, string(code))
-		}
-	}
-	*c = out
-	return nil
-}
-
-// Amount is an amount in major units as Moneroo sends it: 200, 100.0 or,
-// leniently, "200". It keeps the decimal text; ParseMajor converts it to
-// Money without rounding.
-type Amount string
-
-// UnmarshalJSON reads a JSON number, a numeric string, or null.
-func (a *Amount) UnmarshalJSON(b []byte) error {
-	if isNull(b) {
-		*a = ""
-		return nil
-	}
-	var s string
-	if json.Unmarshal(b, &s) == nil {
-		b = []byte(strings.TrimSpace(s))
-	}
-	var n json.Number
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	if err := d.Decode(&n); err != nil {
-		return errors.New("moneroo: amount is not a number")
-	}
-	*a = Amount(n)
-	return nil
-}
-
-// Currency is an ISO 4217 code. Moneroo sends "USD" or an object
-// ({"code": "XOF", "name": …}); both read as the code.
-type Currency string
-
-// UnmarshalJSON reads a code, an object with a "code", or null.
-func (c *Currency) UnmarshalJSON(b []byte) error {
-	if isNull(b) {
-		*c = ""
-		return nil
-	}
-	var s string
-	if json.Unmarshal(b, &s) == nil {
-		*c = Currency(s)
-		return nil
-	}
-	var o struct {
-		Code String `json:"code"`
-	}
-	if err := json.Unmarshal(b, &o); err != nil {
-		return errors.New("moneroo: currency is neither a code nor an object")
-	}
-	*c = Currency(o.Code)
-	return nil
-}
-
-// Metadata is a payment's metadata. Moneroo only takes string values, but
-// answers with an object, or [] (PHP's empty array) when there is none; a
-// value that is not a string keeps its JSON text.
-type Metadata map[string]string
-
-// UnmarshalJSON reads an object, an array (as empty) or null.
-func (m *Metadata) UnmarshalJSON(b []byte) error {
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(b, &obj); err != nil {
-		var arr []json.RawMessage
-		if isNull(b) || json.Unmarshal(b, &arr) == nil {
-			*m = nil
-			return nil
-		}
-		return errors.New("moneroo: metadata is not an object")
-	}
-	out := make(Metadata, len(obj))
-	for k, v := range obj {
-		var s String
-		_ = s.UnmarshalJSON(v)
-		out[k] = string(s)
-	}
-	*m = out
-	return nil
-}
-
-// String is a text field Moneroo may send as a string, a number, a boolean
-// or null (failure codes, phone numbers). Anything but a string keeps its
-// JSON text; null is "".
-type String string
-
-// UnmarshalJSON never fails: it keeps whatever was sent as text.
-func (s *String) UnmarshalJSON(b []byte) error {
-	var v string
-	switch {
-	case isNull(b):
-		*s = ""
-	case json.Unmarshal(b, &v) == nil:
-		*s = String(v)
-	default:
-		*s = String(bytes.TrimSpace(b))
-	}
-	return nil
-}
-
-// Timestamp is a time Moneroo sends as RFC 3339 with microseconds
-// ("2024-01-31T14:46:13.000000Z"). null, "" and text that is not a time read
-// as the zero time rather than failing the whole answer.
-type Timestamp struct{ time.Time }
-
-// UnmarshalJSON reads an RFC 3339 time, leniently.
-func (t *Timestamp) UnmarshalJSON(b []byte) error {
-	var s string
-	if json.Unmarshal(b, &s) != nil {
-		t.Time = time.Time{}
-		return nil
-	}
-	if v, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		t.Time = v
-		return nil
-	}
-	if v, err := time.Parse(time.DateTime, s); err == nil {
-		t.Time = v
-		return nil
-	}
-	t.Time = time.Time{}
-	return nil
-}
 
 // webhookEvent is a webhook delivery's body.
 type webhookEvent struct {
@@ -465,58 +304,6 @@ func initializeRequest(req payments.CreateRequest, amount json.Number, opts Opti
 	in.Metadata[ReferenceMetadataKey] = req.Reference
 	return in
 }
-
-// payment converts a Transaction to a payments.Payment.
-func (t *Transaction) payment() (*payments.Payment, error) {
-	currency := string(t.Currency)
-	if currency == "" {
-		return nil, errors.New("the payment has no currency")
-	}
-	if t.Amount == "" {
-		return nil, errors.New("the payment has no amount")
-	}
-	amount, err := payments.ParseMajor(string(t.Amount), currency)
-	if err != nil {
-		return nil, errors.New("the payment's amount " + string(t.Amount) + " " + currency + " cannot be read exactly")
-	}
-	p := &payments.Payment{
-		Provider:       payments.Moneroo,
-		ID:             t.ID,
-		Status:         mapStatus(t.Status),
-		ProviderStatus: t.Status,
-		Amount:         amount,
-		CreatedAt:      t.CreatedAt.Time,
-		UpdatedAt:      t.ProcessedAt.Time,
-		Raw:            t.Raw,
-	}
-	if p.CreatedAt.IsZero() {
-		p.CreatedAt = t.InitiatedAt.Time
-	}
-	p.Method = t.Method.Key()
-	if c := t.Capture; c != nil {
-		if k := c.Method.Key(); k != "" {
-			p.Method = k
-		}
-		p.FailureCode = string(c.FailureErrorCode)
-		p.FailureMessage = string(c.FailureMessage)
-		if p.FailureMessage == "" && c.Gateway != nil {
-			p.FailureMessage = string(c.Gateway.TransactionFailureMessage)
-		}
-	}
-	if len(t.Metadata) > 0 {
-		p.Metadata = make(map[string]string, len(t.Metadata))
-		for k, v := range t.Metadata {
-			if k == ReferenceMetadataKey {
-				p.Reference = v
-				continue
-			}
-			p.Metadata[k] = v
-		}
-	}
-	return p, nil
-}
-
-func isNull(b []byte) bool { return string(bytes.TrimSpace(b)) == "null" }
 
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
