@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/unipay/payments"
 	"github.com/unipay/payments/moneroo"
 	"github.com/unipay/payments/paymentstest"
@@ -35,7 +37,7 @@ const (
 
 // benchServer answers initialize with the docs' 201 example and verify
 // with the docs' verify example, compacted as a server sends them.
-func benchServer(b *testing.B) *httptest.Server {
+func benchServer(b testing.TB) *httptest.Server {
 	b.Helper()
 	compact := func(name string) []byte {
 		var buf bytes.Buffer
@@ -64,7 +66,7 @@ func benchServer(b *testing.B) *httptest.Server {
 
 // benchClient is the library's client for srv, without the built-in rate
 // limit (which would otherwise pace the benchmark).
-func benchClient(b *testing.B, srv *httptest.Server) *moneroo.Client {
+func benchClient(b testing.TB, srv *httptest.Server) *moneroo.Client {
 	b.Helper()
 	c, err := moneroo.New(moneroo.Config{SecretKey: benchKey, WebhookSecret: benchSecret},
 		payments.WithBaseURL(srv.URL), payments.WithProviderLimit("requests", 0, time.Minute))
@@ -131,6 +133,33 @@ func baseDo(hc *http.Client, method, url string, body []byte, out any) (int, err
 	return resp.StatusCode, json.Unmarshal(b, out)
 }
 
+// baselineBody is the initialize body the hand-written client sends for r.
+func baselineBody(tb testing.TB, r payments.CreateRequest) []byte {
+	in := baseInitialize{
+		Amount: r.Amount.Amount, Currency: r.Amount.Currency, Description: r.Description, ReturnURL: r.ReturnURL,
+		Customer: baseCustomer{Email: r.Customer.Email, FirstName: r.Customer.FirstName, LastName: r.Customer.LastName},
+		Metadata: map[string]string{"unipay_reference": r.Reference}, Methods: r.Options.(moneroo.Options).Methods,
+	}
+	for k, v := range r.Metadata {
+		in.Metadata[k] = v
+	}
+	body, err := json.Marshal(in)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return body
+}
+
+// TestTheCreateBaselineSendsTheLibrarysBytes keeps the Create pair honest:
+// both sides send Moneroo the same body.
+func TestTheCreateBaselineSendsTheLibrarysBytes(t *testing.T) {
+	m, c := newMock(t, moneroo.Config{})
+	m.on(http.MethodPost, initializeURL, http.StatusCreated, fixture(t, "initialize_201.json"), nil)
+	_, err := c.Create(context.Background(), benchRequest())
+	require.NoError(t, err)
+	require.Equal(t, string(baselineBody(t, benchRequest())), string(m.requests()[0].Body))
+}
+
 func BenchmarkMonerooCreate(b *testing.B) {
 	srv := benchServer(b)
 	ctx := context.Background()
@@ -148,19 +177,7 @@ func BenchmarkMonerooCreate(b *testing.B) {
 		hc := &http.Client{}
 		b.ReportAllocs()
 		for b.Loop() {
-			r := benchRequest()
-			in := baseInitialize{
-				Amount: r.Amount.Amount, Currency: r.Amount.Currency, Description: r.Description, ReturnURL: r.ReturnURL,
-				Customer: baseCustomer{Email: r.Customer.Email, FirstName: r.Customer.FirstName, LastName: r.Customer.LastName},
-				Metadata: map[string]string{"unipay_reference": r.Reference}, Methods: r.Options.(moneroo.Options).Methods,
-			}
-			for k, v := range r.Metadata {
-				in.Metadata[k] = v
-			}
-			body, err := json.Marshal(in)
-			if err != nil {
-				b.Fatal(err)
-			}
+			body := baselineBody(b, benchRequest())
 			var out struct {
 				Data struct {
 					ID          string `json:"id"`
