@@ -630,3 +630,33 @@ func TestSecretsNeverReachLogsOrErrors(t *testing.T) {
 		assert.NotContains(t, text, testSecret)
 	}
 }
+
+func TestEveryRawIsScrubbedOfTheSecrets(t *testing.T) {
+	// A provider that echoes the key and the webhook secret in its answers.
+	echo := func(body string) []byte {
+		return []byte(strings.Replace(body, `"message":"ok"`, `"message":"ok","key":"`+testKey+`","hook":"`+testSecret+`"`, 1))
+	}
+	created := echo(`{"message":"ok","data":{"id":"5f7b1b2c","checkout_url":"https://checkout.moneroo.io/5f7b1b2c"}}`)
+	open := echo(`{"message":"ok","data":{"id":"5f7b1b2c","status":"initiated","amount":200,"currency":"XOF","checkout_url":"https://checkout.moneroo.io/5f7b1b2c"}}`)
+	m, c := newMock(t, moneroo.Config{WebhookSecret: testSecret})
+	m.on(http.MethodPost, initializeURL, http.StatusCreated, created, nil)
+	m.on(http.MethodGet, verifyURL("5f7b1b2c"), http.StatusOK, open, nil)
+	m.on(http.MethodGet, "https://api.moneroo.io/v1/payments/5f7b1b2c", http.StatusOK, open, nil)
+	ctx := context.Background()
+
+	s, err := c.Create(ctx, validRequest())
+	require.NoError(t, err)
+	in, err := c.InitializePayment(ctx, initializeRequest())
+	require.NoError(t, err)
+	p, err := c.Verify(ctx, "5f7b1b2c")
+	require.NoError(t, err)
+	v, err := c.VerifyPayment(ctx, "5f7b1b2c")
+	require.NoError(t, err)
+	r, err := c.RetrievePayment(ctx, "5f7b1b2c")
+	require.NoError(t, err)
+	for name, raw := range map[string][]byte{"Session": s.Raw, "Initialized": in.Raw, "Payment": p.Raw, "VerifyPayment": v.Raw, "RetrievePayment": r.Raw} {
+		assert.Contains(t, string(raw), `"id":"5f7b1b2c"`, name)
+		assert.NotContains(t, string(raw), testSecret, name)
+		assert.NotContains(t, string(raw), "01HQZX5V6J8K9M2N3P4R5S6T7V", name)
+	}
+}
