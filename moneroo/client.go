@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/unipay/payments"
@@ -56,78 +56,143 @@ func New(cfg Config, opts ...payments.Option) (*Client, error) {
 func (c *Client) Provider() payments.ProviderName { return payments.Moneroo }
 
 // InitializePayment opens a hosted checkout: POST /v1/payments/initialize.
-// It sends in as it is (amount in whole major units); Create is the checked,
-// provider-neutral way to call it. Like every create, it is retried only
-// when Moneroo surely did not receive it.
+// It sends in as it is (amount in major units); Create is the
+// provider-neutral way to call it. Before sending, it refuses with
+// ErrInvalidRequest what Moneroo requires and in lacks (currency, amount,
+// description, return URL, the customer's email and names), text longer
+// than MaxDescription, MaxName or MaxAddress characters, more than
+// MaxMetadataEntries metadata entries, and a fractional amount unless
+// Config.DecimalAmounts is set; fields are named by their Go path in
+// InitializeRequest. Like every create, it is retried only when Moneroo
+// surely did not receive it.
 func (c *Client) InitializePayment(ctx context.Context, in *InitializeRequest) (*Initialized, error) {
+	const op = "initialize payment"
+	if in == nil {
+		return nil, &payments.Error{Provider: payments.Moneroo, Op: op, Kind: payments.ErrInvalidRequest, NotSent: true,
+			Message: "no InitializeRequest"}
+	}
+	if err := in.check(c.cfg.DecimalAmounts).Err(payments.Moneroo, op); err != nil {
+		return nil, err
+	}
+	out, err := c.initialize(ctx, in)
+	if err != nil {
+		mapFields(err, initializeField)
+		return nil, err
+	}
+	return out, nil
+}
+
+// initialize sends a checked InitializeRequest and checks the answer: a
+// payment id fit for a URL path, and an absolute http(s) checkout URL (the
+// payer's browser goes there).
+func (c *Client) initialize(ctx context.Context, in *InitializeRequest) (*Initialized, error) {
+	const op = "initialize payment"
 	var out envelope[Initialized]
 	resp, err := c.http.Do(ctx, &httpx.Request{
-		Op: "initialize payment", Method: http.MethodPost, Path: pathInitialize, JSON: in,
+		Op: op, Method: http.MethodPost, Path: pathInitialize, JSON: in,
 	}, &out)
 	if err != nil {
 		return nil, err
+	}
+	switch d := &out.Data; {
+	case d.ID == "":
+		return nil, c.http.Malformed(op, resp, "Moneroo answered without a payment id", nil)
+	case check.PaymentID(payments.Moneroo, op, d.ID) != nil:
+		return nil, c.http.Malformed(op, resp, "Moneroo answered with a payment id that is not one: "+strconv.Quote(check.Quote(d.ID)), nil)
+	}
+	if msg := check.URL(out.Data.RedirectURL(), false); msg != "" {
+		return nil, c.http.Malformed(op, resp, "payment "+out.Data.ID+" was created, but its checkout URL is unusable: "+msg, nil)
 	}
 	out.Data.Raw = resp.Raw
 	return &out.Data, nil
 }
 
 // VerifyPayment asks Moneroo for a payment's current state:
-// GET /v1/payments/{id}/verify.
+// GET /v1/payments/{id}/verify. An answer about another payment is an
+// ErrIntegrity error; one without an id or a status, ErrMalformedResponse.
 func (c *Client) VerifyPayment(ctx context.Context, paymentID string) (*Transaction, error) {
-	return c.transaction(ctx, "verify payment", paymentID, "/verify")
-}
-
-// RetrievePayment reads a payment, checkout URL included:
-// GET /v1/payments/{id}.
-func (c *Client) RetrievePayment(ctx context.Context, paymentID string) (*Transaction, error) {
-	return c.transaction(ctx, "retrieve payment", paymentID, "")
-}
-
-func (c *Client) transaction(ctx context.Context, op, paymentID, suffix string) (*Transaction, error) {
-	if err := checkID(op, paymentID); err != nil {
-		return nil, err
-	}
-	var out envelope[Transaction]
-	resp, err := c.http.Do(ctx, &httpx.Request{
-		Op: op, Method: http.MethodGet, Path: pathPayments + url.PathEscape(paymentID) + suffix,
-	}, &out)
+	t, raw, err := readPayment[Transaction](ctx, c, opVerify, paymentID, "/verify", routeVerify)
 	if err != nil {
 		return nil, err
 	}
-	if out.Data.ID != "" && out.Data.ID != paymentID {
-		return nil, &payments.Error{
-			Provider: payments.Moneroo, Op: op, Kind: payments.ErrIntegrity, HTTPStatus: resp.StatusCode, Raw: resp.Raw,
-			Message: "asked for payment " + paymentID + ", Moneroo answered with payment " + out.Data.ID,
-		}
+	t.Raw = raw
+	return t, nil
+}
+
+// RetrievePayment reads a payment, checkout URL included:
+// GET /v1/payments/{id}. An answer about another payment is an
+// ErrIntegrity error; one without an id or a status, ErrMalformedResponse.
+func (c *Client) RetrievePayment(ctx context.Context, paymentID string) (*Transaction, error) {
+	t, raw, err := readPayment[Transaction](ctx, c, "retrieve payment", paymentID, "", routeRetrieve)
+	if err != nil {
+		return nil, err
 	}
-	if out.Data.ID == "" {
-		return nil, c.malformed(op, resp, "the answer has no payment id")
+	t.Raw = raw
+	return t, nil
+}
+
+// opVerify names the verify call in errors and logs.
+const opVerify = "verify payment"
+
+// The routes of the payment reads, for observers.
+const (
+	routeVerify   = pathPayments + "{paymentId}/verify"
+	routeRetrieve = pathPayments + "{paymentId}"
+)
+
+// readPayment reads payment paymentID at path pathPayments+id+suffix into
+// the data of a T (a Transaction, or the part of one Verify reads) and
+// returns it with the scrubbed answer. It refuses, before sending, an id
+// that cannot be one, and after: an answer about another payment
+// (ErrIntegrity), or without an id or a status (ErrMalformedResponse).
+func readPayment[T any, P interface {
+	*T
+	idStatus() (string, string)
+}](ctx context.Context, c *Client, op, paymentID, suffix, route string) (P, []byte, error) {
+	if err := check.PaymentID(payments.Moneroo, op, paymentID); err != nil {
+		return nil, nil, err
 	}
-	out.Data.Raw = resp.Raw
-	return &out.Data, nil
+	var out envelope[T]
+	resp, err := c.http.Do(ctx, &httpx.Request{
+		Op: op, Method: http.MethodGet, Path: pathPayments + paymentID + suffix, Route: route,
+	}, &out)
+	if err != nil {
+		return nil, nil, err
+	}
+	t := P(&out.Data)
+	switch id, status := t.idStatus(); {
+	case id == "":
+		return nil, nil, c.http.Malformed(op, resp, "the answer has no payment id", nil)
+	case id != paymentID:
+		return nil, nil, c.http.Integrity(op, resp, "asked for payment "+paymentID+", Moneroo answered about payment "+strconv.Quote(check.Quote(id)))
+	case status == "":
+		return nil, nil, c.http.Malformed(op, resp, "the answer has no payment status", nil)
+	}
+	return t, resp.Raw, nil
 }
 
 // PaymentMethods returns Moneroo's public catalogue of payment methods:
 // GET /utils/payment/methods (no /v1, no credentials). Use the short codes in
-// Options.Methods.
+// Options.Methods. An answer without a list, or with a method without a
+// short code, is an ErrMalformedResponse error.
 func (c *Client) PaymentMethods(ctx context.Context) ([]PaymentMethod, error) {
+	const op = "list payment methods"
 	var out envelope[[]PaymentMethod]
-	if _, err := c.http.Do(ctx, &httpx.Request{
-		Op: "list payment methods", Method: http.MethodGet, Path: pathMethods, NoAuth: true,
-	}, &out); err != nil {
+	resp, err := c.http.Do(ctx, &httpx.Request{
+		Op: op, Method: http.MethodGet, Path: pathMethods, NoAuth: true,
+	}, &out)
+	if err != nil {
 		return nil, err
 	}
-	return out.Data, nil
-}
-
-// malformed returns an ErrMalformedResponse error about resp.
-func (c *Client) malformed(op string, resp *httpx.Response, msg string) *payments.Error {
-	e := &payments.Error{Provider: payments.Moneroo, Op: op, Kind: payments.ErrMalformedResponse, Message: msg}
-	if resp != nil {
-		e.HTTPStatus = resp.StatusCode
-		e.Raw = c.http.Redactor().Bytes(resp.Body)
+	if out.Data == nil {
+		return nil, c.http.Malformed(op, resp, "the answer holds no list of payment methods", nil)
 	}
-	return e
+	for i, m := range out.Data {
+		if m.ShortCode == "" {
+			return nil, c.http.Malformed(op, resp, "payment method "+strconv.Itoa(i)+" has no short code", nil)
+		}
+	}
+	return out.Data, nil
 }
 
 // decodeError reads Moneroo's error body, {"message", "data", "errors"},
@@ -137,22 +202,10 @@ func decodeError(resp *httpx.Response, e *payments.Error) {
 	if err := json.Unmarshal(resp.Body, &body); err == nil {
 		e.Message = strings.TrimSpace(string(body.Message))
 		e.Code = string(body.Code)
-		e.Fields = fieldErrors(body.Errors)
+		e.Fields = fieldErrors(body.Errors) // named by Moneroo; the caller maps them
 	}
 	if resp.StatusCode == http.StatusTooManyRequests && resp.Header.Get("Retry-After") == "" {
 		// Moneroo documents the wait instead of sending it.
 		e.RetryAfter = rateLimitWait
 	}
-}
-
-// checkID refuses an empty or unprintable payment id before any request.
-func checkID(op, id string) error {
-	var fe check.FieldErrors
-	switch {
-	case strings.TrimSpace(id) == "":
-		fe.Add("PaymentID", "is required")
-	case strings.ContainsFunc(id, func(r rune) bool { return r < 0x20 || r == 0x7f }):
-		fe.Add("PaymentID", "must not contain control characters")
-	}
-	return fe.Err(payments.Moneroo, op)
 }

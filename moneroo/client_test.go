@@ -358,25 +358,58 @@ func TestVerifyInProductionRefusesASandboxPayment(t *testing.T) {
 
 func TestVerifyRefusesAnAnswerAboutAnotherPayment(t *testing.T) {
 	m, c := newMock(t, moneroo.Config{})
-	m.on(http.MethodGet, verifyURL("other"), http.StatusOK, fixture(t, "verify_success_xof.json"), nil)
+	body := fixture(t, "verify_success_xof.json") // about k4su1ii7abdz
+	m.on(http.MethodGet, verifyURL("other"), http.StatusOK, body, nil)
 	_, err := c.Verify(context.Background(), "other")
 	require.ErrorIs(t, err, payments.ErrIntegrity)
+	var perr *payments.Error
+	require.ErrorAs(t, err, &perr)
+	assert.Equal(t, body, perr.Raw, "the answer is kept")
 }
 
-func TestVerifyEscapesTheID(t *testing.T) {
+func TestPaymentIDsThatWouldChangeThePathAreRefusedBeforeSending(t *testing.T) {
 	m, c := newMock(t, moneroo.Config{})
-	var got string
-	m.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
-		got = r.URL.EscapedPath()
-		return mockhttp.NewStringResponse(http.StatusNotFound, `{"message":"Payment transaction not found"}`), nil
-	})
-	_, err := c.Verify(context.Background(), "a/b c?d")
-	require.ErrorIs(t, err, payments.ErrNotFound)
-	assert.Equal(t, "/v1/payments/a%2Fb%20c%3Fd/verify", got)
+	ctx := context.Background()
+	ops := map[string]func(id string) error{
+		"Verify":          func(id string) error { _, err := c.Verify(ctx, id); return err },
+		"RedirectURL":     func(id string) error { _, err := c.RedirectURL(ctx, id); return err },
+		"VerifyPayment":   func(id string) error { _, err := c.VerifyPayment(ctx, id); return err },
+		"RetrievePayment": func(id string) error { _, err := c.RetrievePayment(ctx, id); return err },
+	}
+	for name, op := range ops {
+		for _, id := range []string{"", " ", ".", "..", "a/b", "../initialize", "a?b", "a#b", "a%2Fb", "a b", "k4su\x00", strings.Repeat("a", 129)} {
+			err := op(id)
+			require.ErrorIs(t, err, payments.ErrInvalidRequest, "%s(%q)", name, id)
+			var perr *payments.Error
+			require.ErrorAs(t, err, &perr)
+			assert.True(t, perr.NotSent)
+			f, ok := perr.Field("PaymentID")
+			assert.True(t, ok, "%s(%q): %v", name, id, perr.Fields)
+			assert.Less(t, len(f.Message), 200, "a long id is not echoed back")
+		}
+	}
+	assert.Zero(t, m.GetTotalCallCount(), "nothing may be sent")
+}
 
-	_, err = c.Verify(context.Background(), " ")
-	require.ErrorIs(t, err, payments.ErrInvalidRequest)
-	assert.Equal(t, 1, m.GetTotalCallCount(), "an empty id is refused before sending")
+func TestVerifyRefusesAnAnswerWithoutIDOrStatus(t *testing.T) {
+	for name, body := range map[string]string{
+		"data null":  `{"message":"ok","data":null}`,
+		"data empty": `{"message":"ok","data":{}}`,
+		"no data":    `{"message":"ok"}`,
+		"no id":      `{"message":"ok","data":{"status":"success","amount":200,"currency":"XOF"}}`,
+		"no status":  `{"message":"ok","data":{"id":"k4su1ii7abdz","amount":200,"currency":"XOF"}}`,
+		"data list":  `{"message":"ok","data":[]}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			m, c := newMock(t, moneroo.Config{})
+			m.on(http.MethodGet, verifyURL("k4su1ii7abdz"), http.StatusOK, []byte(body), nil)
+			_, err := c.Verify(context.Background(), "k4su1ii7abdz")
+			require.ErrorIs(t, err, payments.ErrMalformedResponse)
+			var perr *payments.Error
+			require.ErrorAs(t, err, &perr)
+			assert.Equal(t, body, string(perr.Raw), "the answer is kept")
+		})
+	}
 }
 
 func TestRedirectURLReadsTheCheckoutURLOfAnOpenPayment(t *testing.T) {
@@ -388,9 +421,49 @@ func TestRedirectURLReadsTheCheckoutURLOfAnOpenPayment(t *testing.T) {
 	assert.Equal(t, "https://checkout.moneroo.io/5f7b1b2c", u)
 
 	// The docs' retrieve example is a paid payment: nothing left to pay.
-	m.on(http.MethodGet, "https://api.moneroo.io/v1/payments/abc123", http.StatusOK, fixture(t, "retrieve_success_usd.json"), nil)
+	paid := fixture(t, "retrieve_success_usd.json")
+	m.on(http.MethodGet, "https://api.moneroo.io/v1/payments/abc123", http.StatusOK, paid, nil)
 	_, err = c.RedirectURL(context.Background(), "abc123")
 	require.ErrorIs(t, err, payments.ErrConflict)
+	var perr *payments.Error
+	require.ErrorAs(t, err, &perr)
+	assert.Equal(t, paid, perr.Raw, "the answer is kept")
+}
+
+func TestRedirectURLRefusesAnUnusableCheckoutURL(t *testing.T) {
+	for name, u := range map[string]string{
+		"none":       ``,
+		"javascript": `,"checkout_url":"javascript:alert(1)"`,
+		"relative":   `,"checkout_url":"/checkout/5f7b1b2c"`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			body := `{"message":"ok","data":{"id":"5f7b1b2c","status":"initiated","amount":100,"currency":"USD"` + u + `}}`
+			m, c := newMock(t, moneroo.Config{})
+			m.on(http.MethodGet, "https://api.moneroo.io/v1/payments/5f7b1b2c", http.StatusOK, []byte(body), nil)
+			_, err := c.RedirectURL(context.Background(), "5f7b1b2c")
+			require.ErrorIs(t, err, payments.ErrMalformedResponse)
+			var perr *payments.Error
+			require.ErrorAs(t, err, &perr)
+			assert.Equal(t, body, string(perr.Raw), "the answer is kept")
+			assert.Contains(t, perr.Message, "Session.RedirectURL")
+		})
+	}
+}
+
+func TestRetrievePaymentRefusesAnAnswerAboutAnotherPayment(t *testing.T) {
+	m, c := newMock(t, moneroo.Config{})
+	body := fixture(t, "retrieve_success_usd.json") // about abc123
+	m.on(http.MethodGet, "https://api.moneroo.io/v1/payments/abc124", http.StatusOK, body, nil)
+	for name, op := range map[string]func() error{
+		"RetrievePayment": func() error { _, err := c.RetrievePayment(context.Background(), "abc124"); return err },
+		"RedirectURL":     func() error { _, err := c.RedirectURL(context.Background(), "abc124"); return err },
+	} {
+		err := op()
+		require.ErrorIs(t, err, payments.ErrIntegrity, name)
+		var perr *payments.Error
+		require.ErrorAs(t, err, &perr)
+		assert.Equal(t, body, perr.Raw, "the answer is kept")
+	}
 }
 
 func TestPaymentMethodsReadsTheCatalogueWithoutCredentials(t *testing.T) {
@@ -424,9 +497,9 @@ func TestErrorsMapToKindsAndKeepTheProviderMessage(t *testing.T) {
 		{name: "404", status: 404, body: fixture(t, "error_404.json"), kind: payments.ErrNotFound, message: "Payment transaction not found"},
 		{name: "422 errors as a map", status: 422, body: fixture(t, "error_422_map.json"), kind: payments.ErrInvalidRequest,
 			message: "The customer.email field is required. (and 1 more error)",
-			fields: []payments.FieldError{
-				{Field: "customer.email", Message: "The customer.email field is required."},
-				{Field: "methods.0", Message: "The selected methods.0 is invalid."},
+			fields: []payments.FieldError{ // a verify has no request fields to map them to
+				{Field: "customer.email", ProviderField: "customer.email", Message: "The customer.email field is required."},
+				{Field: "methods.0", ProviderField: "methods.0", Message: "The selected methods.0 is invalid."},
 			}},
 		{name: "422 errors as an array", status: 422, body: fixture(t, "error_422_array.json"), kind: payments.ErrInvalidRequest,
 			message: "The given data was invalid.",
@@ -555,5 +628,35 @@ func TestSecretsNeverReachLogsOrErrors(t *testing.T) {
 		assert.NotContains(t, text, testKey)
 		assert.NotContains(t, text, "01HQZX5V6J8K9M2N3P4R5S6T7V", "not even the part after the |")
 		assert.NotContains(t, text, testSecret)
+	}
+}
+
+func TestEveryRawIsScrubbedOfTheSecrets(t *testing.T) {
+	// A provider that echoes the key and the webhook secret in its answers.
+	echo := func(body string) []byte {
+		return []byte(strings.Replace(body, `"message":"ok"`, `"message":"ok","key":"`+testKey+`","hook":"`+testSecret+`"`, 1))
+	}
+	created := echo(`{"message":"ok","data":{"id":"5f7b1b2c","checkout_url":"https://checkout.moneroo.io/5f7b1b2c"}}`)
+	open := echo(`{"message":"ok","data":{"id":"5f7b1b2c","status":"initiated","amount":200,"currency":"XOF","checkout_url":"https://checkout.moneroo.io/5f7b1b2c"}}`)
+	m, c := newMock(t, moneroo.Config{WebhookSecret: testSecret})
+	m.on(http.MethodPost, initializeURL, http.StatusCreated, created, nil)
+	m.on(http.MethodGet, verifyURL("5f7b1b2c"), http.StatusOK, open, nil)
+	m.on(http.MethodGet, "https://api.moneroo.io/v1/payments/5f7b1b2c", http.StatusOK, open, nil)
+	ctx := context.Background()
+
+	s, err := c.Create(ctx, validRequest())
+	require.NoError(t, err)
+	in, err := c.InitializePayment(ctx, initializeRequest())
+	require.NoError(t, err)
+	p, err := c.Verify(ctx, "5f7b1b2c")
+	require.NoError(t, err)
+	v, err := c.VerifyPayment(ctx, "5f7b1b2c")
+	require.NoError(t, err)
+	r, err := c.RetrievePayment(ctx, "5f7b1b2c")
+	require.NoError(t, err)
+	for name, raw := range map[string][]byte{"Session": s.Raw, "Initialized": in.Raw, "Payment": p.Raw, "VerifyPayment": v.Raw, "RetrievePayment": r.Raw} {
+		assert.Contains(t, string(raw), `"id":"5f7b1b2c"`, name)
+		assert.NotContains(t, string(raw), testSecret, name)
+		assert.NotContains(t, string(raw), "01HQZX5V6J8K9M2N3P4R5S6T7V", name)
 	}
 }

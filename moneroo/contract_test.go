@@ -43,12 +43,12 @@ func TestContract(t *testing.T) {
 			Checkout:   c,
 			NewRequest: validRequest,
 			Pay: func(t *testing.T, s *payments.Session) url.Values {
-				back, err := srv.PayOnPage(context.Background(), s.ID, "(414) 951-8161")
+				back, err := srv.Walk(context.Background(), s, true)
 				require.NoError(t, err)
 				return back.Query()
 			},
 			Decline: func(t *testing.T, s *payments.Session) url.Values {
-				back, err := srv.DeclineOnPage(context.Background(), s.ID)
+				back, err := srv.Walk(context.Background(), s, false)
 				require.NoError(t, err)
 				return back.Query()
 			},
@@ -74,7 +74,7 @@ func TestContract(t *testing.T) {
 					r.Options = &moneroo.Options{RestrictedPhone: &moneroo.RestrictedPhone{CountryCode: "BJ"}}
 				})},
 				{Name: "a lowercase country", Field: "Options.RestrictCountryCode", Request: with(func(r *payments.CreateRequest) { r.Options = moneroo.Options{RestrictCountryCode: "bj"} })},
-				{Name: "a method that is no short code", Field: "Options.Methods", Request: with(func(r *payments.CreateRequest) { r.Options = moneroo.Options{Methods: []string{"MTN Benin"}} })},
+				{Name: "a method that is no short code", Field: "Options.Methods[0]", Request: with(func(r *payments.CreateRequest) { r.Options = moneroo.Options{Methods: []string{"MTN Benin"}} })},
 				{Name: "the reserved metadata key", Field: "Metadata", Request: with(func(r *payments.CreateRequest) {
 					r.Metadata = map[string]string{moneroo.ReferenceMetadataKey: "something else"}
 				})},

@@ -42,6 +42,30 @@
 //     cap of Moneroo's official Laravel SDK. The library's own
 //     ReferenceMetadataKey is one of them, so Metadata holds at most 9
 //     entries of the merchant's; more is refused on "Metadata".
+//   - Lengths, in characters (Unicode code points, "é" is one): Description
+//     at most MaxDescription (155), Customer.FirstName and LastName, the
+//     address's City, State and ZipCode at most MaxName (100), the address
+//     (Line1 and Line2 joined by a space) at most MaxAddress (200). Moneroo
+//     publishes no length; these are the rules its official Laravel SDK
+//     applied from 2023 until 2025, when it dropped them as redundant with
+//     the API's own validation. On top, every adapter's bounds in bytes:
+//     Reference 255, metadata keys 64 and all metadata 20,000, email 254,
+//     URLs 2,048; Options.Methods at most 200 short codes of 64 bytes
+//     (Moneroo's catalogue has 66), Options.RestrictedPhone.Number 32 and
+//     CountryCode 8 bytes, bounds the library chose where none is published.
+//     Text must be valid UTF-8 without control characters (Description may
+//     span lines).
+//   - Payment ids, in Verify, RedirectURL, VerifyPayment, RetrievePayment
+//     and ParseReturn: at most 128 bytes of letters, digits and - _ . ~ :
+//     ("..", "a/b" or "a?b" would change the URL's path). Another id is
+//     refused before any request, on "PaymentID" (ParseReturn: on the
+//     parameter that carried it).
+//
+// Every refusal is an ErrInvalidRequest *payments.Error that lists each
+// field at fault by its Go path in the request ("Customer.Email",
+// "Options.Methods[1]", "Metadata[\"cart\"]"), with NotSent set. The typed
+// InitializePayment checks its InitializeRequest the same way, naming its
+// fields ("Customer.Zip", "Methods[0]").
 //
 // An empty Description is sent as "Order <Reference>" (Moneroo requires one).
 // CancelURL and ErrorURL are not sent: Moneroo returns the payer to ReturnURL
@@ -64,8 +88,19 @@
 //     rounded), metadata as an object or [], the checkout URL under
 //     data.checkout_url or, as the French docs say, data.link, and "errors"
 //     as an array of {type, message, hint} or a map of field → messages.
-//     Provider-reported field errors keep Moneroo's field names
-//     ("customer.email").
+//     Each shape is read in one pass, from the first byte of its value.
+//   - Field errors Moneroo reports name the field by its Go path, as the
+//     library's own do: "customer.email" is Customer.Email, "methods.1"
+//     Options.Methods[1] (Methods[1] from InitializePayment),
+//     "metadata.cart" Metadata["cart"]; Moneroo's name stays in
+//     FieldError.ProviderField. A name the library does not know is kept
+//     as Moneroo wrote it, in both.
+//   - Answers: an answer about another payment than the one asked for is
+//     an ErrIntegrity error; one without a payment id or status, with an
+//     id that cannot be one, with an unusable checkout URL, null, or not
+//     the object the call expects is an ErrMalformedResponse error. Both
+//     keep Raw, the body scrubbed of the key and the webhook secret, as
+//     every Raw the library returns.
 //   - Return URL: the English docs name the parameters paymentId and
 //     paymentStatus, the French docs monerooPaymentId and
 //     monerooPaymentStatus. ParseReturn reads both, the moneroo* ones first.
@@ -94,6 +129,9 @@
 //     own (a burst of 20, then 100 a minute), and after a 429 without a
 //     Retry-After header waits the 60 seconds Moneroo documents before a
 //     retry, within your context's deadline. Budget polling accordingly.
+//     The limit is named "requests": payments.WithProviderLimit("requests",
+//     n, per) replaces it (n = 0 removes it, for replicas that share one
+//     payments.RateLimiter or for a benchmark).
 //   - Webhooks must be answered with exactly 200 within 3 seconds; Moneroo
 //     retries 3 times, 10 minutes apart, then gives up. Their payload is
 //     partial: Verify. Payout events (payout.*) carry no PaymentID.
@@ -120,11 +158,13 @@
 //     source prints a real one, nor machine-readable codes. Both shapes are
 //     read into Error.Fields, with Moneroo's field names, and Error.Raw keeps
 //     the body. No setting: there is nothing to switch.
-//   - Server length limits. The Laravel SDK checked, until 2025, description
-//     ≤ 155 characters, customer names, city, state and zip ≤ 100, address ≤
-//     200; the docs state none. Create checks none of them: a longer value
-//     that Moneroo refuses comes back as an ErrInvalidRequest naming
-//     Moneroo's field.
+//   - Server length limits. The docs state none. The Laravel SDK checked,
+//     until 2025, description ≤ 155 characters, customer names, city, state
+//     and zip ≤ 100, address ≤ 200, and dropped the checks "as redundant",
+//     which says the API enforces the same. Create and InitializePayment
+//     enforce them (MaxDescription, MaxName, MaxAddress) so that the
+//     merchant learns it before sending, naming the field. No setting: if
+//     Moneroo takes longer values, the constants change.
 //   - The metadata cap. 10 entries comes from the Laravel SDK, whose check
 //     was dropped as redundant with the API's; the docs state no number.
 //     Create enforces it (MaxMetadataEntries).
@@ -144,7 +184,16 @@
 // # Testing
 //
 // Package monerootest is a simulator of this API, hosted page, webhooks and
-// sandbox test numbers included: point the client at it with
-// payments.WithBaseURL(srv.URL) and the credentials monerootest.SecretKey and
-// monerootest.WebhookSecret.
+// sandbox test numbers included. monerootest.Start(t) returns one and a
+// client configured for it; srv.Walk(ctx, session, true) pays on the hosted
+// page as the payer's browser would and returns the return URL Moneroo
+// sends the payer to.
+//
+// # Performance
+//
+// BenchmarkMonerooCreate, BenchmarkMonerooVerify,
+// BenchmarkMonerooParseWebhook and BenchmarkMonerooWebhookHandler
+// (bench_test.go) pair each call with a hand-written net/http and
+// encoding/json client doing the same exchange against the same local
+// server; make bench prints their ratios.
 package moneroo

@@ -41,9 +41,9 @@ func Example() {
 	}
 	fmt.Println("created:", session.Status)
 
-	// The payer pays on the hosted page; the browser comes back with
-	// Moneroo's parameters.
-	back, err := srv.PayOnPage(ctx, session.ID, "(414) 951-8161")
+	// The payer pays on the hosted page (with the success test number it
+	// suggests); the browser comes back with Moneroo's parameters.
+	back, err := srv.Walk(ctx, session, true)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -20,3 +20,10 @@ func mapStatus(s string) payments.Status {
 		return payments.StatusUnknown
 	}
 }
+
+// PaymentStatus returns t's Moneroo state as a payments.Status, as Verify
+// maps it: initiated is pending, pending is processing, success succeeded,
+// failed failed, cancelled canceled, anything else unknown.
+func (t *Transaction) PaymentStatus() payments.Status { return mapStatus(t.Status) }
+
+func (t *Transaction) idStatus() (string, string) { return t.ID, t.Status }

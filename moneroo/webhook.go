@@ -76,14 +76,21 @@ func (c *Client) ParseWebhook(header http.Header, body []byte) (*payments.Event,
 // ParseReturn reads the query Moneroo adds to the ReturnURL. The docs name
 // the parameters paymentId and paymentStatus in one edition and
 // monerooPaymentId and monerooPaymentStatus in another; both are read, the
-// moneroo* ones first. The status is a claim, never proof: call Verify.
+// moneroo* ones first. A missing id, or one that cannot be a payment id
+// (see Verify), is an ErrInvalidRequest error naming the parameter. The
+// status is a claim, never proof: call Verify.
 func (c *Client) ParseReturn(q url.Values) (*payments.Return, error) {
-	id := firstOf(q, "monerooPaymentId", "paymentId")
-	if id == "" || strings.ContainsFunc(id, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+	name, id := firstOf(q, "monerooPaymentId", "paymentId")
+	if id == "" {
 		return nil, check.InvalidRequest(payments.Moneroo, "parse return", payments.FieldError{
 			Field: "paymentId", Message: "the return URL names no Moneroo payment (monerooPaymentId or paymentId)"})
 	}
-	status := firstOf(q, "monerooPaymentStatus", "paymentStatus")
+	var fe check.FieldErrors
+	check.ID(&fe, name, id)
+	if err := fe.Err(payments.Moneroo, "parse return"); err != nil {
+		return nil, err
+	}
+	_, status := firstOf(q, "monerooPaymentStatus", "paymentStatus")
 	return &payments.Return{
 		Provider:      payments.Moneroo,
 		PaymentID:     id,
@@ -92,14 +99,15 @@ func (c *Client) ParseReturn(q url.Values) (*payments.Return, error) {
 	}, nil
 }
 
-// firstOf returns the first non-empty value among the named parameters.
-func firstOf(q url.Values, names ...string) string {
+// firstOf returns the first of the named parameters that has a value, and
+// that value.
+func firstOf(q url.Values, names ...string) (name, value string) {
 	for _, n := range names {
 		if v := strings.TrimSpace(q.Get(n)); v != "" {
-			return v
+			return n, v
 		}
 	}
-	return ""
+	return "", ""
 }
 
 // sign returns the lowercase hex HMAC-SHA256 of body keyed with secret.

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/unipay/payments"
 )
@@ -15,43 +14,76 @@ import (
 // This file declares Moneroo's JSON shapes and converts them to and from the
 // payments types. Moneroo's examples disagree on several shapes (a currency
 // is an object or a string, an amount an integer or a float, metadata an
-// object or an empty array), so the response types decode every variant.
+// object or an empty array); the response types read every variant, in one
+// pass (lenient.go).
 
-// InitializeRequest is the body of POST /v1/payments/initialize.
+// InitializeRequest is the body of POST /v1/payments/initialize, as
+// InitializePayment sends it. Its field names are the Go paths its errors
+// name ("Customer.Email", "Methods[0]").
 type InitializeRequest struct {
 	// Amount is a decimal number of major units: "100" with "USD" is 100.00
-	// USD. Moneroo documents whole units only; Create sends a fraction
-	// ("10.5") only with Config.DecimalAmounts.
-	Amount      json.Number       `json:"amount"`
-	Currency    string            `json:"currency"`
-	Description string            `json:"description"`
-	ReturnURL   string            `json:"return_url"`
-	Customer    CustomerInput     `json:"customer"`
-	Metadata    map[string]string `json:"metadata,omitempty"`
-	// Methods are payment method short codes ("mtn_bj"); empty allows all.
-	Methods             []string         `json:"methods,omitempty"`
-	RestrictCountryCode string           `json:"restrict_country_code,omitempty"`
-	RestrictedPhone     *RestrictedPhone `json:"restricted_phone,omitempty"`
+	// USD. Moneroo documents whole units only; a fraction ("10.5") is sent
+	// only with Config.DecimalAmounts. Required.
+	Amount json.Number `json:"amount"`
+	// Currency is an ISO 4217 code Moneroo takes (see Currencies). Required.
+	Currency string `json:"currency"`
+	// Description is shown to the payer on the checkout page. Required, at
+	// most MaxDescription characters.
+	Description string `json:"description"`
+	// ReturnURL is where Moneroo sends the payer back, whatever happened,
+	// with the payment's id and status in the query. Required.
+	ReturnURL string `json:"return_url"`
+	// Customer is the payer.
+	Customer CustomerInput `json:"customer"`
+	// Metadata is kept with the payment and returned by VerifyPayment: at
+	// most MaxMetadataEntries string values.
+	Metadata map[string]string `json:"metadata,omitempty"`
+	// Methods are the payment methods the checkout offers, by short code
+	// ("mtn_bj"; see PaymentMethods); empty offers every method the app has
+	// enabled for the currency.
+	Methods []string `json:"methods,omitempty"`
+	// RestrictCountryCode limits the checkout to payers of one country (ISO
+	// 3166-1 alpha-2, "BJ"). Not with RestrictedPhone.
+	RestrictCountryCode string `json:"restrict_country_code,omitempty"`
+	// RestrictedPhone limits the checkout to one phone number. Not with
+	// RestrictCountryCode.
+	RestrictedPhone *RestrictedPhone `json:"restricted_phone,omitempty"`
 }
 
 // CustomerInput is the payer as InitializeRequest sends it. Email, FirstName
 // and LastName are required; Moneroo asks the payer for the rest if needed.
 type CustomerInput struct {
-	Email     string `json:"email"`
+	// Email is the payer's email address. Required.
+	Email string `json:"email"`
+	// FirstName is the payer's first name. Required, at most MaxName
+	// characters.
 	FirstName string `json:"first_name"`
-	LastName  string `json:"last_name"`
-	Phone     string `json:"phone,omitempty"`
-	Address   string `json:"address,omitempty"`
-	City      string `json:"city,omitempty"`
-	State     string `json:"state,omitempty"`
-	Country   string `json:"country,omitempty"` // ISO 3166-1 alpha-2
-	Zip       string `json:"zip,omitempty"`
+	// LastName is the payer's last name. Required, at most MaxName
+	// characters.
+	LastName string `json:"last_name"`
+	// Phone is the payer's phone number, in a format Moneroo does not
+	// document (Create sends E.164, "+22951345780").
+	Phone string `json:"phone,omitempty"`
+	// Address is the payer's street address, at most MaxAddress characters.
+	Address string `json:"address,omitempty"`
+	// City is the payer's city, at most MaxName characters.
+	City string `json:"city,omitempty"`
+	// State is the payer's state or region, at most MaxName characters.
+	State string `json:"state,omitempty"`
+	// Country is the payer's country, as an ISO 3166-1 alpha-2 code ("BJ").
+	Country string `json:"country,omitempty"`
+	// Zip is the payer's postal code, at most MaxName characters.
+	Zip string `json:"zip,omitempty"`
 }
 
 // RestrictedPhone restricts a payment to one phone number. Both fields are
-// required when it is set.
+// required when it is set; Moneroo documents the format of neither.
 type RestrictedPhone struct {
-	Number      string `json:"number"`
+	// Number is the only phone number the checkout accepts (at most 32
+	// bytes).
+	Number string `json:"number"`
+	// CountryCode is the country of Number (at most 8 bytes: "BJ" or "229",
+	// the docs do not say which).
 	CountryCode string `json:"country_code"`
 }
 
@@ -64,12 +96,15 @@ type envelope[T any] struct {
 
 // Initialized is the data of a 201 answer to InitializePayment.
 type Initialized struct {
-	ID          string `json:"id"`
+	// ID is the new payment's id: keep it, and Verify it once the payer is
+	// back.
+	ID string `json:"id"`
+	// CheckoutURL is the hosted checkout page to send the payer to.
 	CheckoutURL string `json:"checkout_url"`
 	// Link is where the French edition of the docs says the checkout URL is;
-	// CheckoutURL is read first.
+	// CheckoutURL is read first (RedirectURL).
 	Link string `json:"link"`
-	// Raw is the whole answer as Moneroo sent it.
+	// Raw is the whole answer, scrubbed of secrets.
 	Raw json.RawMessage `json:"-"`
 }
 
@@ -81,78 +116,105 @@ func (i *Initialized) RedirectURL() string {
 	return i.Link
 }
 
-// Transaction is a payment as Moneroo describes it (verify and retrieve).
-// Only the fields the library uses are declared; Raw on payments.Payment
-// keeps the rest.
+// Transaction is a payment as Moneroo describes it (VerifyPayment and
+// RetrievePayment). The fields the library knows are declared; Raw keeps
+// the rest. The two calls fill different fields: verify puts the method
+// and gateway under Capture, retrieve at the top level with CheckoutURL.
 type Transaction struct {
-	ID              string    `json:"id"`
-	Status          string    `json:"status"`
-	IsProcessed     bool      `json:"is_processed"`
-	ProcessedAt     Timestamp `json:"processed_at"`
-	Amount          Amount    `json:"amount"`
-	AmountFormatted string    `json:"amount_formatted"`
-	Currency        Currency  `json:"currency"`
-	Description     string    `json:"description"`
-	ReturnURL       string    `json:"return_url"`
-	Environment     string    `json:"environment"` // "sandbox", "live" or "production"
-	InitiatedAt     Timestamp `json:"initiated_at"`
-	CreatedAt       Timestamp `json:"created_at"`
-	CheckoutURL     string    `json:"checkout_url"`
-	Link            string    `json:"link"`
-	Metadata        Metadata  `json:"metadata"`
-	Customer        *Customer `json:"customer"`
-	Capture         *Capture  `json:"capture"`
-	// Method and Gateway appear at the top level in some answers and under
-	// Capture in others.
-	Method  *Ref `json:"method"`
+	// ID is the payment's id.
+	ID string `json:"id"`
+	// Status is Moneroo's state: initiated, pending, success, failed or
+	// cancelled (PaymentStatus maps it).
+	Status string `json:"status"`
+	// IsProcessed reports whether the payment was marked processed (a beta
+	// feature Moneroo enables per account).
+	IsProcessed bool `json:"is_processed"`
+	// ProcessedAt is when it was marked processed, or zero.
+	ProcessedAt Timestamp `json:"processed_at"`
+	// Amount is the amount in major units, as sent ("200", "100.0");
+	// payments.ParseMajor reads it exactly.
+	Amount Amount `json:"amount"`
+	// AmountFormatted is the amount as Moneroo prints it ("XOF 200").
+	AmountFormatted string `json:"amount_formatted"`
+	// Currency is the ISO 4217 code of Amount.
+	Currency Currency `json:"currency"`
+	// Description is the description the payment was created with.
+	Description string `json:"description"`
+	// ReturnURL is where the payer is sent back.
+	ReturnURL string `json:"return_url"`
+	// Environment is "sandbox", or "live" or "production" (the docs show
+	// both) for a live payment.
+	Environment string `json:"environment"`
+	// InitiatedAt is when the payment was created.
+	InitiatedAt Timestamp `json:"initiated_at"`
+	// CreatedAt is when the payment was created, where the answer says.
+	CreatedAt Timestamp `json:"created_at"`
+	// CheckoutURL is the hosted checkout page (retrieve only).
+	CheckoutURL string `json:"checkout_url"`
+	// Link is the checkout page where the French docs put it.
+	Link string `json:"link"`
+	// Metadata is the payment's metadata, ReferenceMetadataKey included.
+	Metadata Metadata `json:"metadata"`
+	// Customer is the payer, if Moneroo reports one.
+	Customer *Customer `json:"customer"`
+	// Capture is how the payment was collected, once the payer started
+	// paying (verify only).
+	Capture *Capture `json:"capture"`
+	// Method is the payment method, where the answer has it at the top
+	// level (retrieve).
+	Method *Ref `json:"method"`
+	// Gateway is the operator's gateway, where the answer has it at the top
+	// level (retrieve).
 	Gateway *Ref `json:"gateway"`
-	// Raw is the whole answer as Moneroo sent it.
+	// Raw is the whole answer, scrubbed of secrets.
 	Raw json.RawMessage `json:"-"`
 }
 
 // Customer is the payer as Moneroo reports it.
 type Customer struct {
-	ID        string `json:"id"`
-	Email     String `json:"email"`
+	// ID is Moneroo's id for the payer.
+	ID string `json:"id"`
+	// Email is the payer's email address.
+	Email String `json:"email"`
+	// FirstName is the payer's first name.
 	FirstName String `json:"first_name"`
-	LastName  String `json:"last_name"`
-	Phone     String `json:"phone"`
-	Country   String `json:"country_code"`
+	// LastName is the payer's last name.
+	LastName String `json:"last_name"`
+	// Phone is the payer's phone number, as Moneroo sends it.
+	Phone String `json:"phone"`
+	// Country is the payer's country (ISO 3166-1 alpha-2), if known.
+	Country String `json:"country_code"`
 }
 
 // Capture is how a payment was (or was not) collected.
 type Capture struct {
-	PhoneNumber      String `json:"phone_number"`
-	FailureMessage   String `json:"failure_message"`
+	// PhoneNumber is the number the payer paid with, for mobile money.
+	PhoneNumber String `json:"phone_number"`
+	// FailureMessage says why the payment failed, if it did (Verify returns
+	// it as Payment.FailureMessage).
+	FailureMessage String `json:"failure_message"`
+	// FailureErrorCode is Moneroo's code for the failure, text or a number
+	// as text (Payment.FailureCode).
 	FailureErrorCode String `json:"failure_error_code"`
+	// FailureErrorType is the kind of failure, as Moneroo names it.
 	FailureErrorType String `json:"failure_error_type"`
-	Method           *Ref   `json:"method"`
-	Gateway          *Ref   `json:"gateway"`
+	// Method is the payment method the payer used.
+	Method *Ref `json:"method"`
+	// Gateway is the operator's gateway that handled it.
+	Gateway *Ref `json:"gateway"`
 }
 
 // Ref is a payment method or gateway: a short code (or code) and a name.
-// Moneroo sends an object; a bare string is read as the code.
+// Moneroo sends an object; a bare string is read as the short code.
 type Ref struct {
-	Name                      String `json:"name"`
-	ShortCode                 String `json:"short_code"`
-	Code                      String `json:"code"`
+	// Name is the method's or gateway's name ("MTN Mobile Money Benin").
+	Name String `json:"name"`
+	// ShortCode is its short code ("mtn_bj"), as verify answers name it.
+	ShortCode String `json:"short_code"`
+	// Code is its short code as retrieve answers name it.
+	Code String `json:"code"`
+	// TransactionFailureMessage is the gateway's reason for a failure.
 	TransactionFailureMessage String `json:"transaction_failure_message"`
-}
-
-// UnmarshalJSON reads an object or a bare code.
-func (r *Ref) UnmarshalJSON(b []byte) error {
-	var s string
-	if json.Unmarshal(b, &s) == nil {
-		*r = Ref{ShortCode: String(s)}
-		return nil
-	}
-	type plain Ref
-	var p plain
-	if err := json.Unmarshal(b, &p); err != nil {
-		return err
-	}
-	*r = Ref(p)
-	return nil
 }
 
 // Key returns the short code, or else the code.
@@ -168,161 +230,26 @@ func (r *Ref) Key() string {
 
 // PaymentMethod is one entry of Moneroo's payment-method catalogue.
 type PaymentMethod struct {
-	Name        String    `json:"name"`
-	ShortCode   String    `json:"short_code"`
-	Description String    `json:"description"`
-	IconURL     String    `json:"icon_url"`
-	Enabled     bool      `json:"is_enabled"`
-	Currency    Currency  `json:"currency"`
-	Countries   Countries `json:"countries"`
+	// Name is the method's name ("MTN Mobile Money Benin").
+	Name String `json:"name"`
+	// ShortCode is what Options.Methods takes ("mtn_bj").
+	ShortCode String `json:"short_code"`
+	// Description describes the method.
+	Description String `json:"description"`
+	// IconURL is the method's icon.
+	IconURL String `json:"icon_url"`
+	// Enabled reports whether Moneroo offers the method at all (an app
+	// enables methods of its own in the dashboard).
+	Enabled bool `json:"is_enabled"`
+	// Currency is the one currency the method takes.
+	Currency Currency `json:"currency"`
+	// Countries are where the method works (ISO 3166-1 alpha-2 codes).
+	Countries Countries `json:"countries"`
 }
 
 // Countries is a list of ISO 3166-1 alpha-2 codes. Moneroo sends country
 // objects ({"code": "BJ", …}); bare codes are read too.
 type Countries []string
-
-// UnmarshalJSON reads an array of country objects or codes.
-func (c *Countries) UnmarshalJSON(b []byte) error {
-	var items []json.RawMessage
-	if err := json.Unmarshal(b, &items); err != nil {
-		if isNull(b) {
-			*c = nil
-			return nil
-		}
-		return err
-	}
-	out := make(Countries, 0, len(items))
-	for _, it := range items {
-		var code Currency // the same shapes: a string, or an object with "code"
-		if err := json.Unmarshal(it, &code); err != nil {
-			return err
-		}
-		if code != "" {
-			out = append(out, string(code))
-		}
-	}
-	*c = out
-	return nil
-}
-
-// Amount is an amount in major units as Moneroo sends it: 200, 100.0 or,
-// leniently, "200". It keeps the decimal text; ParseMajor converts it to
-// Money without rounding.
-type Amount string
-
-// UnmarshalJSON reads a JSON number, a numeric string, or null.
-func (a *Amount) UnmarshalJSON(b []byte) error {
-	if isNull(b) {
-		*a = ""
-		return nil
-	}
-	var s string
-	if json.Unmarshal(b, &s) == nil {
-		b = []byte(strings.TrimSpace(s))
-	}
-	var n json.Number
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	if err := d.Decode(&n); err != nil {
-		return errors.New("moneroo: amount is not a number")
-	}
-	*a = Amount(n)
-	return nil
-}
-
-// Currency is an ISO 4217 code. Moneroo sends "USD" or an object
-// ({"code": "XOF", "name": …}); both read as the code.
-type Currency string
-
-// UnmarshalJSON reads a code, an object with a "code", or null.
-func (c *Currency) UnmarshalJSON(b []byte) error {
-	if isNull(b) {
-		*c = ""
-		return nil
-	}
-	var s string
-	if json.Unmarshal(b, &s) == nil {
-		*c = Currency(s)
-		return nil
-	}
-	var o struct {
-		Code String `json:"code"`
-	}
-	if err := json.Unmarshal(b, &o); err != nil {
-		return errors.New("moneroo: currency is neither a code nor an object")
-	}
-	*c = Currency(o.Code)
-	return nil
-}
-
-// Metadata is a payment's metadata. Moneroo only takes string values, but
-// answers with an object, or [] (PHP's empty array) when there is none; a
-// value that is not a string keeps its JSON text.
-type Metadata map[string]string
-
-// UnmarshalJSON reads an object, an array (as empty) or null.
-func (m *Metadata) UnmarshalJSON(b []byte) error {
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(b, &obj); err != nil {
-		var arr []json.RawMessage
-		if isNull(b) || json.Unmarshal(b, &arr) == nil {
-			*m = nil
-			return nil
-		}
-		return errors.New("moneroo: metadata is not an object")
-	}
-	out := make(Metadata, len(obj))
-	for k, v := range obj {
-		var s String
-		_ = s.UnmarshalJSON(v)
-		out[k] = string(s)
-	}
-	*m = out
-	return nil
-}
-
-// String is a text field Moneroo may send as a string, a number, a boolean
-// or null (failure codes, phone numbers). Anything but a string keeps its
-// JSON text; null is "".
-type String string
-
-// UnmarshalJSON never fails: it keeps whatever was sent as text.
-func (s *String) UnmarshalJSON(b []byte) error {
-	var v string
-	switch {
-	case isNull(b):
-		*s = ""
-	case json.Unmarshal(b, &v) == nil:
-		*s = String(v)
-	default:
-		*s = String(bytes.TrimSpace(b))
-	}
-	return nil
-}
-
-// Timestamp is a time Moneroo sends as RFC 3339 with microseconds
-// ("2024-01-31T14:46:13.000000Z"). null, "" and text that is not a time read
-// as the zero time rather than failing the whole answer.
-type Timestamp struct{ time.Time }
-
-// UnmarshalJSON reads an RFC 3339 time, leniently.
-func (t *Timestamp) UnmarshalJSON(b []byte) error {
-	var s string
-	if json.Unmarshal(b, &s) != nil {
-		t.Time = time.Time{}
-		return nil
-	}
-	if v, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		t.Time = v
-		return nil
-	}
-	if v, err := time.Parse(time.DateTime, s); err == nil {
-		t.Time = v
-		return nil
-	}
-	t.Time = time.Time{}
-	return nil
-}
 
 // webhookEvent is a webhook delivery's body.
 type webhookEvent struct {
@@ -350,20 +277,27 @@ type errorItem struct {
 	Hint    String `json:"hint"`
 }
 
-// fieldErrors reads "errors" in either of the shapes Moneroo's sources show:
-// an array of {type, message, hint} objects (or of strings), or a map from a
-// field to a message or a list of messages, as Laravel validation sends.
+// fieldErrors reads "errors" in either of the shapes Moneroo's sources show,
+// told apart by the first byte: an array of {type, message, hint} objects
+// (or of strings), or a map from a field to a message or a list of
+// messages, as Laravel validation sends.
 func fieldErrors(raw json.RawMessage) []payments.FieldError {
-	if len(raw) == 0 || isNull(raw) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
 		return nil
 	}
 	var out []payments.FieldError
-	var list []json.RawMessage
-	if json.Unmarshal(raw, &list) == nil {
+	switch raw[0] {
+	case '[':
+		var list []json.RawMessage
+		if json.Unmarshal(raw, &list) != nil {
+			return nil
+		}
 		for _, it := range list {
-			var s string
-			if json.Unmarshal(it, &s) == nil {
-				out = append(out, payments.FieldError{Message: s})
+			if it = bytes.TrimSpace(it); len(it) > 0 && it[0] == '"' {
+				var s String
+				_ = s.UnmarshalJSON(it)
+				out = append(out, payments.FieldError{Message: string(s)})
 				continue
 			}
 			var e errorItem
@@ -378,24 +312,24 @@ func fieldErrors(raw json.RawMessage) []payments.FieldError {
 			if code == "" {
 				code = string(e.Type)
 			}
-			out = append(out, payments.FieldError{Field: string(e.Field), Code: code, Message: msg})
+			out = append(out, payments.FieldError{Field: string(e.Field), ProviderField: string(e.Field), Code: code, Message: msg})
 		}
-		return out
-	}
-	var byField map[string]json.RawMessage
-	if json.Unmarshal(raw, &byField) != nil {
-		return nil
-	}
-	for _, field := range sortedKeys(byField) {
-		v := byField[field]
-		var msgs []String
-		if json.Unmarshal(v, &msgs) != nil {
-			var one String
-			_ = one.UnmarshalJSON(v)
-			msgs = []String{one}
+	case '{':
+		var byField map[string]json.RawMessage
+		if json.Unmarshal(raw, &byField) != nil {
+			return nil
 		}
-		for _, m := range msgs {
-			out = append(out, payments.FieldError{Field: field, Message: string(m)})
+		for _, field := range sortedKeys(byField) {
+			v := bytes.TrimSpace(byField[field])
+			var msgs []String
+			if len(v) == 0 || v[0] != '[' || json.Unmarshal(v, &msgs) != nil {
+				var one String
+				_ = one.UnmarshalJSON(v)
+				msgs = []String{one}
+			}
+			for _, m := range msgs {
+				out = append(out, payments.FieldError{Field: field, ProviderField: field, Message: string(m)})
+			}
 		}
 	}
 	return out
@@ -442,7 +376,7 @@ func initializeRequest(req payments.CreateRequest, amount json.Number, opts Opti
 		RestrictedPhone:     opts.RestrictedPhone,
 	}
 	if in.Description == "" {
-		in.Description = "Order " + req.Reference
+		in.Description = defaultDescription(req.Reference)
 	}
 	if c := req.Customer; c != nil {
 		in.Customer = CustomerInput{Email: c.Email, FirstName: c.FirstName, LastName: c.LastName, Phone: c.Phone}
@@ -451,7 +385,7 @@ func initializeRequest(req payments.CreateRequest, amount json.Number, opts Opti
 			a = c.DeliveryAddress
 		}
 		if a != nil {
-			in.Customer.Address = strings.TrimSpace(a.Line1 + " " + a.Line2)
+			in.Customer.Address = joinAddress(a)
 			in.Customer.City = a.City
 			in.Customer.State = a.State
 			in.Customer.Country = a.Country
@@ -465,58 +399,6 @@ func initializeRequest(req payments.CreateRequest, amount json.Number, opts Opti
 	in.Metadata[ReferenceMetadataKey] = req.Reference
 	return in
 }
-
-// payment converts a Transaction to a payments.Payment.
-func (t *Transaction) payment() (*payments.Payment, error) {
-	currency := string(t.Currency)
-	if currency == "" {
-		return nil, errors.New("the payment has no currency")
-	}
-	if t.Amount == "" {
-		return nil, errors.New("the payment has no amount")
-	}
-	amount, err := payments.ParseMajor(string(t.Amount), currency)
-	if err != nil {
-		return nil, errors.New("the payment's amount " + string(t.Amount) + " " + currency + " cannot be read exactly")
-	}
-	p := &payments.Payment{
-		Provider:       payments.Moneroo,
-		ID:             t.ID,
-		Status:         mapStatus(t.Status),
-		ProviderStatus: t.Status,
-		Amount:         amount,
-		CreatedAt:      t.CreatedAt.Time,
-		UpdatedAt:      t.ProcessedAt.Time,
-		Raw:            t.Raw,
-	}
-	if p.CreatedAt.IsZero() {
-		p.CreatedAt = t.InitiatedAt.Time
-	}
-	p.Method = t.Method.Key()
-	if c := t.Capture; c != nil {
-		if k := c.Method.Key(); k != "" {
-			p.Method = k
-		}
-		p.FailureCode = string(c.FailureErrorCode)
-		p.FailureMessage = string(c.FailureMessage)
-		if p.FailureMessage == "" && c.Gateway != nil {
-			p.FailureMessage = string(c.Gateway.TransactionFailureMessage)
-		}
-	}
-	if len(t.Metadata) > 0 {
-		p.Metadata = make(map[string]string, len(t.Metadata))
-		for k, v := range t.Metadata {
-			if k == ReferenceMetadataKey {
-				p.Reference = v
-				continue
-			}
-			p.Metadata[k] = v
-		}
-	}
-	return p, nil
-}
-
-func isNull(b []byte) bool { return string(bytes.TrimSpace(b)) == "null" }
 
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))

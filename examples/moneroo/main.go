@@ -113,7 +113,7 @@ func runSimulated(ctx context.Context, out *syncWriter) error {
 	out.printf("created payment %s for %s (%s)", session.ID, price, session.Status)
 	out.printf("redirect the customer to %s", session.RedirectURL)
 
-	back, err := srv.PayOnPage(ctx, session.ID, "(414) 951-8161")
+	back, err := srv.WalkWithPhone(ctx, session, monerootest.PhoneSuccess)
 	if err != nil {
 		return err
 	}

@@ -12,9 +12,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/unipay/payments"
 	"github.com/unipay/payments/internal/simkit"
+	"github.com/unipay/payments/moneroo"
 )
 
 // customerIn is the payer as initialize takes it.
@@ -24,8 +26,10 @@ type customerIn struct {
 
 // initialize handles POST /v1/payments/initialize with Moneroo's rules: the
 // documented required fields, an integer amount in major units, a listed
-// currency, string-only metadata of at most 10 entries, known method codes, and
-// restrict_country_code and restricted_phone never together.
+// currency, string-only metadata of at most 10 entries, known method codes,
+// restrict_country_code and restricted_phone never together, and the
+// lengths of Moneroo's Laravel SDK (moneroo.MaxDescription, MaxName and
+// MaxAddress characters).
 func (s *Server) initialize(w http.ResponseWriter, r *http.Request) {
 	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
 	if err != nil {
@@ -50,6 +54,7 @@ func (s *Server) initialize(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	p.amount = v.amount(body["amount"], p.currency, decimals)
 	p.description = v.str(body, "description", true)
+	v.max("description", p.description, moneroo.MaxDescription)
 	p.returnURL = v.str(body, "return_url", true)
 	if p.returnURL != "" {
 		if u, err := url.Parse(p.returnURL); err != nil || !u.IsAbs() || (u.Scheme != "http" && u.Scheme != "https") {
@@ -150,6 +155,15 @@ func (v *validator) str(obj map[string]json.RawMessage, key string, required boo
 	return s
 }
 
+// max refuses s, the value of field, if it has more than n characters: the
+// length rules of Moneroo's official Laravel SDK, which it dropped as
+// redundant with the API's own.
+func (v *validator) max(field, s string, n int) {
+	if utf8.RuneCountInString(s) > n {
+		v.add(field, fmt.Sprintf("The %s field must not be greater than %d characters.", label(field), n))
+	}
+}
+
 // amount reads a positive amount of major units of currency: an integer,
 // as the docs type it (10.5 is refused), or with decimals (at most the
 // currency's) when decimals is set. An unknown currency, reported on its
@@ -211,6 +225,16 @@ func (v *validator) customer(raw json.RawMessage) customerIn {
 		State:     v.str(obj, "state", false, "customer."),
 		Country:   v.str(obj, "country", false, "customer."),
 		Zip:       v.str(obj, "zip", false, "customer."),
+	}
+	for _, f := range []struct {
+		name, v string
+		max     int
+	}{
+		{"first_name", c.FirstName, moneroo.MaxName}, {"last_name", c.LastName, moneroo.MaxName},
+		{"address", c.Address, moneroo.MaxAddress}, {"city", c.City, moneroo.MaxName},
+		{"state", c.State, moneroo.MaxName}, {"zip", c.Zip, moneroo.MaxName},
+	} {
+		v.max("customer."+f.name, f.v, f.max)
 	}
 	if c.Email != "" {
 		if a, err := mail.ParseAddress(c.Email); err != nil || a.Address != c.Email {

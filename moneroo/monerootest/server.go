@@ -3,9 +3,19 @@
 // describe it, with a hosted checkout page, signed webhooks and Moneroo's
 // sandbox test phone numbers.
 //
-//	srv := monerootest.NewServer()
-//	defer srv.Close()
-//	client, err := srv.NewClient() // or moneroo.New with SecretKey, WebhookSecret and payments.WithBaseURL(srv.URL)
+//	srv, client := monerootest.Start(t) // closed when the test ends
+//	session, err := client.Create(ctx, req)
+//	back, err := srv.Walk(ctx, session, true) // the payer pays on the hosted page
+//	ret, err := client.ParseReturn(back.Query())
+//
+// Outside a test, NewServer starts one (Close it) and srv.NewClient returns
+// a client pointed at it; or give moneroo.New SecretKey, WebhookSecret and
+// payments.WithBaseURL(srv.URL). Like every simulator of this module, a
+// Server has URL, Close, NewClient, Pay, Decline and Expire (the payment
+// changes state as if the payer or the operator had acted, and the webhook
+// goes out), Walk (the payer's browser on the hosted page), SetWebhookURL,
+// Faults and Requests; Moneroo's own extras are WalkWithPhone, Status,
+// Webhook, Deliveries, CheckoutURL, SetRateLimit and SetDecimalAmounts.
 //
 // What it serves, under srv.URL:
 //
@@ -13,7 +23,8 @@
 //     GET /v1/payments/{id}, with the Bearer SecretKey (401 otherwise),
 //     amounts in whole major units, Moneroo's field rules (422 with a
 //     Laravel-style "errors" map: field → messages; metadata at most 10
-//     string entries), 404 for unknown ids,
+//     string entries; the lengths of Moneroo's Laravel SDK, as
+//     moneroo.MaxDescription, MaxName and MaxAddress), 404 for unknown ids,
 //     and Moneroo's limit of 120 requests a minute (429, no Retry-After);
 //   - GET /utils/payment/methods, the public catalogue from Moneroo's docs;
 //   - the hosted checkout page at each payment's checkout_url
@@ -25,7 +36,8 @@
 //
 // Moneroo's sandbox test numbers decide the Pay form's outcome, as on the
 // real sandbox: PhoneSuccess pays, PhonePending leaves the payment pending,
-// PhoneFailed fails it. Any other number, or none, pays.
+// PhoneFailed fails it. Any other number, or none, pays. Walk pays with the
+// number the page suggests, PhoneSuccess; WalkWithPhone with another.
 //
 // Its answers have the keys and types of the examples in Moneroo's docs and
 // of the official SDKs' models (shape_test.go compares them with
@@ -92,8 +104,9 @@ const (
 type Server struct {
 	// URL is the simulator's origin: pass payments.WithBaseURL(srv.URL).
 	URL string
-	// Faults injects errors in front of the API (not the hosted page).
-	Faults paymentstest.Faults
+	// Faults injects errors in front of the API (not the hosted page):
+	// srv.Faults.Add(paymentstest.ServerError(503)).
+	Faults *paymentstest.Faults
 
 	srv      *httptest.Server
 	requests simkit.Counter
@@ -110,10 +123,14 @@ type Server struct {
 
 // Delivery is a webhook the simulator sent.
 type Delivery struct {
-	Event     string // such as "payment.success"
+	// Event is Moneroo's event name, such as "payment.success".
+	Event string
+	// PaymentID is the payment the webhook is about.
 	PaymentID string
-	Status    int   // the merchant's HTTP answer, 0 if none arrived
-	Err       error // why no answer arrived
+	// Status is the merchant's HTTP answer, 0 if none arrived.
+	Status int
+	// Err says why no answer arrived, if none did.
+	Err error
 }
 
 type payment struct {
@@ -138,7 +155,7 @@ type payment struct {
 
 // NewServer starts a simulator on 127.0.0.1 at a random port.
 func NewServer() *Server {
-	s := &Server{payments: map[string]*payment{}, rateLimit: RateLimit}
+	s := &Server{payments: map[string]*payment{}, rateLimit: RateLimit, Faults: &paymentstest.Faults{}}
 	api := http.NewServeMux()
 	api.HandleFunc("POST /v1/payments/initialize", s.auth(s.initialize))
 	api.HandleFunc("GET /v1/payments/{id}/verify", s.auth(s.verify))
@@ -226,20 +243,6 @@ func (s *Server) Deliveries() []Delivery {
 
 // CheckoutURL returns the hosted page of payment id.
 func (s *Server) CheckoutURL(id string) string { return s.URL + "/checkout/" + url.PathEscape(id) }
-
-// PayOnPage posts the hosted page's Pay form of payment id with phone, as
-// the payer's browser would, and returns where the browser is sent back: the
-// return_url with Moneroo's parameters. The sandbox test numbers decide the
-// outcome.
-func (s *Server) PayOnPage(ctx context.Context, id, phone string) (*url.URL, error) {
-	return simkit.SubmitForm(ctx, s.CheckoutURL(id)+"/pay", url.Values{"phone": {phone}})
-}
-
-// DeclineOnPage posts the hosted page's Decline form of payment id and
-// returns where the browser is sent back.
-func (s *Server) DeclineOnPage(ctx context.Context, id string) (*url.URL, error) {
-	return simkit.SubmitForm(ctx, s.CheckoutURL(id)+"/decline", nil)
-}
 
 // Pay completes payment id as a payer with a good test number would. A
 // payment already final cannot change.

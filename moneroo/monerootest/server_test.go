@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/simkit"
 	"github.com/unipay/payments/moneroo"
 	"github.com/unipay/payments/moneroo/monerootest"
 	"github.com/unipay/payments/paymentstest"
@@ -30,11 +31,11 @@ func order(currency string, minor int64) payments.CreateRequest {
 	}
 }
 
-// payWith posts the hosted page's Pay form with phone and returns where the
+// payWith walks the hosted page, paying with phone, and returns where the
 // browser is sent.
 func payWith(t *testing.T, srv *monerootest.Server, s *payments.Session, phone string) *url.URL {
 	t.Helper()
-	loc, err := srv.PayOnPage(context.Background(), s.ID, phone)
+	loc, err := srv.WalkWithPhone(context.Background(), s, phone)
 	require.NoError(t, err)
 	return loc
 }
@@ -166,13 +167,50 @@ func TestExpireCancelsAndNotifies(t *testing.T) {
 	}
 }
 
+func TestWalkActsAsTheBrowserOnTheHostedPage(t *testing.T) {
+	srv, c := monerootest.Start(t)
+	ctx := context.Background()
+	s, err := c.Create(ctx, order("XOF", 5000))
+	require.NoError(t, err)
+	back, err := srv.Walk(ctx, s, true)
+	require.NoError(t, err)
+	assert.Equal(t, "shop.example.com", back.Host)
+	assert.Equal(t, "9", back.Query().Get("order"), "the merchant's own parameters are kept")
+	assert.Equal(t, s.ID, back.Query().Get("monerooPaymentId"))
+	assert.Equal(t, "success", back.Query().Get("monerooPaymentStatus"), "the page suggests the success test number")
+	p, err := c.Verify(ctx, s.ID)
+	require.NoError(t, err)
+	assert.Equal(t, payments.StatusSucceeded, p.Status)
+
+	s, err = c.Create(ctx, order("XOF", 5000))
+	require.NoError(t, err)
+	back, err = srv.Walk(ctx, s, false)
+	require.NoError(t, err)
+	assert.Equal(t, "failed", back.Query().Get("paymentStatus"))
+
+	for name, bad := range map[string]*payments.Session{
+		"no session":      nil,
+		"no RedirectURL":  {ID: s.ID},
+		"another host":    {ID: s.ID, RedirectURL: "https://checkout.moneroo.io/" + s.ID},
+		"an unknown page": {ID: "nope", RedirectURL: srv.CheckoutURL("nope")},
+	} {
+		_, err := srv.Walk(ctx, bad, true)
+		assert.Error(t, err, name)
+	}
+}
+
 func TestAPayerComingBackTwiceChangesNothing(t *testing.T) {
 	srv, c := monerootest.Start(t)
 	h := listen(t, srv, c)
 	s, err := c.Create(context.Background(), order("XOF", 5000))
 	require.NoError(t, err)
 	first := payWith(t, srv, s, monerootest.PhoneSuccess)
-	second := payWith(t, srv, s, monerootest.PhoneFailed)
+	// The page now shows no form; a browser that kept the old one (the Back
+	// button) posts it again.
+	_, err = srv.Walk(context.Background(), s, true)
+	require.ErrorContains(t, err, "takes no payment")
+	second, err := simkit.SubmitForm(context.Background(), s.RedirectURL+"/pay", url.Values{"phone": {monerootest.PhoneFailed}})
+	require.NoError(t, err)
 	assert.Equal(t, first.String(), second.String())
 	st, _ := srv.Status(s.ID)
 	assert.Equal(t, "success", st)
@@ -204,7 +242,7 @@ func TestTheHostedPage(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 
-	loc, err := srv.DeclineOnPage(context.Background(), s.ID)
+	loc, err := srv.Walk(context.Background(), s, false)
 	require.NoError(t, err)
 	assert.Equal(t, "failed", loc.Query().Get("paymentStatus"))
 }
@@ -298,24 +336,44 @@ func TestTheSimulatorNeverPanicsOnGarbage(t *testing.T) {
 	}
 }
 
+func TestInitializeRefusesTheLaravelSDKsLengths(t *testing.T) {
+	srv := monerootest.NewServer()
+	defer srv.Close()
+	body := func(description, first, address string) string {
+		return `{"amount":100,"currency":"XOF","description":"` + description + `","return_url":"https://shop.example.com/r",` +
+			`"customer":{"email":"a@example.com","first_name":"` + first + `","last_name":"B","address":"` + address + `"}}`
+	}
+	status, out := post(t, srv, body(strings.Repeat("é", 155), strings.Repeat("ï", 100), strings.Repeat("a", 200)))
+	assert.Equal(t, http.StatusCreated, status, "at the limits: %v", out)
+
+	status, out = post(t, srv, body(strings.Repeat("é", 156), strings.Repeat("ï", 101), strings.Repeat("a", 201)))
+	assert.Equal(t, http.StatusUnprocessableEntity, status)
+	errs, ok := out["errors"].(map[string]any)
+	require.True(t, ok, "%v", out)
+	assert.Equal(t, []any{"The description field must not be greater than 155 characters."}, errs["description"])
+	assert.Equal(t, []any{"The customer.first name field must not be greater than 100 characters."}, errs["customer.first_name"])
+	assert.Equal(t, []any{"The customer.address field must not be greater than 200 characters."}, errs["customer.address"])
+}
+
 func TestTheProvidersFieldErrorsReachTheMerchant(t *testing.T) {
-	_, c := monerootest.Start(t)
-	// The typed API sends what it is given: the simulator's 422 comes back
-	// with Moneroo's field names.
+	srv, c := monerootest.Start(t)
+	// A method short code that is well formed but not in Moneroo's
+	// catalogue passes the client's checks; the simulator's 422 comes back
+	// with the field named by its Go path, and Moneroo's name beside it.
 	_, err := c.InitializePayment(context.Background(), &moneroo.InitializeRequest{
 		Amount: "100", Currency: "XOF", Description: "d", ReturnURL: "https://shop.example.com/r",
-		Customer: moneroo.CustomerInput{FirstName: "A", LastName: "B"}, Methods: []string{"paypal"},
+		Customer: moneroo.CustomerInput{Email: "a@example.com", FirstName: "A", LastName: "B"}, Methods: []string{"mtn_bj", "paypal"},
 	})
 	require.ErrorIs(t, err, payments.ErrInvalidRequest)
+	assert.Equal(t, 1, srv.Requests(), "the client sent it")
 	var perr *payments.Error
 	require.ErrorAs(t, err, &perr)
 	assert.Equal(t, http.StatusUnprocessableEntity, perr.HTTPStatus)
-	assert.Equal(t, "The customer.email field is required. (and 1 more error)", perr.Message)
-	f, ok := perr.Field("customer.email")
+	assert.Equal(t, "The selected methods.1 is invalid.", perr.Message)
+	f, ok := perr.Field("Methods[1]")
 	require.True(t, ok, "%v", perr.Fields)
-	assert.Equal(t, "The customer.email field is required.", f.Message)
-	_, ok = perr.Field("methods.0")
-	assert.True(t, ok)
+	assert.Equal(t, "methods.1", f.ProviderField)
+	assert.Equal(t, "The selected methods.1 is invalid.", f.Message)
 }
 
 func TestTheRateLimit(t *testing.T) {
@@ -423,9 +481,8 @@ func TestInitializeRefusesMoreThanTenMetadataEntries(t *testing.T) {
 	assert.Equal(t, []any{"The metadata field must not have more than 10 items."}, errs["metadata"])
 	assert.Equal(t, "The metadata field must not have more than 10 items.", out["message"])
 
-	// Through the typed API, which sends what it is given, the merchant gets
-	// Moneroo's field error.
-	_, c := monerootest.Start(t)
+	// The client refuses the eleventh entry before sending.
+	srv2, c := monerootest.Start(t)
 	m := map[string]string{}
 	for i := range 11 {
 		m["k"+strconv.Itoa(i)] = "v"
@@ -437,8 +494,9 @@ func TestInitializeRefusesMoreThanTenMetadataEntries(t *testing.T) {
 	require.ErrorIs(t, err, payments.ErrInvalidRequest)
 	var perr *payments.Error
 	require.ErrorAs(t, err, &perr)
-	_, ok = perr.Field("metadata")
+	_, ok = perr.Field("Metadata")
 	assert.True(t, ok, "%v", perr.Fields)
+	assert.Zero(t, srv2.Requests())
 }
 
 func TestDecimalAmountsOnlyWhenSwitchedOn(t *testing.T) {

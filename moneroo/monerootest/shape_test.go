@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/unipay/payments"
 	"github.com/unipay/payments/internal/jsonshape"
 	"github.com/unipay/payments/moneroo"
 	"github.com/unipay/payments/moneroo/monerootest"
@@ -99,7 +100,7 @@ func paid(t *testing.T, srv *monerootest.Server, phone string) ([]byte, string) 
 	require.Equal(t, http.StatusCreated, status, "%s", body)
 	var out struct{ Data struct{ ID string } }
 	require.NoError(t, jsonUnmarshal(body, &out))
-	_, err := srv.PayOnPage(context.Background(), out.Data.ID, phone)
+	_, err := srv.WalkWithPhone(context.Background(), &payments.Session{RedirectURL: srv.CheckoutURL(out.Data.ID)}, phone)
 	require.NoError(t, err)
 	return body, out.Data.ID
 }
