@@ -293,11 +293,11 @@ func TestReadsAsTheSimulator(t *testing.T) {
 
 		var back *url.URL
 		if pay {
-			back, err = srv.PayOnPage(ctx, want.ID, monerootest.PhoneSuccess)
+			back, err = srv.WalkWithPhone(ctx, want, monerootest.PhoneSuccess)
 			require.NoError(t, err)
 			require.NoError(t, f.Pay(got.ID))
 		} else {
-			back, err = srv.DeclineOnPage(ctx, want.ID)
+			back, err = srv.Walk(ctx, want, false)
 			require.NoError(t, err)
 			require.NoError(t, f.Decline(got.ID))
 		}
