@@ -38,7 +38,7 @@ func BenchmarkHTTPX(b *testing.B) {
 	defer srv.Close()
 	ctx := context.Background()
 
-	b.Run("plain", func(b *testing.B) {
+	b.Run("baseline", func(b *testing.B) {
 		hc := &http.Client{}
 		b.ReportAllocs()
 		for b.Loop() {
@@ -61,7 +61,7 @@ func BenchmarkHTTPX(b *testing.B) {
 		}
 	})
 
-	b.Run("httpx", func(b *testing.B) {
+	b.Run("library", func(b *testing.B) {
 		c, err := New(Config{Provider: payments.Moneroo, BaseURL: srv.URL, Settings: NewSettings(), Auth: BearerAuth("sk_test_key")})
 		if err != nil {
 			b.Fatal(err)

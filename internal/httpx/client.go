@@ -303,6 +303,7 @@ type prepared struct {
 	idempotent bool
 	noRetry    bool
 	auth       bool
+	budget     *budget // the call's retries left, set by send
 }
 
 func (c *Client) prepare(req *Request) (*prepared, error) {

@@ -33,16 +33,67 @@ type Redactor struct {
 	learnt  [][]string          // a ring of secrets learnt at run time, each with its forms
 	next    int                 // next slot of learnt to overwrite
 	known   map[string]struct{} // every secret held, for cheap lookups
-	forms   [][]byte            // every form of every secret, longest first
+	forms   []form              // every form of every secret, longest first
 	headers map[string]struct{} // canonical header names
-	keys    map[string]struct{} // lower-case JSON and form keys
+	keys    *keySet             // JSON and form keys; replaced, never changed, once shared
+}
+
+// form is one way a secret may be written, with the index of its rarest
+// byte in JSON text: searching for that byte first skips most of a body.
+type form struct {
+	b      []byte
+	anchor int
+}
+
+func newForm(s string) form {
+	f := form{b: []byte(s)}
+	best := 99
+	for i := 0; i < len(s); i++ {
+		if r := rarity(s[i]); r < best {
+			best, f.anchor = r, i
+		}
+	}
+	return f
+}
+
+// rarity ranks how often a byte appears in the JSON providers send: lower
+// is rarer.
+func rarity(c byte) int {
+	switch {
+	case c == '"' || c == ':' || c == ',' || c == '{' || c == '}' || c == ' ' || c == '_' || c == '-' || c == '.':
+		return 5
+	case c >= 'a' && c <= 'z':
+		return 4
+	case c >= '0' && c <= '9':
+		return 3
+	case c >= 'A' && c <= 'Z':
+		return 2
+	}
+	return 1
+}
+
+// in reports whether f occurs in b.
+func (f form) in(b []byte) bool {
+	a := f.b[f.anchor]
+	for i := f.anchor; i < len(b); {
+		j := bytes.IndexByte(b[i:], a)
+		if j < 0 {
+			return false
+		}
+		at := i + j
+		if start := at - f.anchor; start+len(f.b) <= len(b) && bytes.Equal(b[start:start+len(f.b)], f.b) {
+			return true
+		}
+		i = at + 1
+	}
+	return false
 }
 
 // NewRedactor returns a Redactor that knows the usual secret-bearing headers
 // (Authorization, Cookie, ApiKey…) and keys (token, access_token,
 // client_secret, secret…).
 func NewRedactor() *Redactor {
-	r := &Redactor{known: map[string]struct{}{}, headers: map[string]struct{}{}, keys: map[string]struct{}{}}
+	r := &Redactor{known: map[string]struct{}{}, headers: map[string]struct{}{}, keys: newKeySet()}
 	r.AddHeaders("Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "ApiKey", "Api-Key", "X-Api-Key")
 	r.AddKeys("authorization", "apikey", "api_key", "token", "access_token", "refresh_token", "id_token",
 		"client_secret", "secret", "password", "code_verifier", "webhook_secret", "secret_key")
@@ -62,9 +113,11 @@ func (r *Redactor) AddHeaders(names ...string) {
 func (r *Redactor) AddKeys(keys ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	ks := r.keys.clone()
 	for _, k := range keys {
-		r.keys[strings.ToLower(k)] = struct{}{}
+		ks.add(k)
 	}
+	r.keys = ks
 }
 
 // minSecret is the shortest secret redacted: shorter values would garble
@@ -139,9 +192,9 @@ func (r *Redactor) rebuild() {
 			out[j], out[j-1] = out[j-1], out[j]
 		}
 	}
-	r.forms = make([][]byte, len(out))
+	r.forms = make([]form, len(out))
 	for i, f := range out {
-		r.forms[i] = []byte(f)
+		r.forms[i] = newForm(f)
 	}
 }
 
@@ -253,8 +306,8 @@ func (r *Redactor) Bytes(b []byte) []byte {
 	r.mu.RUnlock()
 	out := b
 	for _, f := range forms {
-		if bytes.Contains(out, f) {
-			out = bytes.ReplaceAll(out, f, redacted)
+		if f.in(out) {
+			out = bytes.ReplaceAll(out, f.b, redacted)
 		}
 	}
 	if scrubbed, changed := scrubKeys(out, keys); changed {

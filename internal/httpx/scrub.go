@@ -6,13 +6,76 @@ import (
 	"strings"
 )
 
+// keySet is the set of sensitive keys, grouped by length, so that a key of
+// a body is compared with the few sensitive keys of its length, without a
+// lookup or a lower-case copy.
+type keySet struct {
+	byLen [maxKey + 1][]string // lower-case names by length
+}
+
+// maxKey is the longest sensitive key: no API names a secret more verbosely.
+const maxKey = 64
+
+func newKeySet() *keySet { return &keySet{} }
+
+func (k *keySet) add(name string) {
+	name = strings.ToLower(name)
+	if len(name) == 0 || len(name) > maxKey {
+		return
+	}
+	for _, n := range k.byLen[len(name)] {
+		if n == name {
+			return
+		}
+	}
+	k.byLen[len(name)] = append(k.byLen[len(name)], name)
+}
+
+// clone returns a copy of k, so that the Redactor can swap sets without
+// locking readers.
+func (k *keySet) clone() *keySet {
+	c := newKeySet()
+	for n, names := range k.byLen {
+		c.byLen[n] = append([]string(nil), names...)
+	}
+	return c
+}
+
+// has reports whether key, in any case, is sensitive.
+func (k *keySet) has(key []byte) bool {
+	if len(key) > maxKey {
+		return false
+	}
+	for _, n := range k.byLen[len(key)] {
+		if asciiEqualFold(key, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// asciiEqualFold reports whether b equals the lower-case s, ignoring the
+// case of ASCII letters.
+func asciiEqualFold(b []byte, s string) bool {
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != s[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // scrubKeys replaces the values of sensitive keys in b, found by a tolerant
 // scan: JSON members ("key": value, whatever the value and even when the
 // text is cut short or not JSON at all), then form fields and query
 // parameters (key=value), wherever they are, inside JSON strings too. It
 // returns b untouched and false when no sensitive key is there, else a new
 // slice.
-func scrubKeys(b []byte, keys map[string]struct{}) ([]byte, bool) {
+func scrubKeys(b []byte, keys *keySet) ([]byte, bool) {
 	out, changed := replaceSpans(b, jsonSpans(b, keys))
 	out, changed2 := replaceSpans(out, formSpans(out, keys))
 	return out, changed || changed2
@@ -37,20 +100,25 @@ func replaceSpans(b []byte, spans [][2]int) ([]byte, bool) {
 // jsonSpans returns where the values of sensitive JSON members are: a
 // string's content (its quotes stay, so the text stays JSON), or a whole
 // number, object or array; to the text's end when it is cut short.
-func jsonSpans(b []byte, keys map[string]struct{}) [][2]int {
+func jsonSpans(b []byte, keys *keySet) [][2]int {
 	var spans [][2]int
-	for i := 0; i < len(b); i++ {
-		if b[i] != '"' {
-			continue
+	for i := 0; i < len(b); {
+		q := bytes.IndexByte(b[i:], '"')
+		if q < 0 {
+			break
 		}
-		end := stringEnd(b, i)
+		start := i + q
+		end := stringEnd(b, start)
 		if end < 0 {
 			break
 		}
-		key, ok := jsonKey(b[i : end+1])
+		i = end + 1
 		j := skipSpace(b, end+1)
-		if !ok || j >= len(b) || b[j] != ':' || !sensitive(keys, key) {
-			i = end
+		if j >= len(b) || b[j] != ':' {
+			continue // a value, not a key
+		}
+		key, ok := jsonKey(b[start : end+1])
+		if !ok || !keys.has(key) {
 			continue
 		}
 		v := skipSpace(b, j+1)
@@ -69,7 +137,7 @@ func jsonSpans(b []byte, keys map[string]struct{}) [][2]int {
 		} else {
 			spans = append(spans, [2]int{v, vEnd})
 		}
-		i = vEnd - 1
+		i = vEnd
 	}
 	return spans
 }
@@ -77,27 +145,30 @@ func jsonSpans(b []byte, keys map[string]struct{}) [][2]int {
 // formSpans returns where the values of sensitive form fields and query
 // parameters are: key=value, the key at the text's start or after a
 // separator, the value up to the next separator.
-func formSpans(b []byte, keys map[string]struct{}) [][2]int {
+func formSpans(b []byte, keys *keySet) [][2]int {
 	var spans [][2]int
-	for i := 0; i < len(b); i++ {
-		if b[i] != '=' {
-			continue
+	for i := 0; i < len(b); {
+		e := bytes.IndexByte(b[i:], '=')
+		if e < 0 {
+			break
 		}
-		start := i
+		eq := i + e
+		i = eq + 1
+		start := eq
 		for start > 0 && formKeyByte(b[start-1]) {
 			start--
 		}
-		if start == i || (start > 0 && !formSep(b[start-1])) || !sensitive(keys, b[start:i]) {
+		if start == eq || (start > 0 && !formSep(b[start-1])) || !keys.has(b[start:eq]) {
 			continue
 		}
-		end := i + 1
+		end := eq + 1
 		for end < len(b) && !valueStop(b[end]) {
 			end++
 		}
-		if end > i+1 {
-			spans = append(spans, [2]int{i + 1, end})
+		if end > eq+1 {
+			spans = append(spans, [2]int{eq + 1, end})
 		}
-		i = end - 1
+		i = end
 	}
 	return spans
 }
@@ -106,37 +177,24 @@ func valueStop(c byte) bool {
 	return c == '&' || c == ';' || c == '"' || c == '\\' || c == '<' || isSpace(c)
 }
 
-// sensitive reports whether key, in any case, is one of keys (which are
-// lower case). It does not allocate for keys of up to 64 bytes.
-func sensitive(keys map[string]struct{}, key []byte) bool {
-	if len(key) == 0 {
-		return false
-	}
-	var buf [64]byte
-	if len(key) > len(buf) {
-		_, ok := keys[strings.ToLower(string(key))]
-		return ok
-	}
-	for i, c := range key {
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf[i] = c
-	}
-	_, ok := keys[string(buf[:len(key)])]
-	return ok
-}
-
 // stringEnd returns the index of the quote closing the JSON string that
 // opens at b[i], or -1 when the text ends first.
 func stringEnd(b []byte, i int) int {
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
-			return j
+	for j := i + 1; j < len(b); {
+		q := bytes.IndexByte(b[j:], '"')
+		if q < 0 {
+			return -1
 		}
+		at := j + q
+		// The quote is escaped if an odd number of backslashes precede it.
+		n := 0
+		for k := at - 1; k > i && b[k] == '\\'; k-- {
+			n++
+		}
+		if n%2 == 0 {
+			return at
+		}
+		j = at + 1
 	}
 	return -1
 }

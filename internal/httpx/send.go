@@ -26,11 +26,19 @@ func (b *budget) take() bool { return b.left.Add(-1) >= 0 }
 
 // send runs p until it succeeds, fails for good, or runs out of retries.
 func (c *Client) send(ctx context.Context, p *prepared) (*Response, error) {
-	if b, _ := ctx.Value(budgetKey{}).(*budget); b == nil {
+	b, _ := ctx.Value(budgetKey{}).(*budget)
+	if b == nil {
 		b = &budget{}
 		b.left.Store(int64(c.cfg.Settings.Retries))
-		ctx = context.WithValue(ctx, budgetKey{}, b)
+		switch c.cfg.Auth.(type) {
+		case nil, HeaderAuth, BearerAuth: // fixed credentials make no request
+		default:
+			// Credentials that may need requests of their own (an OAuth
+			// token) find the call's budget in its context.
+			ctx = context.WithValue(ctx, budgetKey{}, b)
+		}
 	}
+	p.budget = b
 	obs := c.cfg.Settings.Observer
 	if obs == nil {
 		resp, err, _ := c.run(ctx, p, nil)
@@ -59,7 +67,7 @@ type runStats struct {
 // budget. op is nil when nobody observes.
 func (c *Client) run(ctx context.Context, p *prepared, op *payments.Operation) (*Response, error, runStats) {
 	var st runStats
-	b := ctx.Value(budgetKey{}).(*budget)
+	b := p.budget
 	renewed := false
 	var wait time.Duration // before the next attempt
 	for number := 0; ; number++ {
@@ -214,8 +222,11 @@ func (c *Client) exchange(ctx context.Context, p *prepared) (*Response, error) {
 		return nil, &payments.Error{Provider: c.cfg.Provider, Op: p.op, Kind: payments.ErrUnavailable, NotSent: true,
 			Message: "gave up before sending: " + err.Error(), Err: err}
 	}
-	var connected atomic.Bool
-	if c.trace {
+	// Whether a create or a refund that failed ever left is worth knowing;
+	// a read is retried anyway, so it goes without the tracing's cost.
+	var connected *atomic.Bool
+	if c.trace && !p.idempotent {
+		connected = new(atomic.Bool)
 		hreq = hreq.WithContext(httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
 			GotConn: func(httptrace.GotConnInfo) { connected.Store(true) },
 		}))
@@ -228,7 +239,7 @@ func (c *Client) exchange(ctx context.Context, p *prepared) (*Response, error) {
 	start := time.Now()
 	hresp, err := c.hc.Do(hreq)
 	if err != nil {
-		return nil, c.transportError(ctx, p, err, c.trace && !connected.Load())
+		return nil, c.transportError(ctx, p, err, connected != nil && !connected.Load())
 	}
 	body, readErr := readCapped(hresp.Body, c.cfg.Settings.MaxResponseBytes)
 	hresp.Body.Close()
