@@ -20,7 +20,7 @@ import (
 )
 
 // line matches "BenchmarkX/library-2   1000   123 ns/op   456 B/op   7 allocs/op".
-var line = regexp.MustCompile(`^(Benchmark\S+)/(library|baseline)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op(?:\s+([\d.]+) B/op\s+([\d.]+) allocs/op)?`)
+var line = regexp.MustCompile(`^(Benchmark\S+)/(library|baseline)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op(?:\s+[\d.]+ MB/s)?(?:\s+([\d.]+) B/op\s+([\d.]+) allocs/op)?`)
 
 type sample struct{ ns, bytes, allocs []float64 }
 
