@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/benchkit"
 	"github.com/unipay/payments/moneroo"
 	"github.com/unipay/payments/paymentstest"
 )
@@ -164,6 +165,7 @@ func BenchmarkMonerooCreate(b *testing.B) {
 	srv := benchServer(b)
 	ctx := context.Background()
 	b.Run("library", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		c := benchClient(b, srv)
 		b.ReportAllocs()
 		for b.Loop() {
@@ -174,6 +176,7 @@ func BenchmarkMonerooCreate(b *testing.B) {
 		}
 	})
 	b.Run("baseline", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		hc := &http.Client{}
 		b.ReportAllocs()
 		for b.Loop() {
@@ -219,6 +222,7 @@ func BenchmarkMonerooVerify(b *testing.B) {
 	ctx := context.Background()
 	want := payments.Money{Amount: 200, Currency: "XOF"}
 	b.Run("library", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		c := benchClient(b, srv)
 		b.ReportAllocs()
 		for b.Loop() {
@@ -229,6 +233,7 @@ func BenchmarkMonerooVerify(b *testing.B) {
 		}
 	})
 	b.Run("baseline", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		hc := &http.Client{}
 		b.ReportAllocs()
 		for b.Loop() {
@@ -350,6 +355,7 @@ func BenchmarkMonerooWebhookHandler(b *testing.B) {
 	ds := deliveries(1024)
 	handle := func(context.Context, string) error { return nil }
 	b.Run("library", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		c, err := moneroo.New(moneroo.Config{SecretKey: benchKey, WebhookSecret: benchSecret})
 		if err != nil {
 			b.Fatal(err)
@@ -359,6 +365,7 @@ func BenchmarkMonerooWebhookHandler(b *testing.B) {
 		}), ds)
 	})
 	b.Run("baseline", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		var mu sync.Mutex
 		seen := map[string]bool{}
 		serveDeliveries(b, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"net/mail"
 	"strings"
 	"testing"
 	"time"
@@ -113,6 +114,18 @@ func TestIDsThatWouldChangeThePathAreRefused(t *testing.T) {
 		var perr *payments.Error
 		require.ErrorAs(t, err, &perr)
 		assert.Equal(t, "PaymentID", perr.Fields[0].Field)
+	}
+}
+
+// The fast path for plain addresses accepts nothing net/mail refuses.
+func TestPlainAddressesAgreeWithNetMail(t *testing.T) {
+	for _, s := range []string{"a.b+c@example.co", "awa@example.com", "o'neil@x.example.org", "a..b@example.com",
+		".a@example.com", "a.@example.com", "a@example", "a@-x.example.com", "a@x..com", "a@@b.com", "a b@c.com",
+		"a@b.com.", "user{tag}@example.fr", "é@example.com", "a@exa_mple.com", "\"quoted\"@example.com"} {
+		if plainAddress(s) {
+			_, err := mail.ParseAddress(s)
+			assert.NoError(t, err, "%q passes the fast path, so net/mail must take it", s)
+		}
 	}
 }
 

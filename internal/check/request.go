@@ -118,15 +118,18 @@ func Metadata(fe *FieldErrors, m map[string]string, max int) {
 		return
 	}
 	for k, v := range m {
-		field := "Metadata[" + strconv.Quote(Quote(k)) + "]"
 		if strings.TrimSpace(k) == "" {
 			fe.Add("Metadata", "keys must not be blank")
 			continue
 		}
-		before := len(*fe)
-		Text(fe, field, k, MaxMetaKey)
-		if len(*fe) == before {
-			Text(fe, field, v, 0)
+		// The field's name is built only for an entry that is wrong.
+		var entry FieldErrors
+		Text(&entry, "", k, MaxMetaKey)
+		if len(entry) == 0 {
+			Text(&entry, "", v, 0)
+		}
+		if len(entry) > 0 {
+			fe.Add("Metadata["+strconv.Quote(Quote(k))+"]", entry[0].Message)
 		}
 	}
 }

@@ -67,6 +67,9 @@ func Email(s string) bool {
 	if len(s) > MaxEmail {
 		return false
 	}
+	if plainAddress(s) {
+		return true // what net/mail would accept, checked without its cost
+	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || a.Name != "" {
 		return false
@@ -100,4 +103,44 @@ func isUpperASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// plainAddress reports whether s is local@domain with a dot-atom local part
+// (RFC 5322 atext separated by single dots) and a domain of letter, digit
+// and hyphen labels, at least two of them: the common case, which
+// net/mail.ParseAddress accepts too. Anything else is left to it.
+func plainAddress(s string) bool {
+	at := strings.IndexByte(s, '@')
+	if at <= 0 || at != strings.LastIndexByte(s, '@') {
+		return false
+	}
+	return dotAtoms(s[:at], isAtext) && dotAtoms(s[at+1:], isLabelByte) && strings.IndexByte(s[at+1:], '.') > 0
+}
+
+// dotAtoms reports whether s is non-empty runs of ok bytes separated by
+// single dots.
+func dotAtoms(s string, ok func(byte) bool) bool {
+	run := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '.':
+			if run == 0 {
+				return false
+			}
+			run = 0
+		case ok(c):
+			run++
+		default:
+			return false
+		}
+	}
+	return run > 0
+}
+
+func isAtext(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0
+}
+
+func isLabelByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-'
 }

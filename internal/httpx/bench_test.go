@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/benchkit"
 )
 
 // payment is a typical verify answer, as Moneroo documents it.
@@ -39,6 +40,7 @@ func BenchmarkHTTPX(b *testing.B) {
 	ctx := context.Background()
 
 	b.Run("baseline", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		hc := &http.Client{}
 		b.ReportAllocs()
 		for b.Loop() {
@@ -62,6 +64,7 @@ func BenchmarkHTTPX(b *testing.B) {
 	})
 
 	b.Run("library", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		c, err := New(Config{Provider: payments.Moneroo, BaseURL: srv.URL, Settings: NewSettings(), Auth: BearerAuth("sk_test_key")})
 		if err != nil {
 			b.Fatal(err)

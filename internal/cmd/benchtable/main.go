@@ -19,10 +19,14 @@ import (
 	"strings"
 )
 
-// line matches "BenchmarkX/library-2   1000   123 ns/op   456 B/op   7 allocs/op".
-var line = regexp.MustCompile(`^(Benchmark\S+)/(library|baseline)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op(?:\s+[\d.]+ MB/s)?(?:\s+([\d.]+) B/op\s+([\d.]+) allocs/op)?`)
+// line matches "BenchmarkX/library-2   1000   123 ns/op   456 B/op   7 allocs/op",
+// with any other metrics among them.
+var line = regexp.MustCompile(`^(Benchmark\S+)/(library|baseline)(?:-\d+)?\s+\d+\s+(.*)$`)
 
-type sample struct{ ns, bytes, allocs []float64 }
+// metric matches one "value unit" pair.
+var metric = regexp.MustCompile(`([\d.]+) (\S+)`)
+
+type sample struct{ ns, cpu, bytes, allocs []float64 }
 
 func main() {
 	rows, err := read(os.Stdin)
@@ -62,10 +66,17 @@ func read(r io.Reader) ([]*row, error) {
 		} else {
 			rw.hasLib = true
 		}
-		s.ns = append(s.ns, num(m[3]))
-		if m[4] != "" {
-			s.bytes = append(s.bytes, num(m[4]))
-			s.allocs = append(s.allocs, num(m[5]))
+		for _, kv := range metric.FindAllStringSubmatch(m[3], -1) {
+			switch kv[2] {
+			case "ns/op":
+				s.ns = append(s.ns, num(kv[1]))
+			case "cpu-ns/op":
+				s.cpu = append(s.cpu, num(kv[1]))
+			case "B/op":
+				s.bytes = append(s.bytes, num(kv[1]))
+			case "allocs/op":
+				s.allocs = append(s.allocs, num(kv[1]))
+			}
 		}
 	}
 	var out []*row
@@ -77,12 +88,17 @@ func read(r io.Reader) ([]*row, error) {
 	return out, sc.Err()
 }
 
+// write prints the table. Times are CPU time per call where the benchmarks
+// report it (benchkit.CPU), wall time otherwise.
 func write(w io.Writer, rows []*row) {
 	fmt.Fprintf(w, "| %-40s | %12s | %12s | %6s | %7s | %7s | %6s |\n", "operation", "library", "baseline", "ratio", "allocs", "base", "+allocs")
 	fmt.Fprintf(w, "|%s|%s|%s|%s|%s|%s|%s|\n", strings.Repeat("-", 42), strings.Repeat("-", 14), strings.Repeat("-", 14),
 		strings.Repeat("-", 8), strings.Repeat("-", 9), strings.Repeat("-", 9), strings.Repeat("-", 8))
 	for _, r := range rows {
 		lib, base := median(r.lib.ns), median(r.base.ns)
+		if len(r.lib.cpu) > 0 && len(r.base.cpu) > 0 {
+			lib, base = median(r.lib.cpu), median(r.base.cpu)
+		}
 		la, ba := median(r.lib.allocs), median(r.base.allocs)
 		fmt.Fprintf(w, "| %-40s | %9.1f µs | %9.1f µs | %5.2f× | %7.0f | %7.0f | %+6.0f |\n",
 			r.name, lib/1000, base/1000, lib/base, la, ba, la-ba)

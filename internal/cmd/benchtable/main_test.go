@@ -19,11 +19,13 @@ BenchmarkMonerooVerify/library-2         	   10000	    120000 ns/op	   12000 B/o
 BenchmarkMonerooVerify/baseline-2        	   10000	    100000 ns/op	   10000 B/op	     110 allocs/op
 BenchmarkLonely/library-2                	   10000	    100000 ns/op
 BenchmarkBytes/library-2                 	   10000	    100000 ns/op	  10.00 MB/s	   100 B/op	     3 allocs/op
+BenchmarkCPU/library-2                   	   10000	    900000 ns/op	    30000 cpu-ns/op	   100 B/op	     3 allocs/op
+BenchmarkCPU/baseline-2                  	   10000	    100000 ns/op	    20000 cpu-ns/op	   100 B/op	     3 allocs/op
 BenchmarkBytes/baseline-2                	   10000	     50000 ns/op	  20.00 MB/s	   100 B/op	     1 allocs/op
 PASS`
 	rows, err := read(strings.NewReader(in))
 	require.NoError(t, err)
-	require.Len(t, rows, 2, "a benchmark without its baseline is left out")
+	require.Len(t, rows, 3, "a benchmark without its baseline is left out")
 	var out bytes.Buffer
 	write(&out, rows)
 	assert.Contains(t, out.String(), "| MonerooVerify")
@@ -31,4 +33,5 @@ PASS`
 	assert.Contains(t, out.String(), " 1.20×")
 	assert.Contains(t, out.String(), "+20 |")
 	assert.Contains(t, out.String(), " 2.00×", "MB/s columns are read past")
+	assert.Contains(t, out.String(), " 1.50×", "CPU time wins over wall time")
 }

@@ -1,0 +1,37 @@
+//go:build unix
+
+// Package benchkit measures what the paired benchmarks report beside wall
+// time: the process's CPU time per operation. On a machine that other work
+// shares, wall time swings with the load while CPU time does not, so
+// make bench compares the library and its baselines by CPU time when the
+// benchmarks report it.
+package benchkit
+
+import (
+	"syscall"
+	"testing"
+	"time"
+)
+
+// CPU starts counting the process's CPU time (user and system, every
+// thread: the client, the canned server, the garbage collector) and returns
+// a function that reports it per operation as the "cpu-ns/op" metric. Call
+// it at the top of a benchmark:
+//
+//	defer benchkit.CPU(b)()
+func CPU(b *testing.B) func() {
+	start := cpu()
+	return func() {
+		if b.N > 0 {
+			b.ReportMetric(float64(cpu()-start)/float64(b.N), "cpu-ns/op")
+		}
+	}
+}
+
+func cpu() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
