@@ -263,7 +263,7 @@ func TestAnExpiredCheckoutTakesNoPayment(t *testing.T) {
 	s, err := c.Create(ctx, validRequest())
 	require.NoError(t, err)
 	require.NoError(t, srv.Expire(s.ID))
-	_, err = srv.SubmitPage(ctx, s.RedirectURL, true)
+	_, err = srv.Walk(ctx, s, true)
 	require.Error(t, err)
 	require.ErrorIs(t, srv.Pay(s.ID), helloassotest.ErrCheckoutClosed)
 	p, err := c.Verify(ctx, s.ID)

@@ -21,16 +21,7 @@ import (
 // newSim starts a simulator and a client pointed at it.
 func newSim(t *testing.T, opts ...payments.Option) (*helloassotest.Server, *helloasso.Client) {
 	t.Helper()
-	srv := helloassotest.NewServer()
-	t.Cleanup(srv.Close)
-	c, err := helloasso.New(helloasso.Config{
-		ClientID:         helloassotest.ClientID,
-		ClientSecret:     helloassotest.ClientSecret,
-		OrganizationSlug: helloassotest.OrganizationSlug,
-		SignatureKey:     helloassotest.SignatureKey,
-	}, append([]payments.Option{payments.WithBaseURL(srv.URL), payments.WithRetries(0)}, opts...)...)
-	require.NoError(t, err)
-	return srv, c
+	return helloassotest.Start(t, append([]payments.Option{payments.WithRetries(0)}, opts...)...)
 }
 
 var refs atomic.Int64
@@ -61,7 +52,7 @@ func with(r payments.CreateRequest, f func(*payments.CreateRequest)) payments.Cr
 // the query it brings back to the ReturnURL.
 func walk(t *testing.T, srv *helloassotest.Server, s *payments.Session, pay bool) url.Values {
 	t.Helper()
-	back, err := srv.SubmitPage(context.Background(), s.RedirectURL, pay)
+	back, err := srv.Walk(context.Background(), s, pay)
 	require.NoError(t, err)
 	require.True(t, strings.HasPrefix(back.String(), "https://shop.example.org/helloasso/return?"), back.String())
 	return back.Query()

@@ -43,7 +43,7 @@ func Example() {
 	fmt.Println("send the payer to HelloAsso:", strings.HasPrefix(s.RedirectURL, srv.URL+"/associations/"))
 
 	// The payer pays on the page and comes back to the ReturnURL.
-	back, err := srv.SubmitPage(ctx, s.RedirectURL, true)
+	back, err := srv.Walk(ctx, s, true)
 	if err != nil {
 		log.Fatal(err)
 	}
