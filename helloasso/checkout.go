@@ -27,10 +27,6 @@ func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payme
 	if err != nil {
 		return nil, err
 	}
-	if created.ID <= 0 || created.RedirectURL == "" {
-		return nil, &payments.Error{Provider: payments.HelloAsso, Op: "create checkout", Kind: payments.ErrMalformedResponse,
-			Message: "the answer has no checkout intent id or redirect URL", Raw: created.Raw}
-	}
 	return &payments.Session{
 		Provider:    payments.HelloAsso,
 		ID:          strconv.FormatInt(created.ID, 10),
@@ -55,7 +51,7 @@ func (c *Client) RedirectURL(ctx context.Context, paymentID string) (string, err
 		return "", err
 	}
 	if ci.Order != nil || ci.RedirectURL == "" {
-		return "", &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrConflict,
+		return "", &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrConflict, Raw: ci.Raw,
 			Message: "checkout intent " + paymentID + " has no checkout page to resume: the payer already went through it"}
 	}
 	return ci.RedirectURL, nil
@@ -148,7 +144,7 @@ func refundable(ci *CheckoutIntent, want int64) (*OrderPayment, int64, error) {
 	const op = "refund"
 	id := strconv.FormatInt(ci.ID, 10)
 	if ci.Order == nil {
-		return nil, 0, &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrConflict,
+		return nil, 0, &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrConflict, Raw: ci.Raw,
 			Message: "checkout intent " + id + " has no order: nothing was paid"}
 	}
 	found := false
@@ -170,16 +166,21 @@ func refundable(ci *CheckoutIntent, want int64) (*OrderPayment, int64, error) {
 		return nil, 0, check.InvalidRequest(payments.HelloAsso, op, payments.FieldError{Field: "Options.PaymentID",
 			Message: fmt.Sprintf("payment %d is not in checkout intent %s's order", want, id)})
 	}
-	return nil, 0, &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrConflict,
+	return nil, 0, &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrConflict, Raw: ci.Raw,
 		Message: "checkout intent " + id + " has no authorized payment left to refund"}
 }
 
-// parseID reads a checkout intent id, which HelloAsso numbers.
+// parseID reads a checkout intent id, which HelloAsso numbers: an id fit
+// for a URL path (check.ID) that is a positive number.
 func parseID(op, field, s string) (int64, error) {
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n <= 0 {
-		return 0, check.InvalidRequest(payments.HelloAsso, op,
-			payments.FieldError{Field: field, Message: fmt.Sprintf("%q is not a HelloAsso checkout intent id", s)})
+	var fe check.FieldErrors
+	check.ID(&fe, field, s)
+	if len(fe) == 0 {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err == nil && n > 0 {
+			return n, nil
+		}
+		fe.Addf(field, "%q is not a HelloAsso checkout intent id: HelloAsso numbers them", check.Quote(s))
 	}
-	return n, nil
+	return 0, fe.Err(payments.HelloAsso, op)
 }

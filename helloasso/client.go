@@ -3,6 +3,7 @@ package helloasso
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/check"
 	"github.com/unipay/payments/internal/httpx"
 )
 
@@ -21,53 +23,93 @@ import (
 // CreateCheckoutIntent opens a checkout intent:
 // POST /v5/organizations/{slug}/checkout-intents. It sends body as it is;
 // Create is the checked way in, which validates a payments.CreateRequest
-// first. The intent's RedirectURL works for 15 minutes.
+// first. The intent's RedirectURL works for 15 minutes. An answer without
+// an id or a redirect URL is ErrMalformedResponse.
 func (c *Client) CreateCheckoutIntent(ctx context.Context, body *CheckoutIntentRequest) (*CheckoutIntentCreated, error) {
+	const op = "create checkout intent"
+	if body == nil {
+		return nil, check.InvalidRequest(payments.HelloAsso, op, payments.FieldError{Field: "body", Message: "is required"})
+	}
 	var out CheckoutIntentCreated
 	resp, err := c.do(ctx, &httpx.Request{
-		Op: "create checkout intent", Method: http.MethodPost,
-		Path: c.orgPath("/checkout-intents"), JSON: body,
+		Op: op, Method: http.MethodPost, Path: c.orgPath("/checkout-intents"),
+		Route: "/v5/organizations/{organizationSlug}/checkout-intents", JSON: body,
 	}, &out)
 	if err != nil {
 		return nil, err
 	}
-	out.Raw = resp.Body
+	if out.ID <= 0 || out.RedirectURL == "" {
+		return nil, c.http.Malformed(op, resp, "the answer has no checkout intent id or redirect URL: the checkout may exist all the same", nil)
+	}
+	out.Raw = resp.Raw
 	return &out, nil
 }
 
 // GetCheckoutIntent reads a checkout intent, with its order once the payer
-// has paid: GET /v5/organizations/{slug}/checkout-intents/{id}.
+// has paid: GET /v5/organizations/{slug}/checkout-intents/{id}. An answer
+// about another checkout intent, or whose order says it came from another,
+// is ErrIntegrity; one without an id, ErrMalformedResponse.
 func (c *Client) GetCheckoutIntent(ctx context.Context, id int64) (*CheckoutIntent, error) {
+	const op = "get checkout intent"
+	if err := positive(op, "id", id); err != nil {
+		return nil, err
+	}
 	var out CheckoutIntent
 	resp, err := c.do(ctx, &httpx.Request{
-		Op: "get checkout intent", Path: c.orgPath("/checkout-intents/" + strconv.FormatInt(id, 10)),
+		Op: op, Path: c.orgPath("/checkout-intents/" + strconv.FormatInt(id, 10)),
+		Route: "/v5/organizations/{organizationSlug}/checkout-intents/{checkoutIntentId}",
 	}, &out)
 	if err != nil {
 		return nil, err
 	}
-	out.Raw = resp.Body
+	switch {
+	case out.ID == 0:
+		return nil, c.http.Malformed(op, resp, "the answer has no checkout intent id", nil)
+	case out.ID != id:
+		return nil, c.http.Integrity(op, resp, fmt.Sprintf("asked for checkout intent %d, HelloAsso answered about checkout intent %d", id, out.ID))
+	case out.Order != nil && out.Order.CheckoutIntentID != nil && *out.Order.CheckoutIntentID != id:
+		return nil, c.http.Integrity(op, resp, fmt.Sprintf("checkout intent %d carries order %d, which HelloAsso says came from checkout intent %d",
+			id, out.Order.ID, *out.Order.CheckoutIntentID))
+	}
+	out.Raw = resp.Raw
 	return &out, nil
 }
 
-// GetOrder reads an order: GET /v5/orders/{id}.
+// GetOrder reads an order: GET /v5/orders/{id}. An answer about another
+// order is ErrIntegrity; one without an id, ErrMalformedResponse.
 func (c *Client) GetOrder(ctx context.Context, id int64) (*Order, error) {
+	const op = "get order"
+	if err := positive(op, "id", id); err != nil {
+		return nil, err
+	}
 	var out Order
-	resp, err := c.do(ctx, &httpx.Request{Op: "get order", Path: "/v5/orders/" + strconv.FormatInt(id, 10)}, &out)
+	resp, err := c.do(ctx, &httpx.Request{Op: op, Path: "/v5/orders/" + strconv.FormatInt(id, 10), Route: "/v5/orders/{orderId}"}, &out)
 	if err != nil {
 		return nil, err
 	}
-	out.Raw = resp.Body
+	if err := c.same(op, resp, "order", id, out.ID); err != nil {
+		return nil, err
+	}
+	out.Raw = resp.Raw
 	return &out, nil
 }
 
-// GetPayment reads a payment: GET /v5/payments/{id}.
+// GetPayment reads a payment: GET /v5/payments/{id}. An answer about
+// another payment is ErrIntegrity; one without an id, ErrMalformedResponse.
 func (c *Client) GetPayment(ctx context.Context, id int64) (*PaymentDetail, error) {
+	const op = "get payment"
+	if err := positive(op, "id", id); err != nil {
+		return nil, err
+	}
 	var out PaymentDetail
-	resp, err := c.do(ctx, &httpx.Request{Op: "get payment", Path: "/v5/payments/" + strconv.FormatInt(id, 10)}, &out)
+	resp, err := c.do(ctx, &httpx.Request{Op: op, Path: "/v5/payments/" + strconv.FormatInt(id, 10), Route: "/v5/payments/{paymentId}"}, &out)
 	if err != nil {
 		return nil, err
 	}
-	out.Raw = resp.Body
+	if err := c.same(op, resp, "payment", id, out.ID); err != nil {
+		return nil, err
+	}
+	out.Raw = resp.Raw
 	return &out, nil
 }
 
@@ -76,7 +118,8 @@ type RefundParams struct {
 	// Amount is the amount to refund in cents; 0 refunds the whole payment.
 	// HelloAsso marks partial refunds as beta.
 	Amount int64
-	// Comment is the reason, kept with the refund.
+	// Comment is the reason, kept with the refund (at most 1,024 bytes, the
+	// library's bound: HelloAsso publishes none).
 	Comment string
 	// CancelOrder also cancels the order's future instalments.
 	CancelOrder bool
@@ -88,8 +131,23 @@ type RefundParams struct {
 // RefundPayment refunds a payment: POST /v5/payments/{id}/refund, with
 // every parameter in the query string and no body. It needs the
 // RefundManagement privilege, which organization clients lack by default.
-// It is never retried once it may have reached HelloAsso.
+// It is never retried once it may have reached HelloAsso. An answer without
+// a refund id is ErrMalformedResponse, and one about another payment
+// ErrIntegrity: the refund may have been made all the same, so read the
+// payment before trying again.
 func (c *Client) RefundPayment(ctx context.Context, paymentID int64, p RefundParams) (*RefundOperation, error) {
+	const op = "refund payment"
+	var fe check.FieldErrors
+	if paymentID <= 0 {
+		fe.Addf("paymentID", "%d is not a HelloAsso payment id", paymentID)
+	}
+	if p.Amount < 0 {
+		fe.Addf("Amount", "must not be negative, got %d", p.Amount)
+	}
+	check.Prose(&fe, "Comment", p.Comment, check.MaxReason)
+	if err := fe.Err(payments.HelloAsso, op); err != nil {
+		return nil, err
+	}
 	q := url.Values{}
 	if p.Amount > 0 {
 		q.Set("amount", strconv.FormatInt(p.Amount, 10))
@@ -103,21 +161,32 @@ func (c *Client) RefundPayment(ctx context.Context, paymentID int64, p RefundPar
 	q.Set("sendRefundMail", strconv.FormatBool(p.SendRefundMail))
 	var out RefundOperation
 	resp, err := c.do(ctx, &httpx.Request{
-		Op: "refund payment", Method: http.MethodPost,
+		Op: op, Method: http.MethodPost, Route: "/v5/payments/{paymentId}/refund",
 		Path: "/v5/payments/" + strconv.FormatInt(paymentID, 10) + "/refund", Query: q,
 	}, &out)
 	if err != nil {
 		return nil, err
 	}
-	out.Raw = resp.Body
+	switch {
+	case out.ID <= 0:
+		return nil, c.http.Malformed(op, resp, "the answer has no refund id: the refund may have been made; read the payment before trying again", nil)
+	case out.PaymentID != 0 && out.PaymentID != paymentID:
+		return nil, c.http.Integrity(op, resp, fmt.Sprintf("refunded payment %d, HelloAsso answered about payment %d: read the payment before trying again",
+			paymentID, out.PaymentID))
+	}
+	out.Raw = resp.Raw
 	return &out, nil
 }
 
 // CancelOrder cancels an order's future instalments:
 // POST /v5/orders/{id}/cancel. It refunds nothing.
 func (c *Client) CancelOrder(ctx context.Context, orderID int64) error {
+	const op = "cancel order"
+	if err := positive(op, "orderID", orderID); err != nil {
+		return err
+	}
 	_, err := c.do(ctx, &httpx.Request{
-		Op: "cancel order", Method: http.MethodPost,
+		Op: op, Method: http.MethodPost, Route: "/v5/orders/{orderId}/cancel",
 		Path: "/v5/orders/" + strconv.FormatInt(orderID, 10) + "/cancel",
 	}, nil)
 	return err
@@ -127,6 +196,27 @@ func (c *Client) CancelOrder(ctx context.Context, orderID int64) error {
 // 401 discards exactly the token this call sent.
 func (c *Client) do(ctx context.Context, req *httpx.Request, out any) (*httpx.Response, error) {
 	return c.http.Do(withTokenSlot(ctx), req, out)
+}
+
+// same checks that an answer about the resource what asked by id is about
+// it: no id is a malformed answer, another id an integrity error.
+func (c *Client) same(op string, resp *httpx.Response, what string, asked, got int64) error {
+	switch {
+	case got == 0:
+		return c.http.Malformed(op, resp, "the answer has no "+what+" id", nil)
+	case got != asked:
+		return c.http.Integrity(op, resp, fmt.Sprintf("asked for %s %d, HelloAsso answered about %s %d", what, asked, what, got))
+	}
+	return nil
+}
+
+// positive refuses an id of the typed API that HelloAsso cannot have given
+// (they are positive numbers), before anything is sent.
+func positive(op, field string, id int64) error {
+	if id > 0 {
+		return nil
+	}
+	return check.InvalidRequest(payments.HelloAsso, op, payments.FieldError{Field: field, Message: fmt.Sprintf("%d is not a HelloAsso id", id)})
 }
 
 // orgPath returns the path of an organization resource.

@@ -397,7 +397,7 @@ func TestResolvePaymentIDReadsTheOrder(t *testing.T) {
 		ev, err := c.ParseWebhook(http.Header{}, fixture(t, "notification-payment-checkout.json"))
 		require.NoError(t, err)
 		_, err = c.ResolvePaymentID(ctx, ev)
-		require.ErrorIs(t, err, payments.ErrMalformedResponse)
+		require.ErrorIs(t, err, payments.ErrIntegrity)
 	})
 	t.Run("a Form notification names no order", func(t *testing.T) {
 		m := newMockAPI(t)

@@ -126,16 +126,12 @@ func (c *Client) ResolvePaymentID(ctx context.Context, ev *payments.Event) (stri
 	return id, nil
 }
 
-// checkoutOrder reads order id and checks that the answer is that order, of
-// this client's organization.
+// checkoutOrder reads order id (GetOrder checks that the answer is that
+// order) and checks that it is of this client's organization.
 func (c *Client) checkoutOrder(ctx context.Context, op string, id int64) (*Order, error) {
 	o, err := c.GetOrder(ctx, id)
 	if err != nil {
 		return nil, err
-	}
-	if o.ID != id {
-		return nil, &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrMalformedResponse, Raw: o.Raw,
-			Message: fmt.Sprintf("asked for order %d, HelloAsso answered with order %d", id, o.ID)}
 	}
 	if o.OrganizationSlug != "" && !strings.EqualFold(o.OrganizationSlug, c.cfg.OrganizationSlug) {
 		return nil, &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrNotFound, Raw: o.Raw,

@@ -103,14 +103,15 @@ func intentID(id *int64) string {
 // it, error. None of it is signed: PaymentID says which checkout to Verify,
 // and ClaimedStatus is what the URL claims, nothing more.
 func (c *Client) ParseReturn(q url.Values) (*payments.Return, error) {
+	const op = "parse return"
 	raw := q.Get("checkoutIntentId")
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id <= 0 {
-		msg := "is missing: this is not a HelloAsso return"
-		if raw != "" {
-			msg = strconv.Quote(raw) + " is not a checkout intent id"
-		}
-		return nil, check.InvalidRequest(payments.HelloAsso, "parse return", payments.FieldError{Field: "checkoutIntentId", Message: msg})
+	if raw == "" {
+		return nil, check.InvalidRequest(payments.HelloAsso, op, payments.FieldError{Field: "checkoutIntentId",
+			Message: "is missing: this is not a HelloAsso return"})
+	}
+	id, err := parseID(op, "checkoutIntentId", raw)
+	if err != nil {
+		return nil, err
 	}
 	claimed := payments.StatusPending
 	switch {
