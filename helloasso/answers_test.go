@@ -318,3 +318,16 @@ func TestIDsAreCheckedBeforeAnyRequest(t *testing.T) {
 	}
 	assert.Empty(t, m.requests(), "nothing reaches HelloAsso, not even a token request")
 }
+
+// TestVerifyKeepsAnUnknownState: a payment state HelloAsso has not
+// documented is unknown, never paid, and kept as HelloAsso wrote it.
+func TestVerifyKeepsAnUnknownState(t *testing.T) {
+	m := newMockAPI(t)
+	body := bytes.Replace(fixture(t, "checkout-intent-paid.json"), []byte(`"state": "Authorized"`), []byte(`"state": "UNHEARD_OF"`), 1)
+	m.respondBody(http.MethodGet, intentURL+"30674", http.StatusOK, body)
+	p, err := m.client(t).Verify(context.Background(), "30674")
+	require.NoError(t, err)
+	assert.Equal(t, payments.StatusUnknown, p.Status)
+	assert.Equal(t, "UNHEARD_OF", p.ProviderStatus)
+	assert.False(t, p.Status.Paid())
+}
