@@ -17,23 +17,62 @@ import (
 //
 // Amount must be in EUR. req.Reference is kept in the intent's metadata and
 // comes back from Verify; Options (helloasso.Options) sets the item name,
-// the donation flag and instalments.
+// the donation flag and instalments. Payer fields HelloAsso would refuse
+// are left out (see Options.StrictPayer), and named in an Info log line;
+// CreateWithReport also returns them.
 func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payments.Session, error) {
-	body, err := c.checkoutRequest(req)
+	r, err := c.CreateWithReport(ctx, req)
 	if err != nil {
 		return nil, err
+	}
+	return r.Session, nil
+}
+
+// CreateResult is what CreateWithReport returns: the session Create returns,
+// and what the adapter left out of the request for HelloAsso to take it.
+type CreateResult struct {
+	// Session is the checkout, as Create returns it.
+	Session *payments.Session
+	// LeftOut lists the payer fields left out of the checkout intent because
+	// HelloAsso would have refused the checkout over them; the payer types
+	// them on HelloAsso's page. Each FieldError names the field
+	// (Customer.FirstName), HelloAsso's name for it (payer.firstName) and why
+	// HelloAsso refuses it. Empty when nothing was left out, and always with
+	// Options.StrictPayer, which refuses the request instead.
+	LeftOut []payments.FieldError
+}
+
+// CreateWithReport is Create, also saying which payer fields were left out
+// (CreateResult.LeftOut).
+func (c *Client) CreateWithReport(ctx context.Context, req payments.CreateRequest) (*CreateResult, error) {
+	body, leftOut, err := c.checkoutRequest(req)
+	if err != nil {
+		return nil, err
+	}
+	if len(leftOut) > 0 {
+		// The field names only: the values are the payer's personal data.
+		names := make([]string, len(leftOut))
+		for i, f := range leftOut {
+			names[i] = f.Field
+		}
+		c.http.Logger().InfoContext(ctx, "helloasso: payer fields left out of the checkout intent: HelloAsso would refuse them, the payer types them on its page",
+			"fields", names, "reference", req.Reference)
 	}
 	created, err := c.CreateCheckoutIntent(ctx, body)
 	if err != nil {
+		addressFields(err, req.Customer)
 		return nil, err
 	}
-	return &payments.Session{
-		Provider:    payments.HelloAsso,
-		ID:          strconv.FormatInt(created.ID, 10),
-		RedirectURL: created.RedirectURL,
-		ExpiresAt:   c.now().Add(RedirectLifetime),
-		Status:      payments.StatusPending,
-		Raw:         created.Raw,
+	return &CreateResult{
+		Session: &payments.Session{
+			Provider:    payments.HelloAsso,
+			ID:          strconv.FormatInt(created.ID, 10),
+			RedirectURL: created.RedirectURL,
+			ExpiresAt:   c.now().Add(RedirectLifetime),
+			Status:      payments.StatusPending,
+			Raw:         created.Raw,
+		},
+		LeftOut: leftOut,
 	}, nil
 }
 

@@ -3,6 +3,7 @@ package helloasso
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -274,7 +275,7 @@ func decodeError(resp *httpx.Response, e *payments.Error) {
 		sort.Strings(names)
 		for _, f := range names {
 			for _, m := range fields[f] {
-				e.Fields = append(e.Fields, payments.FieldError{Field: f, Message: m})
+				e.Fields = append(e.Fields, payments.FieldError{Field: goPath(f), ProviderField: f, Message: m})
 			}
 		}
 	case json.Unmarshal(b.Errors, &plain) == nil:
@@ -293,6 +294,69 @@ func decodeError(resp *httpx.Response, e *payments.Error) {
 	}
 	e.Message = strings.Join(nonEmpty(msgs), "; ")
 	refineKind(e)
+}
+
+// goPaths maps HelloAsso's names for the checkout-intent fields
+// (InitCheckoutBody, lower-cased, without the "$." some validators prefix)
+// to the Go path of the field in the merchant's payments.CreateRequest.
+var goPaths = map[string]string{
+	"totalamount":               "Amount",
+	"initialamount":             "Options.InitialAmount",
+	"itemname":                  "Options.ItemName",
+	"backurl":                   "CancelURL",
+	"errorurl":                  "ErrorURL",
+	"returnurl":                 "ReturnURL",
+	"containsdonation":          "Options.ContainsDonation",
+	"terms":                     "Options.Terms",
+	"metadata":                  "Metadata",
+	"payer":                     "Customer",
+	"payer.firstname":           "Customer.FirstName",
+	"payer.lastname":            "Customer.LastName",
+	"payer.email":               "Customer.Email",
+	"payer.dateofbirth":         "Customer.DateOfBirth",
+	"payer.companyname":         "Customer.CompanyName",
+	"paymentoptions":            "Options.EnableSepa",
+	"paymentoptions.enablesepa": "Options.EnableSepa",
+}
+
+// payerAddress maps the payer's address fields to the Address field they
+// come from; which address (billing or delivery) only Create knows.
+var payerAddress = map[string]string{
+	"payer.address": ".Line1", "payer.city": ".City", "payer.zipcode": ".ZipCode", "payer.country": ".Country",
+}
+
+// termField reads "terms[1].date" and the like.
+var termField = regexp.MustCompile(`^terms\[(\d+)\]\.(amount|date)$`)
+
+// goPath returns the Go path of the field HelloAsso names f, or f itself
+// when it is not a field the library sets.
+func goPath(f string) string {
+	key := strings.ToLower(strings.TrimPrefix(f, "$."))
+	if p, ok := goPaths[key]; ok {
+		return p
+	}
+	if m := termField.FindStringSubmatch(key); m != nil {
+		return "Options.Terms[" + m[1] + "]." + strings.ToUpper(m[2][:1]) + m[2][1:]
+	}
+	return f
+}
+
+// addressFields names the payer's address fields in err (a refused
+// checkout intent) after the address Create took them from.
+func addressFields(err error, cu *payments.Customer) {
+	var perr *payments.Error
+	if cu == nil || !errors.As(err, &perr) {
+		return
+	}
+	field := "Customer.BillingAddress"
+	if cu.BillingAddress == nil {
+		field = "Customer.DeliveryAddress"
+	}
+	for i, f := range perr.Fields {
+		if suffix, ok := payerAddress[strings.ToLower(strings.TrimPrefix(f.ProviderField, "$."))]; ok && f.Field == f.ProviderField {
+			perr.Fields[i].Field = field + suffix
+		}
+	}
 }
 
 // refineKind adjusts the kind httpx derived from the status where
