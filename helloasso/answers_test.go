@@ -331,3 +331,26 @@ func TestVerifyKeepsAnUnknownState(t *testing.T) {
 	assert.Equal(t, "UNHEARD_OF", p.ProviderStatus)
 	assert.False(t, p.Status.Paid())
 }
+
+// TestVerifyReadsAnyMetadata: metadata set by other code than this
+// adapter is any JSON; Verify reads it, non-strings as their JSON text.
+func TestVerifyReadsAnyMetadata(t *testing.T) {
+	for metadata, want := range map[string]struct {
+		ref  string
+		rest map[string]string
+	}{
+		`{"reference":"A42","cart":"c-981"}`:      {"A42", map[string]string{"cart": "c-981"}},
+		`{"reference":"A42","n":5,"o":{"k":[1]}}`: {"A42", map[string]string{"n": "5", "o": `{"k":[1]}`}},
+		`{"reference":7}`:                         {"7", nil},
+		`"a string"`:                              {"", nil},
+		`[1,2]`:                                   {"", nil},
+		`null`:                                    {"", nil},
+	} {
+		m := newMockAPI(t)
+		m.respondBody(http.MethodGet, intentURL+"30674", http.StatusOK, []byte(`{"id":30674,"redirectUrl":"https://x.example/p","metadata":`+metadata+`}`))
+		p, err := m.client(t).Verify(context.Background(), "30674")
+		require.NoError(t, err, metadata)
+		assert.Equal(t, want.ref, p.Reference, metadata)
+		assert.Equal(t, want.rest, p.Metadata, metadata)
+	}
+}

@@ -85,7 +85,7 @@ func (c *Client) RedirectURL(ctx context.Context, paymentID string) (string, err
 	if err != nil {
 		return "", err
 	}
-	ci, err := c.GetCheckoutIntent(ctx, id)
+	ci, err := c.readIntent(ctx, id)
 	if err != nil {
 		return "", err
 	}
@@ -107,7 +107,7 @@ func (c *Client) Verify(ctx context.Context, paymentID string) (*payments.Paymen
 	if err != nil {
 		return nil, err
 	}
-	ci, err := c.GetCheckoutIntent(ctx, id)
+	ci, err := c.readIntent(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +148,7 @@ func (c *Client) Refund(ctx context.Context, req payments.RefundRequest) (*payme
 		return nil, err
 	}
 
-	ci, err := c.GetCheckoutIntent(ctx, id)
+	ci, err := c.readIntent(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +179,7 @@ func (c *Client) Refund(ctx context.Context, req payments.RefundRequest) (*payme
 
 // refundable finds the payment to refund in the intent's order (want, or
 // the first paid one with something left) and how much of it remains.
-func refundable(ci *CheckoutIntent, want int64) (*OrderPayment, int64, error) {
+func refundable(ci *intentView, want int64) (*paymentView, int64, error) {
 	const op = "refund"
 	id := strconv.FormatInt(ci.ID, 10)
 	if ci.Order == nil {

@@ -51,29 +51,88 @@ func (c *Client) CreateCheckoutIntent(ctx context.Context, body *CheckoutIntentR
 // about another checkout intent, or whose order says it came from another,
 // is ErrIntegrity; one without an id, ErrMalformedResponse.
 func (c *Client) GetCheckoutIntent(ctx context.Context, id int64) (*CheckoutIntent, error) {
-	const op = "get checkout intent"
-	if err := positive(op, "id", id); err != nil {
+	if err := positive(opGetIntent, "id", id); err != nil {
 		return nil, err
 	}
 	var out CheckoutIntent
-	resp, err := c.do(ctx, &httpx.Request{
-		Op: op, Path: c.orgPath("/checkout-intents/" + strconv.FormatInt(id, 10)),
-		Route: "/v5/organizations/{organizationSlug}/checkout-intents/{checkoutIntentId}",
-	}, &out)
+	resp, err := c.do(ctx, c.intentRequest(id), &out)
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case out.ID == 0:
-		return nil, c.http.Malformed(op, resp, "the answer has no checkout intent id", nil)
-	case out.ID != id:
-		return nil, c.http.Integrity(op, resp, fmt.Sprintf("asked for checkout intent %d, HelloAsso answered about checkout intent %d", id, out.ID))
-	case out.Order != nil && out.Order.CheckoutIntentID != nil && *out.Order.CheckoutIntentID != id:
-		return nil, c.http.Integrity(op, resp, fmt.Sprintf("checkout intent %d carries order %d, which HelloAsso says came from checkout intent %d",
-			id, out.Order.ID, *out.Order.CheckoutIntentID))
+	var orderID, orderIntent int64
+	if out.Order != nil && out.Order.CheckoutIntentID != nil {
+		orderID, orderIntent = out.Order.ID, *out.Order.CheckoutIntentID
+	}
+	if err := c.checkIntent(resp, id, out.ID, orderID, orderIntent); err != nil {
+		return nil, err
 	}
 	out.Raw = resp.Raw
 	return &out, nil
+}
+
+// opGetIntent names the reading of a checkout intent in errors and logs.
+const opGetIntent = "get checkout intent"
+
+// readIntent reads checkout intent id as Verify, RedirectURL and Refund
+// need it (intentView), with GetCheckoutIntent's checks.
+func (c *Client) readIntent(ctx context.Context, id int64) (*intentView, error) {
+	var out intentView
+	resp, err := c.do(ctx, c.intentRequest(id), &out)
+	var te *json.UnmarshalTypeError
+	if err != nil && resp != nil && errors.As(err, &te) && strings.HasPrefix(te.Field, "metadata") {
+		// Metadata that is not the adapter's strings (set by other code):
+		// read the answer again, taking any metadata.
+		var loose struct {
+			intentView
+			Metadata metadata `json:"metadata"`
+		}
+		if err = c.http.Decode(opGetIntent, resp, &loose); err == nil {
+			out = loose.intentView
+			out.Metadata = loose.Metadata.rest
+			if loose.Metadata.reference != "" {
+				if out.Metadata == nil {
+					out.Metadata = map[string]string{}
+				}
+				out.Metadata[referenceKey] = loose.Metadata.reference
+			}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	var orderID, orderIntent int64
+	if out.Order != nil {
+		orderID, orderIntent = out.Order.ID, out.Order.CheckoutIntentID
+	}
+	if err := c.checkIntent(resp, id, out.ID, orderID, orderIntent); err != nil {
+		return nil, err
+	}
+	out.Raw = resp.Raw
+	return &out, nil
+}
+
+// intentRequest is the request that reads checkout intent id.
+func (c *Client) intentRequest(id int64) *httpx.Request {
+	return &httpx.Request{
+		Op: opGetIntent, Path: c.intentPath(id),
+		Route: "/v5/organizations/{organizationSlug}/checkout-intents/{checkoutIntentId}",
+	}
+}
+
+// checkIntent checks that an answer to the read of checkout intent asked is
+// about it: its id is got, its order (orderID, if any) says it came from
+// orderIntent (0: says nothing).
+func (c *Client) checkIntent(resp *httpx.Response, asked, got, orderID, orderIntent int64) error {
+	switch {
+	case got == 0:
+		return c.http.Malformed(opGetIntent, resp, "the answer has no checkout intent id", nil)
+	case got != asked:
+		return c.http.Integrity(opGetIntent, resp, fmt.Sprintf("asked for checkout intent %d, HelloAsso answered about checkout intent %d", asked, got))
+	case orderIntent != 0 && orderIntent != asked:
+		return c.http.Integrity(opGetIntent, resp, fmt.Sprintf("checkout intent %d carries order %d, which HelloAsso says came from checkout intent %d",
+			asked, orderID, orderIntent))
+	}
+	return nil
 }
 
 // GetOrder reads an order: GET /v5/orders/{id}. An answer about another
@@ -221,8 +280,13 @@ func positive(op, field string, id int64) error {
 }
 
 // orgPath returns the path of an organization resource.
-func (c *Client) orgPath(rest string) string {
-	return "/v5/organizations/" + url.PathEscape(c.cfg.OrganizationSlug) + rest
+func (c *Client) orgPath(rest string) string { return c.orgBase + rest }
+
+// intentPath returns the path of checkout intent id, in one allocation.
+func (c *Client) intentPath(id int64) string {
+	var b [128]byte
+	p := append(append(b[:0], c.orgBase...), "/checkout-intents/"...)
+	return string(strconv.AppendInt(p, id, 10))
 }
 
 // errorBody is every error shape HelloAsso is known to send: its own

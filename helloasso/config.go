@@ -1,7 +1,11 @@
 package helloasso
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"net/url"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -59,6 +63,10 @@ type Client struct {
 	// runs on http://localhost.
 	loopbackHTTP bool
 	now          func() time.Time
+	orgBase      string // "/v5/organizations/{slug}", the slug escaped
+	// signers holds HMACs keyed with cfg.SignatureKey (*signer), so that
+	// checking a notification's signature allocates nothing.
+	signers sync.Pool
 }
 
 // Compile-time checks of what Client implements.
@@ -99,7 +107,8 @@ func New(cfg Config, opts ...payments.Option) (*Client, error) {
 	if store == nil {
 		store = &payments.MemoryTokenStore{}
 	}
-	c := &Client{cfg: cfg, now: time.Now}
+	c := &Client{cfg: cfg, now: time.Now, orgBase: "/v5/organizations/" + url.PathEscape(cfg.OrganizationSlug)}
+	c.signers.New = func() any { return &signer{mac: hmac.New(sha256.New, []byte(cfg.SignatureKey))} }
 	c.tokens = newTokenSource(cfg.ClientID, cfg.ClientSecret, store)
 	hc, err := httpx.New(httpx.Config{
 		Provider:    payments.HelloAsso,

@@ -82,6 +82,8 @@ type tokenSource struct {
 	cur      *oauth2.Token // the token in use
 	latest   *oauth2.Token // the newest token read from the store, if unusable: its refresh token
 	rejected string        // an access token HelloAsso answered 401 to
+	// bearerHeader is "Bearer " and bearerOf, the last token sent.
+	bearerOf, bearerHeader string
 }
 
 var (
@@ -122,12 +124,21 @@ func (s *tokenSource) Apply(ctx context.Context, h http.Header) error {
 	if err != nil {
 		return err
 	}
-	if slot, ok := ctx.Value(tokenSlotKey{}).(*atomic.Pointer[string]); ok {
-		sent := t.AccessToken
-		slot.Store(&sent)
+	if slot, ok := ctx.Value(tokenSlotKey{}).(*tokenSlot); ok {
+		slot.sent.Store(&t.AccessToken) // tokens are never modified once made
 	}
-	h.Set("Authorization", "Bearer "+t.AccessToken)
+	h.Set("Authorization", s.bearer(t))
 	return nil
+}
+
+// bearer returns the Authorization header for t, made once per token.
+func (s *tokenSource) bearer(t *oauth2.Token) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.bearerOf != t.AccessToken || s.bearerHeader == "" {
+		s.bearerOf, s.bearerHeader = t.AccessToken, "Bearer "+t.AccessToken
+	}
+	return s.bearerHeader
 }
 
 // Renew implements httpx.Renewer: HelloAsso answered 401, so the token the
@@ -141,8 +152,8 @@ func (s *tokenSource) Renew(ctx context.Context) error { return s.Invalidate(ctx
 // one renewal.
 func (s *tokenSource) Invalidate(ctx context.Context) error {
 	var sent string
-	if slot, ok := ctx.Value(tokenSlotKey{}).(*atomic.Pointer[string]); ok {
-		if p := slot.Load(); p != nil {
+	if slot, ok := ctx.Value(tokenSlotKey{}).(*tokenSlot); ok {
+		if p := slot.sent.Load(); p != nil {
 			sent = *p
 		}
 	}
@@ -154,13 +165,26 @@ func (s *tokenSource) Invalidate(ctx context.Context) error {
 	return nil
 }
 
-// tokenSlotKey keys the context value in which Apply notes the token a call
-// sent; withTokenSlot adds one.
+// tokenSlotKey keys the tokenSlot of a call's context.
 type tokenSlotKey struct{}
 
-func withTokenSlot(ctx context.Context) context.Context {
-	return context.WithValue(ctx, tokenSlotKey{}, new(atomic.Pointer[string]))
+// tokenSlot is a call's context, in which Apply notes the token the call
+// sent: one allocation, where a context value and a slot would take two.
+type tokenSlot struct {
+	context.Context
+	sent atomic.Pointer[string]
 }
+
+// Value implements context.Context.
+func (s *tokenSlot) Value(key any) any {
+	if key == (tokenSlotKey{}) {
+		return s
+	}
+	return s.Context.Value(key)
+}
+
+// withTokenSlot returns ctx with a slot for the token the call sends.
+func withTokenSlot(ctx context.Context) context.Context { return &tokenSlot{Context: ctx} }
 
 // token returns a valid token, renewing it if needed.
 func (s *tokenSource) token(ctx context.Context) (*oauth2.Token, error) {

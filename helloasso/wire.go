@@ -1,10 +1,10 @@
 package helloasso
 
 import (
-	"bytes"
 	"encoding/json"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/unipay/payments"
@@ -214,19 +214,87 @@ type Timestamp struct{ time.Time }
 // fraction, which covers HelloAsso's usual form.
 var timestampLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.9999999", "2006-01-02T15:04:05", "2006-01-02"}
 
-// UnmarshalJSON implements json.Unmarshaler.
+// UnmarshalJSON implements json.Unmarshaler. A JSON string without
+// escapes, HelloAsso's only form, is read in place.
 func (t *Timestamp) UnmarshalJSON(b []byte) error {
-	var s string
-	if json.Unmarshal(b, &s) != nil || s == "" {
-		return nil
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return nil // null, or not a string: left zero
 	}
-	for _, l := range timestampLayouts {
-		if v, err := time.Parse(l, s); err == nil {
-			t.Time = v
+	s := string(b[1 : len(b)-1])
+	if strings.IndexByte(s, '\\') >= 0 {
+		if json.Unmarshal(b, &s) != nil {
 			return nil
 		}
 	}
+	t.Time = parseTimestamp(s)
 	return nil
+}
+
+// parseTimestamp reads s as HelloAsso writes date-times, or returns the zero
+// time. The usual form, with a numeric offset, is read without the
+// allocation time.Parse makes for the offset's zone: zones are kept by
+// offset.
+func parseTimestamp(s string) time.Time {
+	if n := len(s); n > 6 && (s[n-6] == '+' || s[n-6] == '-') && s[n-3] == ':' {
+		h, m := twoDigits(s[n-5:n-3]), twoDigits(s[n-2:])
+		if h >= 0 && h < 24 && m >= 0 && m < 60 {
+			if v, err := time.ParseInLocation(localLayout, s[:n-6], time.UTC); err == nil {
+				off := h*3600 + m*60
+				if s[n-6] == '-' {
+					off = -off
+				}
+				return v.Add(-time.Duration(off) * time.Second).In(zone(off))
+			}
+		}
+	}
+	for _, l := range timestampLayouts {
+		if v, err := time.Parse(l, s); err == nil {
+			return v
+		}
+	}
+	return time.Time{}
+}
+
+// localLayout is a date-time without its offset, with any fraction.
+const localLayout = "2006-01-02T15:04:05.999999999"
+
+// twoDigits reads two decimal digits, or returns -1.
+func twoDigits(s string) int {
+	if len(s) != 2 || s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9' {
+		return -1
+	}
+	return int(s[0]-'0')*10 + int(s[1]-'0')
+}
+
+// zones holds a fixed zone per offset seen (in seconds), as time.Parse
+// would make for it. Offsets are whole minutes within a day: at most a few
+// thousand, in practice a handful.
+var zones struct {
+	sync.RWMutex
+	byOffset map[int]*time.Location
+}
+
+func zone(offset int) *time.Location {
+	if offset == 0 {
+		return time.UTC
+	}
+	zones.RLock()
+	z, ok := zones.byOffset[offset]
+	zones.RUnlock()
+	if ok {
+		return z
+	}
+	zones.Lock()
+	defer zones.Unlock()
+	if z, ok := zones.byOffset[offset]; ok {
+		return z
+	}
+	if zones.byOffset == nil {
+		zones.byOffset = map[int]*time.Location{}
+	}
+	z = time.FixedZone("", offset)
+	zones.byOffset[offset] = z
+	return z
 }
 
 // MarshalJSON implements json.Marshaler: RFC 3339, or null when zero.
@@ -245,14 +313,20 @@ const referenceKey = "reference"
 func eur(cents int64) payments.Money { return payments.Money{Amount: cents, Currency: "EUR"} }
 
 // paymentFromIntent converts a checkout intent to the payments view.
-func paymentFromIntent(ci *CheckoutIntent) *payments.Payment {
+func paymentFromIntent(ci *intentView) *payments.Payment {
 	p := &payments.Payment{
-		Provider: payments.HelloAsso,
-		ID:       strconv.FormatInt(ci.ID, 10),
-		Status:   payments.StatusPending,
-		Raw:      ci.Raw,
+		Provider:  payments.HelloAsso,
+		ID:        strconv.FormatInt(ci.ID, 10),
+		Status:    payments.StatusPending,
+		Reference: ci.Metadata[referenceKey],
+		Raw:       ci.Raw,
 	}
-	p.Reference, p.Metadata = splitMetadata(ci.Metadata)
+	if len(ci.Metadata) > 0 {
+		delete(ci.Metadata, referenceKey)
+		if len(ci.Metadata) > 0 {
+			p.Metadata = ci.Metadata
+		}
+	}
 	o := ci.Order
 	if o == nil {
 		// No order yet: the payer has not paid. The intent's GET carries no
@@ -265,7 +339,7 @@ func paymentFromIntent(ci *CheckoutIntent) *payments.Payment {
 	p.RefundedAmount = eur(v.refunded)
 	p.PendingRefundAmount = eur(v.pendingRefund)
 	if v.lead != nil {
-		p.Method = strings.ToLower(v.lead.PaymentMeans)
+		p.Method = means(v.lead.PaymentMeans)
 		if p.Status == payments.StatusFailed {
 			p.FailureCode = v.lead.State
 			p.FailureMessage = "HelloAsso reports the payment as " + v.lead.State
@@ -281,31 +355,15 @@ func paymentFromIntent(ci *CheckoutIntent) *payments.Payment {
 	return p
 }
 
-// splitMetadata reads the metadata the adapter sent: the merchant's
-// Reference under "reference", the rest as Metadata. Values that are not
-// strings (metadata set by other code) are kept as their JSON text.
-func splitMetadata(raw json.RawMessage) (string, map[string]string) {
-	var m map[string]json.RawMessage
-	if len(raw) == 0 || json.Unmarshal(raw, &m) != nil {
-		return "", nil
-	}
-	var ref string
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		var s string
-		if json.Unmarshal(v, &s) != nil {
-			s = string(bytes.TrimSpace(v))
+// means returns a payment means in lower case ("card"), as Payment.Method
+// holds it: without an allocation for the means HelloAsso documents.
+func means(m string) string {
+	for _, known := range [...]string{"card", "sepa", "check", "cash", "banktransfer", "other", "none"} {
+		if strings.EqualFold(m, known) {
+			return known
 		}
-		if k == referenceKey {
-			ref = s
-			continue
-		}
-		out[k] = s
 	}
-	if len(out) == 0 {
-		out = nil
-	}
-	return ref, out
+	return strings.ToLower(m)
 }
 
 // refundFrom converts a refund operation to the payments view.
