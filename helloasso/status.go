@@ -59,11 +59,11 @@ func operationStatus(state string) payments.Status {
 // summary is an order's payments seen as one payment.
 type summary struct {
 	status        payments.Status
-	state         string        // the lead payment's raw state
+	state         string       // the lead payment's raw state
 	lead          *paymentView // the first payment (instalment 1), nil if none
-	paid          int64         // cents the payer paid, refunds included
-	refunded      int64         // cents refunded
-	pendingRefund int64         // cents whose refund is under way
+	paid          int64        // cents the payer paid, refunds included
+	refunded      int64        // cents refunded
+	pendingRefund int64        // cents whose refund is under way
 }
 
 // summarize reads an order's payments as the one payment a checkout is:
