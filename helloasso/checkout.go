@@ -21,11 +21,8 @@ import (
 // are left out (see Options.StrictPayer), and named in an Info log line;
 // CreateWithReport also returns them.
 func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payments.Session, error) {
-	r, err := c.CreateWithReport(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	return r.Session, nil
+	s, _, err := c.create(ctx, req)
+	return s, err
 }
 
 // CreateResult is what CreateWithReport returns: the session Create returns,
@@ -45,9 +42,18 @@ type CreateResult struct {
 // CreateWithReport is Create, also saying which payer fields were left out
 // (CreateResult.LeftOut).
 func (c *Client) CreateWithReport(ctx context.Context, req payments.CreateRequest) (*CreateResult, error) {
-	body, leftOut, err := c.checkoutRequest(req)
+	s, leftOut, err := c.create(ctx, req)
 	if err != nil {
 		return nil, err
+	}
+	return &CreateResult{Session: s, LeftOut: leftOut}, nil
+}
+
+// create is Create, returning the payer fields it left out.
+func (c *Client) create(ctx context.Context, req payments.CreateRequest) (*payments.Session, []payments.FieldError, error) {
+	body, leftOut, err := c.checkoutRequest(req)
+	if err != nil {
+		return nil, nil, err
 	}
 	if len(leftOut) > 0 {
 		// The field names only: the values are the payer's personal data.
@@ -61,19 +67,16 @@ func (c *Client) CreateWithReport(ctx context.Context, req payments.CreateReques
 	created, err := c.CreateCheckoutIntent(ctx, body)
 	if err != nil {
 		addressFields(err, req.Customer)
-		return nil, err
+		return nil, nil, err
 	}
-	return &CreateResult{
-		Session: &payments.Session{
-			Provider:    payments.HelloAsso,
-			ID:          strconv.FormatInt(created.ID, 10),
-			RedirectURL: created.RedirectURL,
-			ExpiresAt:   c.now().Add(RedirectLifetime),
-			Status:      payments.StatusPending,
-			Raw:         created.Raw,
-		},
-		LeftOut: leftOut,
-	}, nil
+	return &payments.Session{
+		Provider:    payments.HelloAsso,
+		ID:          strconv.FormatInt(created.ID, 10),
+		RedirectURL: created.RedirectURL,
+		ExpiresAt:   c.now().Add(RedirectLifetime),
+		Status:      payments.StatusPending,
+		Raw:         created.Raw,
+	}, leftOut, nil
 }
 
 // RedirectURL returns the checkout page of an intent the payer has not paid

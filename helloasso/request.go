@@ -1,11 +1,12 @@
 package helloasso
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/unipay/payments"
 	"github.com/unipay/payments/helloasso/internal/checks"
@@ -271,28 +272,95 @@ func checkMetadata(fe *check.FieldErrors, req payments.CreateRequest) json.RawMe
 			return nil // the core refused them already: no need to say it twice
 		}
 	}
-	m := make(map[string]string, len(req.Metadata)+1)
-	for k, v := range req.Metadata {
-		m[k] = v
-	}
-	if v, ok := m[referenceKey]; ok && v != req.Reference {
+	if v, ok := req.Metadata[referenceKey]; ok && v != req.Reference {
 		fe.Addf("Metadata", "the key %q is the adapter's: it holds Reference", referenceKey)
-	}
-	m[referenceKey] = req.Reference
-	// HelloAsso counts the characters of the JSON it stores, which does not
-	// escape <, > and &: measure that, not Go's escaped encoding.
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(m); err != nil {
-		fe.Add("Metadata", err.Error())
 		return nil
 	}
-	raw := bytes.TrimRight(b.Bytes(), "\n")
+	raw := metadataJSON(req.Reference, req.Metadata)
+	// HelloAsso counts the characters of the JSON it stores, which does not
+	// escape <, > and &: measure that, not Go's escaped encoding.
 	if n := checks.Length(string(raw)); n > checks.MaxMetadata {
 		fe.Addf("Metadata", "is %d characters serialised with Reference; HelloAsso keeps at most %d", n, checks.MaxMetadata)
 	}
 	return raw
+}
+
+// metadataJSON writes metadata and the reference as the JSON object
+// encoding/json writes for a map[string]string, without HTML escaping:
+// keys sorted, strings escaped alike. It is written by hand because it runs
+// on every Create, and the map and encoder it would take cost more than the
+// rest of the check.
+func metadataJSON(reference string, metadata map[string]string) json.RawMessage {
+	keys := make([]string, 0, len(metadata)+1)
+	size := len(`{"reference":""}`) + len(reference)
+	for k, v := range metadata {
+		if k != referenceKey {
+			keys = append(keys, k)
+			size += len(k) + len(v) + len(`,"":""`)
+		}
+	}
+	keys = append(keys, referenceKey)
+	sort.Strings(keys)
+	b := make([]byte, 0, size+size/8)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		v := reference
+		if k != referenceKey {
+			v = metadata[k]
+		}
+		b = appendJSONString(append(appendJSONString(b, k), ':'), v)
+	}
+	return append(b, '}')
+}
+
+// appendJSONString appends s as encoding/json writes a string without HTML
+// escaping: quotes, backslashes and control characters escaped, U+2028 and
+// U+2029 too, invalid UTF-8 as U+FFFD.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(append(b, s[start:i]...), `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(append(b, s[start:i]...), '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	return append(append(b, s[start:]...), '"')
 }
 
 // civilDate returns t's calendar day at midnight UTC, to compare days.

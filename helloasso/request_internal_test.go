@@ -221,3 +221,26 @@ func TestPayerFieldsHelloAssoWouldRefuseAreLeftOut(t *testing.T) {
 	_, named = perr.Field("Customer.Email")
 	assert.True(t, named)
 }
+
+// TestMetadataJSONIsWhatEncodingJSONWrites: the hand-written metadata
+// encoding writes the bytes encoding/json writes for the same map, without
+// HTML escaping, whatever the strings hold.
+func TestMetadataJSONIsWhatEncodingJSONWrites(t *testing.T) {
+	for _, m := range []map[string]string{
+		nil,
+		{"cart": "c-981"},
+		{"z": "last", "a": "first", "é": "accent", "A": "upper"},
+		{"q": `say "hi" \\ back\slash`, "html": "<b>&amp;</b>", "ctl": "a\x00b\x01c\x1f\n\r\t\x7f", "seps": "\u2028 \u2029"},
+		{"bad": "\xff\xfe ok \xe2\x82", "emoji": "🎾 Adhésion", "key \"quoted\"": "v"},
+	} {
+		want := map[string]string{"reference": "A<42>&\"x\""}
+		for k, v := range m {
+			want[k] = v
+		}
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		require.NoError(t, enc.Encode(want))
+		assert.Equal(t, strings.TrimSuffix(b.String(), "\n"), string(metadataJSON("A<42>&\"x\"", m)), "%q", m)
+	}
+}

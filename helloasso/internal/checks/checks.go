@@ -119,10 +119,18 @@ func URL(raw string, loopbackHTTP bool) string {
 	default:
 		return fmt.Sprintf("%q must use https: HelloAsso accepts https URLs only", raw)
 	}
-	q := u.Query()
-	for _, p := range ReturnParams {
-		if q.Has(p) {
-			return fmt.Sprintf("%q must not carry the query parameter %q: HelloAsso appends it", raw, p)
+	// The query's names, read in place: url.Values would cost a map per URL.
+	for rest := u.RawQuery; rest != ""; {
+		var pair string
+		pair, rest, _ = strings.Cut(rest, "&")
+		name, _, _ := strings.Cut(pair, "=")
+		if n, err := url.QueryUnescape(name); err == nil {
+			name = n
+		}
+		for _, p := range ReturnParams {
+			if name == p {
+				return fmt.Sprintf("%q must not carry the query parameter %q: HelloAsso appends it", raw, p)
+			}
 		}
 	}
 	return ""
