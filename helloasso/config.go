@@ -29,12 +29,17 @@ const RedirectLifetime = 15 * time.Minute
 // ("Mon compte > Intégrations et API"); sandbox credentials work only with
 // Environment Sandbox (the zero value), production ones only with Production.
 type Config struct {
-	ClientID     string
+	// ClientID is the API client's id (required).
+	ClientID string
+	// ClientSecret is the API client's secret (required). It is only ever
+	// sent to the token endpoint, and never logged.
 	ClientSecret string
 	// OrganizationSlug is the organization's slug, as in its HelloAsso URL
-	// (https://www.helloasso.com/associations/<slug>).
+	// (https://www.helloasso.com/associations/<slug>) (required).
 	OrganizationSlug string
-	Environment      payments.Environment
+	// Environment is payments.Sandbox (the zero value,
+	// api.helloasso-sandbox.com) or payments.Production (api.helloasso.com).
+	Environment payments.Environment
 	// SignatureKey is the key HelloAsso gives partners with their
 	// notification URL. With it, ParseWebhook requires a valid
 	// x-ha-signature; without it (plain associations get none), events come
