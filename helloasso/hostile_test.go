@@ -24,6 +24,10 @@ import (
 // unknown state.
 const noStatus = "the answer holds no status or state (a token answer, an intent before payment), yet the suite counts its re-encoding as a rewrite"
 
+// noBody is why the faults that change an answer's JSON do not apply to
+// CancelOrder: no source shows a body in HelloAsso's answer, and it reads none.
+const noBody = "CancelOrder reads no answer body: no source shows HelloAsso sending one"
+
 // coldOp is the operation whose cells need a client without a token: its
 // faults hit the first token request.
 const coldOp = "Token request"
@@ -53,9 +57,16 @@ func TestHostileProvider(t *testing.T) {
 		require.NotNil(t, ci.Order)
 		return s, strconv.FormatInt(ci.Order.ID, 10)
 	}
-	orderID := func(id string) int64 {
+	number := func(id string) int64 {
 		n, _ := strconv.ParseInt(id, 10, 64)
 		return n
+	}
+	// paymentOf pays a new checkout and returns HelloAsso's payment id.
+	paymentOf := func(t *testing.T, c payments.Checkout) string {
+		s, _ := paidOrder(t, c)
+		ci, err := client(c).GetCheckoutIntent(context.Background(), number(s.ID))
+		require.NoError(t, err)
+		return strconv.FormatInt(ci.Order.Payments[0].ID, 10)
 	}
 	isPath := func(method, prefix string) func(r *http.Request, _ []byte) bool {
 		return func(r *http.Request, _ []byte) bool {
@@ -64,6 +75,9 @@ func TestHostileProvider(t *testing.T) {
 	}
 	intent := isPath(http.MethodGet, "/v5/organizations/"+helloassotest.OrganizationSlug+"/checkout-intents/")
 	order := isPath(http.MethodGet, "/v5/orders/")
+	refund := func(r *http.Request, _ []byte) bool {
+		return r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/v5/payments/") && strings.HasSuffix(r.URL.Path, "/refund")
+	}
 	grant := func(g string) func(r *http.Request, body []byte) bool {
 		return func(r *http.Request, body []byte) bool {
 			form, _ := url.ParseQuery(string(body))
@@ -93,9 +107,7 @@ func TestHostileProvider(t *testing.T) {
 		Verify:     intent,
 		// RedirectURL reads the intent too.
 		RedirectURL: intent,
-		Refund: func(r *http.Request, _ []byte) bool {
-			return r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/v5/payments/") && strings.HasSuffix(r.URL.Path, "/refund")
-		},
+		Refund: refund,
 		Skip: map[string]string{"Verify/unknown status": noStatus},
 		Extra: []suite.HostileOp{
 			{
@@ -143,13 +155,53 @@ func TestHostileProvider(t *testing.T) {
 				},
 			},
 			{
+				Name: "GetCheckoutIntent", Match: intent,
+				Prepare: func(t *testing.T, c payments.Checkout) string {
+					s, _ := paidOrder(t, c)
+					return s.ID
+				},
+				Run: func(ctx context.Context, c payments.Checkout, id string) (*payments.Payment, error) {
+					_, err := client(c).GetCheckoutIntent(ctx, number(id))
+					return nil, err
+				},
+			},
+			{
+				Name: "GetPayment", Match: isPath(http.MethodGet, "/v5/payments/"),
+				Prepare: func(t *testing.T, c payments.Checkout) string { return paymentOf(t, c) },
+				Run: func(ctx context.Context, c payments.Checkout, id string) (*payments.Payment, error) {
+					_, err := client(c).GetPayment(ctx, number(id))
+					return nil, err
+				},
+			},
+			{
+				Name: "RefundPayment", Match: refund, Unsafe: true,
+				Prepare: func(t *testing.T, c payments.Checkout) string { return paymentOf(t, c) },
+				Run: func(ctx context.Context, c payments.Checkout, id string) (*payments.Payment, error) {
+					_, err := client(c).RefundPayment(ctx, number(id), helloasso.RefundParams{SendRefundMail: true})
+					return nil, err
+				},
+			},
+			{
+				Name: "CancelOrder", Match: isPath(http.MethodPost, "/v5/orders/"),
+				Prepare: func(t *testing.T, c payments.Checkout) string {
+					_, id := paidOrder(t, c)
+					return id
+				},
+				Run: func(ctx context.Context, c payments.Checkout, id string) (*payments.Payment, error) {
+					return nil, client(c).CancelOrder(ctx, number(id))
+				},
+				Skip: map[string]string{
+					"truncated JSON": noBody, "empty body": noBody, "null": noBody, "wrong JSON types": noBody,
+				},
+			},
+			{
 				Name: "GetOrder", Match: order,
 				Prepare: func(t *testing.T, c payments.Checkout) string {
 					_, id := paidOrder(t, c)
 					return id
 				},
 				Run: func(ctx context.Context, c payments.Checkout, id string) (*payments.Payment, error) {
-					_, err := client(c).GetOrder(ctx, orderID(id))
+					_, err := client(c).GetOrder(ctx, number(id))
 					return nil, err
 				},
 			},
