@@ -107,8 +107,8 @@ func TestHostileProvider(t *testing.T) {
 		Verify:     intent,
 		// RedirectURL reads the intent too.
 		RedirectURL: intent,
-		Refund: refund,
-		Skip: map[string]string{"Verify/unknown status": noStatus},
+		Refund:      refund,
+		Skip:        map[string]string{"Verify/unknown status": noStatus},
 		Extra: []suite.HostileOp{
 			{
 				// A cold client's first call asks for a token with client
