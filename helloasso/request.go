@@ -279,7 +279,7 @@ func checkMetadata(fe *check.FieldErrors, req payments.CreateRequest) json.RawMe
 	raw := metadataJSON(req.Reference, req.Metadata)
 	// HelloAsso counts the characters of the JSON it stores, which does not
 	// escape <, > and &: measure that, not Go's escaped encoding.
-	if n := checks.Length(string(raw)); n > checks.MaxMetadata {
+	if n := checks.LengthBytes(raw); n > checks.MaxMetadata {
 		fe.Addf("Metadata", "is %d characters serialised with Reference; HelloAsso keeps at most %d", n, checks.MaxMetadata)
 	}
 	return raw

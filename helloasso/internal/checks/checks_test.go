@@ -118,4 +118,14 @@ func TestLength(t *testing.T) {
 	assert.Equal(t, 5, Length("Hello"))
 	assert.Equal(t, 7, Length("Adhésio"), "é is one UTF-16 unit")
 	assert.Equal(t, 2, Length("😀"), "a surrogate pair")
+	for _, s := range []string{"", "Hello", "Adhésio", "😀 <b>", "\xff\xfe", "a\xe2\x82"} {
+		assert.Equal(t, Length(s), LengthBytes([]byte(s)), "%q", s)
+	}
+}
+
+func TestPlaceholdersInAnyCase(t *testing.T) {
+	for _, s := range []string{"Test", "TEST", "Nom", "PRÉNOM", "Admin"} {
+		assert.Contains(t, Name(s), "placeholder", s)
+	}
+	assert.Empty(t, Name("Testa"))
 }
