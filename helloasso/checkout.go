@@ -17,19 +17,57 @@ import (
 //
 // Amount must be in EUR. req.Reference is kept in the intent's metadata and
 // comes back from Verify; Options (helloasso.Options) sets the item name,
-// the donation flag and instalments.
+// the donation flag and instalments. Payer fields HelloAsso would refuse
+// are left out (see Options.StrictPayer), and named in an Info log line;
+// CreateWithReport also returns them.
 func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payments.Session, error) {
-	body, err := c.checkoutRequest(req)
+	s, _, err := c.create(ctx, req)
+	return s, err
+}
+
+// CreateResult is what CreateWithReport returns: the session Create returns,
+// and what the adapter left out of the request for HelloAsso to take it.
+type CreateResult struct {
+	// Session is the checkout, as Create returns it.
+	Session *payments.Session
+	// LeftOut lists the payer fields left out of the checkout intent because
+	// HelloAsso would have refused the checkout over them; the payer types
+	// them on HelloAsso's page. Each FieldError names the field
+	// (Customer.FirstName), HelloAsso's name for it (payer.firstName) and why
+	// HelloAsso refuses it. Empty when nothing was left out, and always with
+	// Options.StrictPayer, which refuses the request instead.
+	LeftOut []payments.FieldError
+}
+
+// CreateWithReport is Create, also saying which payer fields were left out
+// (CreateResult.LeftOut).
+func (c *Client) CreateWithReport(ctx context.Context, req payments.CreateRequest) (*CreateResult, error) {
+	s, leftOut, err := c.create(ctx, req)
 	if err != nil {
 		return nil, err
+	}
+	return &CreateResult{Session: s, LeftOut: leftOut}, nil
+}
+
+// create is Create, returning the payer fields it left out.
+func (c *Client) create(ctx context.Context, req payments.CreateRequest) (*payments.Session, []payments.FieldError, error) {
+	body, leftOut, err := c.checkoutRequest(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(leftOut) > 0 {
+		// The field names only: the values are the payer's personal data.
+		names := make([]string, len(leftOut))
+		for i, f := range leftOut {
+			names[i] = f.Field
+		}
+		c.http.Logger().InfoContext(ctx, "helloasso: payer fields left out of the checkout intent: HelloAsso would refuse them, the payer types them on its page",
+			"fields", names, "reference", req.Reference)
 	}
 	created, err := c.CreateCheckoutIntent(ctx, body)
 	if err != nil {
-		return nil, err
-	}
-	if created.ID <= 0 || created.RedirectURL == "" {
-		return nil, &payments.Error{Provider: payments.HelloAsso, Op: "create checkout", Kind: payments.ErrMalformedResponse,
-			Message: "the answer has no checkout intent id or redirect URL", Raw: created.Raw}
+		addressFields(err, req.Customer)
+		return nil, nil, err
 	}
 	return &payments.Session{
 		Provider:    payments.HelloAsso,
@@ -38,7 +76,7 @@ func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payme
 		ExpiresAt:   c.now().Add(RedirectLifetime),
 		Status:      payments.StatusPending,
 		Raw:         created.Raw,
-	}, nil
+	}, leftOut, nil
 }
 
 // RedirectURL returns the checkout page of an intent the payer has not paid
@@ -50,12 +88,12 @@ func (c *Client) RedirectURL(ctx context.Context, paymentID string) (string, err
 	if err != nil {
 		return "", err
 	}
-	ci, err := c.GetCheckoutIntent(ctx, id)
+	ci, err := c.readIntent(ctx, id)
 	if err != nil {
 		return "", err
 	}
 	if ci.Order != nil || ci.RedirectURL == "" {
-		return "", &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrConflict,
+		return "", &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrConflict, Raw: ci.Raw,
 			Message: "checkout intent " + paymentID + " has no checkout page to resume: the payer already went through it"}
 	}
 	return ci.RedirectURL, nil
@@ -72,7 +110,7 @@ func (c *Client) Verify(ctx context.Context, paymentID string) (*payments.Paymen
 	if err != nil {
 		return nil, err
 	}
-	ci, err := c.GetCheckoutIntent(ctx, id)
+	ci, err := c.readIntent(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +151,7 @@ func (c *Client) Refund(ctx context.Context, req payments.RefundRequest) (*payme
 		return nil, err
 	}
 
-	ci, err := c.GetCheckoutIntent(ctx, id)
+	ci, err := c.readIntent(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -144,11 +182,11 @@ func (c *Client) Refund(ctx context.Context, req payments.RefundRequest) (*payme
 
 // refundable finds the payment to refund in the intent's order (want, or
 // the first paid one with something left) and how much of it remains.
-func refundable(ci *CheckoutIntent, want int64) (*OrderPayment, int64, error) {
+func refundable(ci *intentView, want int64) (*paymentView, int64, error) {
 	const op = "refund"
 	id := strconv.FormatInt(ci.ID, 10)
 	if ci.Order == nil {
-		return nil, 0, &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrConflict,
+		return nil, 0, &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrConflict, Raw: ci.Raw,
 			Message: "checkout intent " + id + " has no order: nothing was paid"}
 	}
 	found := false
@@ -170,16 +208,21 @@ func refundable(ci *CheckoutIntent, want int64) (*OrderPayment, int64, error) {
 		return nil, 0, check.InvalidRequest(payments.HelloAsso, op, payments.FieldError{Field: "Options.PaymentID",
 			Message: fmt.Sprintf("payment %d is not in checkout intent %s's order", want, id)})
 	}
-	return nil, 0, &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrConflict,
+	return nil, 0, &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrConflict, Raw: ci.Raw,
 		Message: "checkout intent " + id + " has no authorized payment left to refund"}
 }
 
-// parseID reads a checkout intent id, which HelloAsso numbers.
+// parseID reads a checkout intent id, which HelloAsso numbers: an id fit
+// for a URL path (check.ID) that is a positive number.
 func parseID(op, field, s string) (int64, error) {
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n <= 0 {
-		return 0, check.InvalidRequest(payments.HelloAsso, op,
-			payments.FieldError{Field: field, Message: fmt.Sprintf("%q is not a HelloAsso checkout intent id", s)})
+	var fe check.FieldErrors
+	check.ID(&fe, field, s)
+	if len(fe) == 0 {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err == nil && n > 0 {
+			return n, nil
+		}
+		fe.Addf(field, "%q is not a HelloAsso checkout intent id: HelloAsso numbers them", check.Quote(s))
 	}
-	return n, nil
+	return 0, fe.Err(payments.HelloAsso, op)
 }

@@ -1,7 +1,9 @@
 package helloasso_test
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -19,11 +21,12 @@ import (
 
 func eur(n int64) payments.Money { return payments.Money{Amount: n, Currency: "EUR"} }
 
-func TestInvalidPayerNamesAreRefusedWithNoRequest(t *testing.T) {
+func TestInvalidPayerNamesAreRefusedWithNoRequestWhenStrict(t *testing.T) {
 	srv, c := newSim(t)
 	for _, name := range []string{"Jean2", "J", "Test", "admin", "Brrr", "Bcd", "Loïc", "Иван", "Jean!", "Jean_Paul"} {
 		for _, field := range []string{"Customer.FirstName", "Customer.LastName"} {
 			req := validRequest()
+			req.Options = helloasso.Options{StrictPayer: true}
 			if field == "Customer.FirstName" {
 				req.Customer.FirstName = name
 			} else {
@@ -38,6 +41,60 @@ func TestInvalidPayerNamesAreRefusedWithNoRequest(t *testing.T) {
 		}
 	}
 	assert.Zero(t, srv.Requests(), "nothing sent, not even a token request")
+}
+
+// TestNamesHelloAssoRefusesAreLeftOutByDefault: "Loïc" and "Jérôme" are
+// common French names HelloAsso refuses, though its payer fields are
+// optional: the checkout is made without them, the report and an Info log
+// line name the fields, never their values.
+func TestNamesHelloAssoRefusesAreLeftOutByDefault(t *testing.T) {
+	var logs bytes.Buffer
+	srv, c := newSim(t, payments.WithLogger(slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))))
+	ctx := context.Background()
+	req := validRequest()
+	req.Customer.FirstName, req.Customer.LastName = "Loïc", "Jérôme"
+
+	r, err := c.CreateWithReport(ctx, req)
+	require.NoError(t, err, "the simulator refuses these names as HelloAsso does: they were not sent")
+	require.Len(t, r.LeftOut, 2)
+	assert.Equal(t, payments.FieldError{Field: "Customer.FirstName", ProviderField: "payer.firstName",
+		Message: "must not contain 'ï': HelloAsso allows letters, accented e, a and u, ç, the apostrophe and the hyphen"}, r.LeftOut[0])
+	assert.Equal(t, "Customer.LastName", r.LeftOut[1].Field)
+	assert.Equal(t, payments.StatusPending, r.Session.Status)
+
+	require.NoError(t, srv.Pay(r.Session.ID))
+	id, _ := strconv.ParseInt(r.Session.ID, 10, 64)
+	ci, err := c.GetCheckoutIntent(ctx, id)
+	require.NoError(t, err)
+	require.NotNil(t, ci.Order.Payer)
+	assert.Empty(t, ci.Order.Payer.FirstName, "left out")
+	assert.Empty(t, ci.Order.Payer.LastName, "left out")
+	assert.Equal(t, req.Customer.Email, ci.Order.Payer.Email, "the rest of the payer is sent")
+
+	line := logs.String()
+	assert.Contains(t, line, `"level":"INFO"`)
+	assert.Contains(t, line, `"fields":["Customer.FirstName","Customer.LastName"]`)
+	assert.Contains(t, line, `"reference":"`+req.Reference+`"`)
+	assert.NotContains(t, line, "Lo\\u00efc")
+	for _, v := range []string{"Loïc", "Jérôme", "J\\u00e9r"} {
+		assert.NotContains(t, line, v, "the payer's name is personal data")
+	}
+
+	// Create says nothing more, and takes the same request.
+	s, err := c.Create(ctx, req)
+	require.NoError(t, err)
+	assert.NotEmpty(t, s.ID)
+
+	// A merchant who prefers the refusal asks for it.
+	req.Options = helloasso.Options{StrictPayer: true}
+	before := srv.Requests()
+	_, err = c.Create(ctx, req)
+	require.ErrorIs(t, err, payments.ErrInvalidRequest)
+	var perr *payments.Error
+	require.ErrorAs(t, err, &perr)
+	_, named := perr.Field("Customer.FirstName")
+	assert.True(t, named)
+	assert.Equal(t, before, srv.Requests(), "nothing sent")
 }
 
 func TestHTTPURLsAndInconsistentTermsAreRefusedWithNoRequest(t *testing.T) {
@@ -263,7 +320,7 @@ func TestAnExpiredCheckoutTakesNoPayment(t *testing.T) {
 	s, err := c.Create(ctx, validRequest())
 	require.NoError(t, err)
 	require.NoError(t, srv.Expire(s.ID))
-	_, err = srv.SubmitPage(ctx, s.RedirectURL, true)
+	_, err = srv.Walk(ctx, s, true)
 	require.Error(t, err)
 	require.ErrorIs(t, srv.Pay(s.ID), helloassotest.ErrCheckoutClosed)
 	p, err := c.Verify(ctx, s.ID)

@@ -1,7 +1,11 @@
 package helloasso
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"net/url"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -25,12 +29,17 @@ const RedirectLifetime = 15 * time.Minute
 // ("Mon compte > Intégrations et API"); sandbox credentials work only with
 // Environment Sandbox (the zero value), production ones only with Production.
 type Config struct {
-	ClientID     string
+	// ClientID is the API client's id (required).
+	ClientID string
+	// ClientSecret is the API client's secret (required). It is only ever
+	// sent to the token endpoint, and never logged.
 	ClientSecret string
 	// OrganizationSlug is the organization's slug, as in its HelloAsso URL
-	// (https://www.helloasso.com/associations/<slug>).
+	// (https://www.helloasso.com/associations/<slug>) (required).
 	OrganizationSlug string
-	Environment      payments.Environment
+	// Environment is payments.Sandbox (the zero value,
+	// api.helloasso-sandbox.com) or payments.Production (api.helloasso.com).
+	Environment payments.Environment
 	// SignatureKey is the key HelloAsso gives partners with their
 	// notification URL. With it, ParseWebhook requires a valid
 	// x-ha-signature; without it (plain associations get none), events come
@@ -59,6 +68,10 @@ type Client struct {
 	// runs on http://localhost.
 	loopbackHTTP bool
 	now          func() time.Time
+	orgBase      string // "/v5/organizations/{slug}", the slug escaped
+	// signers holds HMACs keyed with cfg.SignatureKey (*signer), so that
+	// checking a notification's signature allocates nothing.
+	signers sync.Pool
 }
 
 // Compile-time checks of what Client implements.
@@ -99,7 +112,8 @@ func New(cfg Config, opts ...payments.Option) (*Client, error) {
 	if store == nil {
 		store = &payments.MemoryTokenStore{}
 	}
-	c := &Client{cfg: cfg, now: time.Now}
+	c := &Client{cfg: cfg, now: time.Now, orgBase: "/v5/organizations/" + url.PathEscape(cfg.OrganizationSlug)}
+	c.signers.New = func() any { return &signer{mac: hmac.New(sha256.New, []byte(cfg.SignatureKey))} }
 	c.tokens = newTokenSource(cfg.ClientID, cfg.ClientSecret, store)
 	hc, err := httpx.New(httpx.Config{
 		Provider:    payments.HelloAsso,

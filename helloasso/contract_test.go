@@ -21,16 +21,7 @@ import (
 // newSim starts a simulator and a client pointed at it.
 func newSim(t *testing.T, opts ...payments.Option) (*helloassotest.Server, *helloasso.Client) {
 	t.Helper()
-	srv := helloassotest.NewServer()
-	t.Cleanup(srv.Close)
-	c, err := helloasso.New(helloasso.Config{
-		ClientID:         helloassotest.ClientID,
-		ClientSecret:     helloassotest.ClientSecret,
-		OrganizationSlug: helloassotest.OrganizationSlug,
-		SignatureKey:     helloassotest.SignatureKey,
-	}, append([]payments.Option{payments.WithBaseURL(srv.URL), payments.WithRetries(0)}, opts...)...)
-	require.NoError(t, err)
-	return srv, c
+	return helloassotest.Start(t, append([]payments.Option{payments.WithRetries(0)}, opts...)...)
 }
 
 var refs atomic.Int64
@@ -61,7 +52,7 @@ func with(r payments.CreateRequest, f func(*payments.CreateRequest)) payments.Cr
 // the query it brings back to the ReturnURL.
 func walk(t *testing.T, srv *helloassotest.Server, s *payments.Session, pay bool) url.Values {
 	t.Helper()
-	back, err := srv.SubmitPage(context.Background(), s.RedirectURL, pay)
+	back, err := srv.Walk(context.Background(), s, pay)
 	require.NoError(t, err)
 	require.True(t, strings.HasPrefix(back.String(), "https://shop.example.org/helloasso/return?"), back.String())
 	return back.Query()
@@ -96,6 +87,11 @@ func TestContract(t *testing.T) {
 // refusal must name; none may reach the API.
 func invalidCases() []suite.InvalidCase {
 	r := validRequest
+	// strict asks for the refusal of payer fields HelloAsso would refuse,
+	// which are left out by default.
+	strict := func() payments.CreateRequest {
+		return with(r(), func(r *payments.CreateRequest) { r.Options = helloasso.Options{StrictPayer: true} })
+	}
 	tomorrow := time.Now().AddDate(0, 0, 1)
 	eur := func(n int64) payments.Money { return payments.Money{Amount: n, Currency: "EUR"} }
 	return []suite.InvalidCase{
@@ -105,11 +101,12 @@ func invalidCases() []suite.InvalidCase {
 		{Name: "http back URL", Field: "CancelURL", Request: with(r(), func(r *payments.CreateRequest) { r.CancelURL = "http://shop.example.org/cart" })},
 		{Name: "no return URL", Field: "ReturnURL", Request: with(r(), func(r *payments.CreateRequest) { r.ReturnURL = "" })},
 		{Name: "return URL using code", Field: "ReturnURL", Request: with(r(), func(r *payments.CreateRequest) { r.ReturnURL = "https://shop.example.org/r?code=1" })},
-		{Name: "first name with a digit", Field: "Customer.FirstName", Request: with(r(), func(r *payments.CreateRequest) { r.Customer.FirstName = "Jean2" })},
-		{Name: "placeholder last name", Field: "Customer.LastName", Request: with(r(), func(r *payments.CreateRequest) { r.Customer.LastName = "Test" })},
-		{Name: "first equals last", Field: "Customer.LastName", Request: with(r(), func(r *payments.CreateRequest) { r.Customer.LastName = "jean" })},
-		{Name: "minor payer", Field: "Customer.DateOfBirth", Request: with(r(), func(r *payments.CreateRequest) { r.Customer.DateOfBirth = time.Now().AddDate(-17, 0, 0) })},
-		{Name: "unknown country", Field: "Customer.BillingAddress.Country", Request: with(r(), func(r *payments.CreateRequest) { r.Customer.BillingAddress.Country = "XX" })},
+		{Name: "first name with a digit, strict", Field: "Customer.FirstName", Request: with(strict(), func(r *payments.CreateRequest) { r.Customer.FirstName = "Jean2" })},
+		{Name: "placeholder last name, strict", Field: "Customer.LastName", Request: with(strict(), func(r *payments.CreateRequest) { r.Customer.LastName = "Test" })},
+		{Name: "first equals last, strict", Field: "Customer.LastName", Request: with(strict(), func(r *payments.CreateRequest) { r.Customer.LastName = "jean" })},
+		{Name: "minor payer, strict", Field: "Customer.DateOfBirth", Request: with(strict(), func(r *payments.CreateRequest) { r.Customer.DateOfBirth = time.Now().AddDate(-17, 0, 0) })},
+		{Name: "unknown country, strict", Field: "Customer.BillingAddress.Country", Request: with(strict(), func(r *payments.CreateRequest) { r.Customer.BillingAddress.Country = "XX" })},
+		{Name: "item name with a control character", Field: "Options.ItemName", Request: with(r(), func(r *payments.CreateRequest) { r.Options = helloasso.Options{ItemName: "Adhésion\x1b[2J"} })},
 		{Name: "no item name", Field: "Options.ItemName", Request: with(r(), func(r *payments.CreateRequest) { r.Description = "" })},
 		{Name: "inconsistent terms", Field: "Options.InitialAmount", Request: with(r(), func(r *payments.CreateRequest) {
 			r.Options = helloasso.Options{InitialAmount: eur(1000), Terms: []helloasso.Term{{Amount: eur(1000), Date: tomorrow}}}

@@ -38,7 +38,11 @@
 // client-credentials token is asked for only when HelloAsso refuses the
 // refresh token (it lives a month). One renewal runs at a time; a thousand
 // concurrent calls on a new client make one token request. A 401 discards
-// the token and the call is retried once with a renewed one. HelloAsso allows
+// the token and the call is retried once with a renewed one. A token request
+// moves no money, so it is retried after a 5xx or a timeout like a read, but
+// within the retry budget of the call that needed the token: with
+// payments.WithRetries(1), a call whose token endpoint keeps failing sends
+// two token requests, not four. HelloAsso allows
 // about 20 live tokens per API key: replicas of a service should share one
 // through Config.TokenStore (in memory by default). Client.TokenSource gives
 // the token to code calling HelloAsso endpoints this package does not cover.
@@ -49,25 +53,60 @@
 //
 // # Validation
 //
-// Create refuses, before sending anything and naming each field, what
-// HelloAsso would refuse: a currency other than EUR; back, error and return
-// URLs that are not https, or whose query uses checkoutIntentId, code,
-// orderId or error (HelloAsso appends them); an item name (Options.ItemName,
-// or Description) empty or over 250 characters; a total that is not the
+// Create refuses, before sending anything and naming each field by its Go
+// path in the request (Options.Terms[1].Date), what HelloAsso would refuse:
+// a currency other than EUR; back, error and return URLs that are not https,
+// or whose query uses checkoutIntentId, code, orderId or error (HelloAsso
+// appends them); an item name (Options.ItemName, or Description) empty, over
+// 250 characters, or with control characters; a total that is not the
 // first payment plus the terms; terms not after today and in order; metadata
-// over 20,000 characters; a payer first or last name with a digit, a single
-// character, the same character three times in a row, no vowel, a
-// placeholder ("test", "nom", "unknown"…), or characters other than Latin
-// letters, accented e, a, u, ç, the apostrophe and the hyphen (so "Loïc" and
-// "Jérôme" are refused, as HelloAsso's guide says; send no name rather than
-// a wrong one); a first name equal to the last name; a payer under 18; a
-// country HelloAsso cannot take. Countries are converted from the alpha-2 of
+// over 20,000 characters serialised with the Reference. HelloAsso's errors
+// name fields its own way (payer.firstName, terms[1].date): they are mapped
+// to the Go path, HelloAsso's name kept in FieldError.ProviderField.
+//
+// HelloAsso's payer fields are optional (the payer types what is missing on
+// its page), yet it refuses the whole checkout over one it does not take: a
+// first or last name with a digit, a single character, the same character
+// three times in a row, no vowel, a placeholder ("test", "nom",
+// "unknown"…), or characters other than Latin letters, accented e, a, u, ç,
+// the apostrophe and the hyphen (so "Loïc" and "Jérôme"); a last name equal
+// to the first; a payer under 18; a company name over 255 characters; a
+// country it cannot take. By default Create leaves such fields out, sends
+// the rest, and logs at Info level which fields it left out (their names,
+// never their values: they are the payer's); CreateWithReport returns them
+// (CreateResult.LeftOut). Options.StrictPayer refuses the request instead,
+// naming the field. Countries are converted from the alpha-2 of
 // payments.Address to the alpha-3 HelloAsso wants ("FR" → "FRA").
+//
+// HelloAsso publishes no other length limit. The library's own bounds apply
+// (internal, generous, in bytes): Reference 255, Description 4,096, names,
+// company, address lines and city 1,024, zip code 64, email 254, URLs 2,048,
+// RefundRequest.Reason (HelloAsso's refund comment) 1,024; text must be valid
+// UTF-8 without control characters. Payment ids are HelloAsso's numbers:
+// anything else ("..", "a/b", "-1", a 1 MiB string) is refused naming
+// PaymentID, in Verify, RedirectURL, Refund and VerifyReturn, and
+// ParseReturn refuses a checkoutIntentId that is not one; the typed API
+// refuses ids that are not positive.
 //
 // When the client talks to a simulator on a loopback address
 // (payments.WithBaseURL("http://127.0.0.1:…")), plain http URLs on loopback
 // hosts (http://localhost:8080/…) are accepted too, so that a shop under
 // development can be sent back to; the real API only ever gets https.
+//
+// # Answers
+//
+// Every answer is checked to be the object asked for: an answer about
+// another checkout intent, order or payment (or an intent whose order says
+// it came from another checkout) is ErrIntegrity, so that Verify never
+// reports another checkout's payment and Refund never refunds another
+// order's payment; a 200 that is not the object (null, an empty object, no
+// id) is ErrMalformedResponse. Both keep the body in Error.Raw, scrubbed of
+// secrets (the client secret, the tokens, even in a token answer cut short),
+// as every Raw is.
+//
+// HelloAsso publishes no rate limit and sends no Retry-After that any source
+// shows: the client keeps no limit of its own (payments.WithRateLimit sets
+// one), and retries 429s and, for reads, 5xx within payments.WithRetries.
 //
 // # Choices where HelloAsso's documentation is silent
 //
@@ -109,16 +148,14 @@
 // not: HelloAsso's own example has no order.checkoutIntentId, so PaymentID
 // is then empty. Each still leads to the payment to verify:
 //
-//   - ReadEvent(ev).Reference is the CreateRequest.Reference that Create
-//     stored in the intent's metadata: look up that order and verify the
-//     Session.ID you stored with it (each one, if it had several checkouts);
+//   - ev.Reference (and ReadEvent(ev).Reference) is the
+//     CreateRequest.Reference that Create stored in the intent's metadata:
+//     look up that order and verify the Session.ID you stored with it (each
+//     one, if it had several checkouts);
 //   - Client.ResolvePaymentID(ctx, ev) returns the checkout intent id: the
 //     one the event names, else the one HelloAsso records for the order the
 //     event names (GET /v5/orders/{id});
 //   - ReadEvent(ev) also gives the order id and HelloAsso's payment id.
-//
-// The core payments.Event has no Reference field yet; ReadEvent is where
-// HelloAsso's reference is until it does.
 //
 // ParseReturn reads checkoutIntentId, code and error from the return or
 // error URL. The code is forgeable: Verify, or VerifyReturn, which also
@@ -155,6 +192,8 @@
 //
 // Package helloassotest is a simulator of the API: token endpoint, checkout
 // intents with HelloAsso's validation, a checkout page, orders, payments,
-// refunds and signed notifications, in the shapes of the sources above. It
-// shows no order on a refused checkout intent unless ShowRefusedOrders.
+// refunds and signed notifications, in the shapes of the sources above.
+// helloassotest.Start(t) returns it with a client; srv.Walk(ctx, session,
+// pay) goes through the checkout page as the payer's browser does. It shows
+// no order on a refused checkout intent unless ShowRefusedOrders.
 package helloasso

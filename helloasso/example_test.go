@@ -43,7 +43,7 @@ func Example() {
 	fmt.Println("send the payer to HelloAsso:", strings.HasPrefix(s.RedirectURL, srv.URL+"/associations/"))
 
 	// The payer pays on the page and comes back to the ReturnURL.
-	back, err := srv.SubmitPage(ctx, s.RedirectURL, true)
+	back, err := srv.Walk(ctx, s, true)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -113,7 +113,9 @@ func ExampleOptions_instalments() {
 	// Output: succeeded 70.00 EUR
 }
 
-// A bad request is refused before anything is sent, each field named.
+// A bad request is refused before anything is sent, each field named. Payer
+// names HelloAsso would refuse are refused too with StrictPayer; by default
+// they are left out (see ExampleClient_CreateWithReport).
 func ExampleClient_Create_validation() {
 	c, err := helloasso.New(helloasso.Config{ClientID: "id", ClientSecret: "secret", OrganizationSlug: "my-association"})
 	if err != nil {
@@ -124,7 +126,7 @@ func ExampleClient_Create_validation() {
 		Reference: "A44",
 		ReturnURL: "http://shop.example.org/return",
 		Customer:  &payments.Customer{FirstName: "Test", LastName: "Dupont2"},
-		Options:   helloasso.Options{ItemName: "Adhésion"},
+		Options:   helloasso.Options{ItemName: "Adhésion", StrictPayer: true},
 	})
 	var perr *payments.Error
 	if errors.As(err, &perr) {
@@ -136,6 +138,35 @@ func ExampleClient_Create_validation() {
 	// ReturnURL
 	// Customer.FirstName
 	// Customer.LastName
+}
+
+// HelloAsso refuses a checkout whose payer is named "Loïc" or "Jérôme",
+// though its payer fields are optional. Create leaves such fields out (the
+// payer types them on HelloAsso's page); CreateWithReport says which.
+func ExampleClient_CreateWithReport() {
+	srv := helloassotest.NewServer()
+	defer srv.Close()
+	c, err := srv.NewClient()
+	if err != nil {
+		log.Fatal(err)
+	}
+	r, err := c.CreateWithReport(context.Background(), payments.CreateRequest{
+		Amount:      payments.Money{Amount: 3000, Currency: "EUR"},
+		Reference:   "A45",
+		Description: "Adhésion 2025",
+		Customer:    &payments.Customer{FirstName: "Loïc", LastName: "Martin", Email: "loic.martin@example.org"},
+		ReturnURL:   "https://shop.example.org/helloasso/return",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("checkout opened:", r.Session.ID != "")
+	for _, f := range r.LeftOut {
+		fmt.Println("left out:", f.Field, "("+f.ProviderField+")")
+	}
+	// Output:
+	// checkout opened: true
+	// left out: Customer.FirstName (payer.firstName)
 }
 
 // Every notification about a checkout leads to the payment to verify, even a

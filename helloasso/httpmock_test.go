@@ -280,7 +280,7 @@ func TestErrorBodiesAreMapped(t *testing.T) {
 		code, message string
 		field         string
 	}{
-		{"validation", "error-validation.json", 400, false, payments.ErrInvalidRequest, "", "One or more validation errors occurred.", "payer.firstName"},
+		{"validation", "error-validation.json", 400, false, payments.ErrInvalidRequest, "", "One or more validation errors occurred.", "Customer.FirstName"},
 		{"unauthorized", "error-unauthorized.json", 401, false, payments.ErrAuthentication, "", "you must add a valid JWT into Authorization Header with the format : Bearer TOKEN", ""},
 		{"forbidden", "error-forbidden.json", 403, false, payments.ErrPermission, "Forbidden", "The JWT token hasn't the privileges or Roles for this action", ""},
 		{"refund not authorised", "error-refund-113.json", 400, true, payments.ErrConflict, "Error", "Code : 113 - The transfer operation cannot be processed, the payment is not authorized.", ""},
@@ -312,6 +312,10 @@ func TestErrorBodiesAreMapped(t *testing.T) {
 				f, ok := perr.Field(tc.field)
 				require.True(t, ok, "fields: %v", perr.Fields)
 				assert.Equal(t, "The name must not contain a digit.", f.Message)
+				assert.Equal(t, "payer.firstName", f.ProviderField, "HelloAsso's name is kept")
+				f, ok = perr.Field("Amount")
+				require.True(t, ok, "totalAmount is Amount: %v", perr.Fields)
+				assert.Equal(t, "totalAmount", f.ProviderField)
 			}
 		})
 	}
@@ -397,7 +401,7 @@ func TestResolvePaymentIDReadsTheOrder(t *testing.T) {
 		ev, err := c.ParseWebhook(http.Header{}, fixture(t, "notification-payment-checkout.json"))
 		require.NoError(t, err)
 		_, err = c.ResolvePaymentID(ctx, ev)
-		require.ErrorIs(t, err, payments.ErrMalformedResponse)
+		require.ErrorIs(t, err, payments.ErrIntegrity)
 	})
 	t.Run("a Form notification names no order", func(t *testing.T) {
 		m := newMockAPI(t)
@@ -431,4 +435,32 @@ func TestVerifyReturnReadsTheRefusedOrder(t *testing.T) {
 	assert.Equal(t, "/v5/organizations/club-de-tennis/checkout-intents/30674", reqs[1].Path)
 	assert.Equal(t, "/v5/orders/29193", reqs[2].Path)
 	assert.Empty(t, reqs[2].RawQuery)
+}
+
+// TestValidationFieldsAreNamedByTheirGoPath: HelloAsso's field names in a
+// 400 are mapped back to the request's Go paths, HelloAsso's kept beside;
+// a name the library does not set stays HelloAsso's.
+func TestValidationFieldsAreNamedByTheirGoPath(t *testing.T) {
+	m := newMockAPI(t)
+	m.respondBody(http.MethodPost, sandbox+"/v5/organizations/club-de-tennis/checkout-intents", http.StatusBadRequest,
+		[]byte(`{"title":"One or more validation errors occurred.","status":400,"errors":{`+
+			`"payer.city":["a"],"terms[1].date":["b"],"$.returnUrl":["c"],"Payer.ZipCode":["d"],"itemName":["e"],"somethingNew":["f"]}}`))
+	req := baseRequest()
+	req.Customer = &payments.Customer{DeliveryAddress: &payments.Address{City: "Brest", ZipCode: "29200"}}
+	_, err := m.client(t).Create(context.Background(), req)
+	require.ErrorIs(t, err, payments.ErrInvalidRequest)
+	var perr *payments.Error
+	require.ErrorAs(t, err, &perr)
+	got := map[string]string{}
+	for _, f := range perr.Fields {
+		got[f.ProviderField] = f.Field
+	}
+	assert.Equal(t, map[string]string{
+		"payer.city":    "Customer.DeliveryAddress.City",
+		"terms[1].date": "Options.Terms[1].Date",
+		"$.returnUrl":   "ReturnURL",
+		"Payer.ZipCode": "Customer.DeliveryAddress.ZipCode",
+		"itemName":      "Options.ItemName",
+		"somethingNew":  "somethingNew",
+	}, got)
 }

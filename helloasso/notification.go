@@ -3,6 +3,7 @@ package helloasso
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -51,42 +52,73 @@ func ReadEvent(ev *payments.Event) (*EventDetails, error) {
 	if ev == nil || ev.Provider != payments.HelloAsso {
 		return nil, check.InvalidRequest(payments.HelloAsso, op, payments.FieldError{Field: "Event", Message: "is not a HelloAsso notification"})
 	}
-	var n Notification
-	if err := json.Unmarshal(ev.Raw, &n); err != nil || n.EventType == "" {
-		return nil, &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrInvalidRequest,
-			Message: "the event's body is not a HelloAsso notification", Err: err}
+	d, _, err := readNotification[metadata](op, ev.Raw)
+	if err != nil {
+		return nil, err
 	}
-	d, _, err := readNotification(op, &n)
-	return d, err
+	return &d, nil
 }
 
-// readNotification decodes n's data: what it says of its checkout, and the
-// status its payments claim.
-func readNotification(op string, n *Notification) (*EventDetails, payments.Status, error) {
-	d := &EventDetails{EventType: n.EventType}
+// readNotification decodes a notification body in one pass: what it says of
+// its checkout, and the status its payments claim. M is how much of the
+// metadata it reads: referenceOnly, or metadata for all of it. A body whose
+// data is not an order or a payment is still a notification when its event
+// type is another (Form, Organization, one HelloAsso adds): its details are
+// then only the event type.
+func readNotification[M referenceOnly | metadata](op string, body []byte) (EventDetails, payments.Status, error) {
+	var n notificationIn[M]
+	err := json.Unmarshal(body, &n)
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field == "metadata" {
+		// Metadata that is no object: not the adapter's, and no reason to
+		// refuse the notification. Read it again, taking any metadata.
+		var loose notificationIn[metadata]
+		err = json.Unmarshal(body, &loose)
+		n = notificationIn[M]{EventType: loose.EventType, Data: loose.Data}
+	}
+	if err != nil {
+		// Maybe another event type, whose data has another shape.
+		var loose Notification
+		if lerr := json.Unmarshal(body, &loose); lerr != nil || loose.EventType == "" {
+			return EventDetails{}, "", &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrInvalidRequest,
+				Message: "the body is not a HelloAsso notification", Err: err}
+		}
+		if loose.EventType == EventOrder || loose.EventType == EventPayment {
+			return EventDetails{}, "", badData(op, loose.EventType, err)
+		}
+		return EventDetails{EventType: loose.EventType}, "", nil
+	}
+	if n.EventType == "" {
+		return EventDetails{}, "", &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrInvalidRequest,
+			Message: "the body is not a HelloAsso notification: it has no eventType"}
+	}
+	d := EventDetails{EventType: n.EventType}
 	var status payments.Status
+	data := n.Data
+	if data == nil && (n.EventType == EventOrder || n.EventType == EventPayment) {
+		return EventDetails{}, "", badData(op, n.EventType, errors.New("the notification has no data"))
+	}
 	switch n.EventType {
 	case EventOrder:
-		var o Order
-		if err := json.Unmarshal(n.Data, &o); err != nil {
-			return nil, "", badData(op, n.EventType, err)
-		}
-		d.CheckoutIntentID, d.OrderID, d.FormType = intentID(o.CheckoutIntentID), o.ID, o.FormType
-		status = summarize(o.Payments).status
+		d.CheckoutIntentID, d.OrderID, d.FormType = idText(data.CheckoutIntentID), data.ID, data.FormType
+		status = summarize(data.Payments).status
 	case EventPayment:
-		var p PaymentDetail
-		if err := json.Unmarshal(n.Data, &p); err != nil {
-			return nil, "", badData(op, n.EventType, err)
+		d.HelloAssoPaymentID = data.ID
+		if o := data.Order; o != nil {
+			d.CheckoutIntentID, d.OrderID, d.FormType = idText(o.CheckoutIntentID), o.ID, o.FormType
 		}
-		d.HelloAssoPaymentID = p.ID
-		if p.Order != nil {
-			d.CheckoutIntentID, d.OrderID, d.FormType = intentID(p.Order.CheckoutIntentID), p.Order.ID, p.Order.FormType
-		}
-		status = summarize([]OrderPayment{p.OrderPayment}).status
+		one := [1]paymentView{{ID: data.ID, Amount: int64(data.Amount), InstallmentNumber: data.InstallmentNumber,
+			State: data.State, RefundOperations: data.RefundOperations}}
+		status = summarize(one[:]).status
 	default:
 		return d, "", nil
 	}
-	d.Reference, d.Metadata = splitMetadata(n.Metadata)
+	switch m := any(n.Metadata).(type) {
+	case referenceOnly:
+		d.Reference = m.reference()
+	case metadata:
+		d.Reference, d.Metadata = m.reference, m.rest
+	}
 	return d, status, nil
 }
 
@@ -126,16 +158,12 @@ func (c *Client) ResolvePaymentID(ctx context.Context, ev *payments.Event) (stri
 	return id, nil
 }
 
-// checkoutOrder reads order id and checks that the answer is that order, of
-// this client's organization.
+// checkoutOrder reads order id (GetOrder checks that the answer is that
+// order) and checks that it is of this client's organization.
 func (c *Client) checkoutOrder(ctx context.Context, op string, id int64) (*Order, error) {
 	o, err := c.GetOrder(ctx, id)
 	if err != nil {
 		return nil, err
-	}
-	if o.ID != id {
-		return nil, &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrMalformedResponse, Raw: o.Raw,
-			Message: fmt.Sprintf("asked for order %d, HelloAsso answered with order %d", id, o.ID)}
 	}
 	if o.OrganizationSlug != "" && !strings.EqualFold(o.OrganizationSlug, c.cfg.OrganizationSlug) {
 		return nil, &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrNotFound, Raw: o.Raw,

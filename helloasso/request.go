@@ -1,11 +1,12 @@
 package helloasso
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/unipay/payments"
 	"github.com/unipay/payments/helloasso/internal/checks"
@@ -30,22 +31,35 @@ type Options struct {
 	InitialAmount payments.Money
 	// EnableSepa offers SEPA direct debit where HelloAsso allows it.
 	EnableSepa bool
+	// StrictPayer refuses the request (ErrInvalidRequest, naming the field)
+	// when a payer field is one HelloAsso would refuse: a name such as
+	// "Loïc" (HelloAsso takes no ï, ô…), a minor's date of birth, a company
+	// name over 255 characters, a country HelloAsso does not know. By
+	// default such fields are left out of the checkout intent, since
+	// HelloAsso's payer fields are optional and the payer types what is
+	// missing on HelloAsso's page; CreateWithReport says which were left
+	// out, and an Info log line names them.
+	StrictPayer bool
 }
 
-// Term is a future instalment: Amount (EUR) taken on Date. Only Date's
-// calendar day, in its own location, is sent.
+// Term is a future instalment: Amount (EUR) taken on Date.
 type Term struct {
+	// Amount is the instalment, in EUR cents.
 	Amount payments.Money
-	Date   time.Time
+	// Date is when HelloAsso takes it: after today, and after the previous
+	// term. Only its calendar day, in its own location, is sent.
+	Date time.Time
 }
 
 // dateLayout is how HelloAsso writes dates: terms and dates of birth.
 const dateLayout = "2006-01-02"
 
 // checkoutRequest checks req against what HelloAsso validates and returns
-// the body to send. Every problem is reported at once, each naming its field
-// in the library's terms (Customer.FirstName, Options.Terms[1].Date…).
-func (c *Client) checkoutRequest(req payments.CreateRequest) (*CheckoutIntentRequest, error) {
+// the body to send, and the payer fields it left out because HelloAsso would
+// refuse them (unless Options.StrictPayer). Every problem is reported at
+// once, each naming its field in the library's terms (Customer.FirstName,
+// Options.Terms[1].Date…).
+func (c *Client) checkoutRequest(req payments.CreateRequest) (*CheckoutIntentRequest, []payments.FieldError, error) {
 	fe := check.Create(req)
 	opts := check.OptionsAs[Options](req.Options, &fe)
 	now := c.now()
@@ -55,22 +69,23 @@ func (c *Client) checkoutRequest(req payments.CreateRequest) (*CheckoutIntentReq
 		fe.Addf("Amount.Currency", "HelloAsso takes EUR only, not %q", cur)
 	}
 	if total > checks.MaxAmount {
-		fe.Addf("Amount.Amount", "exceeds HelloAsso's maximum of %d cents", checks.MaxAmount)
+		fe.Addf("Amount", "exceeds HelloAsso's maximum of %d cents", checks.MaxAmount)
 	}
 
 	body := &CheckoutIntentRequest{TotalAmount: total, ContainsDonation: opts.ContainsDonation}
 	c.checkURLs(&fe, req, body)
 
 	body.ItemName, body.InitialAmount, body.Terms = checkItems(&fe, req, opts, now)
-	body.Payer = checkPayer(&fe, req.Customer, now)
+	var leftOut []payments.FieldError
+	body.Payer, leftOut = checkPayer(&fe, req.Customer, now, opts.StrictPayer)
 	body.Metadata = checkMetadata(&fe, req)
 	if opts.EnableSepa {
 		body.PaymentOptions = &PaymentOptions{EnableSepa: true}
 	}
 	if err := fe.Err(payments.HelloAsso, "create checkout"); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return body, nil
+	return body, leftOut, nil
 }
 
 // checkURLs fills the back, error and return URLs: https only (plain http
@@ -113,10 +128,14 @@ func checkItems(fe *check.FieldErrors, req payments.CreateRequest, opts Options,
 	}
 	name = strings.TrimSpace(name)
 	switch {
+	case has(*fe, nameField):
+		// The core already said what is wrong with Description.
 	case name == "":
 		fe.Add("Options.ItemName", "is required: set it or Description (HelloAsso shows it to the payer)")
 	case checks.Length(name) > checks.MaxItemName:
 		fe.Addf(nameField, "must be at most %d characters, not %d", checks.MaxItemName, checks.Length(name))
+	default:
+		check.Prose(fe, nameField, name, 0)
 	}
 
 	today := civilDate(now)
@@ -128,9 +147,9 @@ func checkItems(fe *check.FieldErrors, req payments.CreateRequest, opts Options,
 		case t.Amount.Currency != "EUR":
 			fe.Addf(field+".Amount.Currency", "must be EUR, not %q", t.Amount.Currency)
 		case t.Amount.Amount <= 0:
-			fe.Add(field+".Amount.Amount", "must be positive")
+			fe.Addf(field+".Amount", "must be positive, got %d", t.Amount.Amount)
 		case t.Amount.Amount > checks.MaxAmount:
-			fe.Addf(field+".Amount.Amount", "exceeds HelloAsso's maximum of %d cents", checks.MaxAmount)
+			fe.Addf(field+".Amount", "exceeds HelloAsso's maximum of %d cents", checks.MaxAmount)
 		default:
 			sum += t.Amount.Amount
 		}
@@ -155,7 +174,7 @@ func checkItems(fe *check.FieldErrors, req payments.CreateRequest, opts Options,
 		case ia.Currency != "EUR":
 			fe.Addf("Options.InitialAmount.Currency", "must be EUR, not %q", ia.Currency)
 		case ia.Amount <= 0:
-			fe.Add("Options.InitialAmount.Amount", "must be positive")
+			fe.Addf("Options.InitialAmount", "must be positive, got %d", ia.Amount)
 		case ia.Amount+sum != total:
 			fe.Addf("Options.InitialAmount", "%s plus the terms (%s) is %s, not Amount (%s): HelloAsso requires totalAmount = initialAmount + the terms",
 				ia, eur(sum), eur(ia.Amount+sum), eur(total))
@@ -167,11 +186,29 @@ func checkItems(fe *check.FieldErrors, req payments.CreateRequest, opts Options,
 	return name, initial, terms
 }
 
-// checkPayer converts the customer to HelloAsso's payer, checking names,
-// email, age and country as HelloAsso does.
-func checkPayer(fe *check.FieldErrors, cu *payments.Customer, now time.Time) *CheckoutPayer {
+// checkPayer converts the customer to HelloAsso's payer. HelloAsso's payer
+// fields are optional (the payer types what is missing on HelloAsso's page),
+// yet it refuses a whole checkout over one it does not take: a first or last
+// name against its rules (checks.Name: "Loïc" and "Jérôme" among them), a
+// last name equal to the first, a minor's date of birth, a company name over
+// 255 characters, a country it does not know. Those are left out and
+// returned, each naming the field, HelloAsso's name for it and why; with
+// strict they are refused instead. What the core already refused (invalid
+// UTF-8, an invalid email…) stays refused.
+func checkPayer(fe *check.FieldErrors, cu *payments.Customer, now time.Time, strict bool) (*CheckoutPayer, []payments.FieldError) {
 	if cu == nil {
-		return nil
+		return nil, nil
+	}
+	var leftOut []payments.FieldError
+	// drop reports whether field, which HelloAsso would refuse for msg, is
+	// to be left out (false when the request is refused instead).
+	drop := func(field, providerField, msg string) bool {
+		if strict {
+			fe.Add(field, msg)
+			return false
+		}
+		leftOut = append(leftOut, payments.FieldError{Field: field, ProviderField: providerField, Message: msg})
+		return true
 	}
 	p := &CheckoutPayer{
 		FirstName:   strings.TrimSpace(cu.FirstName),
@@ -179,31 +216,31 @@ func checkPayer(fe *check.FieldErrors, cu *payments.Customer, now time.Time) *Ch
 		Email:       cu.Email,
 		CompanyName: strings.TrimSpace(cu.CompanyName),
 	}
-	if cu.FirstName != "" {
-		if msg := checks.Name(cu.FirstName); msg != "" {
-			fe.Add("Customer.FirstName", msg)
+	for _, n := range []struct {
+		field, providerField string
+		v                    *string
+	}{{"Customer.FirstName", "payer.firstName", &p.FirstName}, {"Customer.LastName", "payer.lastName", &p.LastName}} {
+		if *n.v == "" || has(*fe, n.field) {
+			continue
+		}
+		if msg := checks.Name(*n.v); msg != "" && drop(n.field, n.providerField, msg) {
+			*n.v = ""
 		}
 	}
-	if cu.LastName != "" {
-		if msg := checks.Name(cu.LastName); msg != "" {
-			fe.Add("Customer.LastName", msg)
-		}
+	if p.FirstName != "" && p.LastName != "" && checks.SameName(p.FirstName, p.LastName) &&
+		drop("Customer.LastName", "payer.lastName", "must differ from Customer.FirstName") {
+		p.LastName = ""
 	}
-	if p.FirstName != "" && p.LastName != "" && checks.SameName(p.FirstName, p.LastName) {
-		fe.Add("Customer.LastName", "must differ from Customer.FirstName")
+	if checks.Length(p.CompanyName) > checks.MaxPayerField && !has(*fe, "Customer.CompanyName") &&
+		drop("Customer.CompanyName", "payer.companyName", fmt.Sprintf("must be at most %d characters", checks.MaxPayerField)) {
+		p.CompanyName = ""
 	}
-	if checks.Length(cu.Email) > checks.MaxPayerField {
-		fe.Addf("Customer.Email", "must be at most %d characters", checks.MaxPayerField)
-	}
-	if checks.Length(p.CompanyName) > checks.MaxPayerField {
-		fe.Addf("Customer.CompanyName", "must be at most %d characters", checks.MaxPayerField)
-	}
-	if !cu.DateOfBirth.IsZero() {
-		if !checks.Adult(cu.DateOfBirth, now) {
-			fe.Addf("Customer.DateOfBirth", "%s makes the payer a minor: HelloAsso requires an adult (%d or older)",
-				cu.DateOfBirth.Format(dateLayout), checks.AdultAge)
-		}
+	if !cu.DateOfBirth.IsZero() && !has(*fe, "Customer.DateOfBirth") {
 		p.DateOfBirth = cu.DateOfBirth.Format(dateLayout)
+		if !checks.Adult(cu.DateOfBirth, now) &&
+			drop("Customer.DateOfBirth", "payer.dateOfBirth", fmt.Sprintf("makes the payer a minor: HelloAsso requires an adult (%d or older)", checks.AdultAge)) {
+			p.DateOfBirth = ""
+		}
 	}
 	addr, field := cu.BillingAddress, "Customer.BillingAddress"
 	if addr == nil {
@@ -216,42 +253,114 @@ func checkPayer(fe *check.FieldErrors, cu *payments.Customer, now time.Time) *Ch
 			if a3, ok := checks.Alpha3(addr.Country); ok {
 				p.Country = a3
 			} else {
-				fe.Addf(field+".Country", "%q is not an ISO 3166-1 country code", addr.Country)
+				drop(field+".Country", "payer.country", fmt.Sprintf("%q is not an ISO 3166-1 country code HelloAsso knows", addr.Country))
 			}
 		}
 	}
 	if *p == (CheckoutPayer{}) {
-		return nil
+		return nil, leftOut
 	}
-	return p
+	return p, leftOut
 }
 
 // checkMetadata returns the metadata to send: Reference under "reference",
 // so that Verify and notifications give it back, and Metadata beside it.
 // HelloAsso keeps at most 20,000 characters of it.
 func checkMetadata(fe *check.FieldErrors, req payments.CreateRequest) json.RawMessage {
-	m := make(map[string]string, len(req.Metadata)+1)
-	for k, v := range req.Metadata {
-		m[k] = v
+	for _, f := range *fe {
+		if f.Field == "Reference" || strings.HasPrefix(f.Field, "Metadata") {
+			return nil // the core refused them already: no need to say it twice
+		}
 	}
-	if v, ok := m[referenceKey]; ok && v != req.Reference {
+	if v, ok := req.Metadata[referenceKey]; ok && v != req.Reference {
 		fe.Addf("Metadata", "the key %q is the adapter's: it holds Reference", referenceKey)
-	}
-	m[referenceKey] = req.Reference
-	// HelloAsso counts the characters of the JSON it stores, which does not
-	// escape <, > and &: measure that, not Go's escaped encoding.
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(m); err != nil {
-		fe.Add("Metadata", err.Error())
 		return nil
 	}
-	raw := bytes.TrimRight(b.Bytes(), "\n")
-	if n := checks.Length(string(raw)); n > checks.MaxMetadata {
+	raw := metadataJSON(req.Reference, req.Metadata)
+	// HelloAsso counts the characters of the JSON it stores, which does not
+	// escape <, > and &: measure that, not Go's escaped encoding.
+	if n := checks.LengthBytes(raw); n > checks.MaxMetadata {
 		fe.Addf("Metadata", "is %d characters serialised with Reference; HelloAsso keeps at most %d", n, checks.MaxMetadata)
 	}
 	return raw
+}
+
+// metadataJSON writes metadata and the reference as the JSON object
+// encoding/json writes for a map[string]string, without HTML escaping:
+// keys sorted, strings escaped alike. It is written by hand because it runs
+// on every Create, and the map and encoder it would take cost more than the
+// rest of the check.
+func metadataJSON(reference string, metadata map[string]string) json.RawMessage {
+	keys := make([]string, 0, len(metadata)+1)
+	size := len(`{"reference":""}`) + len(reference)
+	for k, v := range metadata {
+		if k != referenceKey {
+			keys = append(keys, k)
+			size += len(k) + len(v) + len(`,"":""`)
+		}
+	}
+	keys = append(keys, referenceKey)
+	sort.Strings(keys)
+	b := make([]byte, 0, size+size/8)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		v := reference
+		if k != referenceKey {
+			v = metadata[k]
+		}
+		b = appendJSONString(append(appendJSONString(b, k), ':'), v)
+	}
+	return append(b, '}')
+}
+
+// appendJSONString appends s as encoding/json writes a string without HTML
+// escaping: quotes, backslashes and control characters escaped, U+2028 and
+// U+2029 too, invalid UTF-8 as U+FFFD.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(append(b, s[start:i]...), `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(append(b, s[start:i]...), '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	return append(append(b, s[start:]...), '"')
 }
 
 // civilDate returns t's calendar day at midnight UTC, to compare days.

@@ -26,7 +26,7 @@ func (c *Client) VerifyReturn(ctx context.Context, ret *payments.Return) (*payme
 	if err != nil {
 		return nil, err
 	}
-	ci, err := c.GetCheckoutIntent(ctx, id)
+	ci, err := c.readIntent(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -45,6 +45,6 @@ func (c *Client) VerifyReturn(ctx context.Context, ret *payments.Return) (*payme
 		return paymentFromIntent(ci), nil // another checkout's order: ignored
 	}
 	withOrder := *ci
-	withOrder.Order, withOrder.Raw = o, o.Raw
+	withOrder.Order, withOrder.Raw = viewOfOrder(o), o.Raw
 	return paymentFromIntent(&withOrder), nil
 }

@@ -59,18 +59,18 @@ func operationStatus(state string) payments.Status {
 // summary is an order's payments seen as one payment.
 type summary struct {
 	status        payments.Status
-	state         string        // the lead payment's raw state
-	lead          *OrderPayment // the first payment (instalment 1), nil if none
-	paid          int64         // cents the payer paid, refunds included
-	refunded      int64         // cents refunded
-	pendingRefund int64         // cents whose refund is under way
+	state         string       // the lead payment's raw state
+	lead          *paymentView // the first payment (instalment 1), nil if none
+	paid          int64        // cents the payer paid, refunds included
+	refunded      int64        // cents refunded
+	pendingRefund int64        // cents whose refund is under way
 }
 
 // summarize reads an order's payments as the one payment a checkout is:
 // the first instalment decides whether it was paid (future instalments are
 // "Pending" until their date), and the refunds of all payments decide
 // between succeeded, partially refunded and refunded.
-func summarize(ps []OrderPayment) summary {
+func summarize(ps []paymentView) summary {
 	if len(ps) == 0 {
 		// An order without a payment yet: HelloAsso is still recording it.
 		return summary{status: payments.StatusProcessing}
@@ -109,7 +109,7 @@ func summarize(ps []OrderPayment) summary {
 // way (or in a state the library does not know) as pending. A payment in
 // state Refunded or Refunding counts as refunded or being refunded in full
 // even when its operations are not listed.
-func refundTotals(p *OrderPayment) (refunded, pending int64) {
+func refundTotals(p *paymentView) (refunded, pending int64) {
 	for _, op := range p.RefundOperations {
 		amount := op.Amount
 		if amount <= 0 {

@@ -81,7 +81,7 @@ func TestSummarize(t *testing.T) {
 		{"a chargeback", []OrderPayment{{Amount: 3000, State: "Contested"}}, payments.StatusProcessing, 0, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := summarize(tc.payments)
+			s := summarize(viewOfPayments(tc.payments))
 			assert.Equal(t, tc.status, s.status)
 			assert.Equal(t, tc.refunded, s.refunded)
 			assert.Equal(t, tc.pending, s.pendingRefund)

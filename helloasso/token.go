@@ -1,9 +1,11 @@
 package helloasso
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -69,6 +71,7 @@ type tokenSource struct {
 	store        payments.TokenStore
 	key          string // the token's key in store
 	http         *httpx.Client
+	transport    http.RoundTripper // sends token requests through http
 	now          func() time.Time
 
 	// sem is the renewal lock: a channel rather than a mutex, so that a
@@ -79,6 +82,8 @@ type tokenSource struct {
 	cur      *oauth2.Token // the token in use
 	latest   *oauth2.Token // the newest token read from the store, if unusable: its refresh token
 	rejected string        // an access token HelloAsso answered 401 to
+	// bearerHeader is "Bearer " and bearerOf, the last token sent.
+	bearerOf, bearerHeader string
 }
 
 var (
@@ -98,7 +103,10 @@ func newTokenSource(clientID, clientSecret string, store payments.TokenStore) *t
 // bind gives the source the HTTP client its token requests go through, so
 // that they are logged redacted, capped and mapped to *payments.Error like
 // any other call.
-func (s *tokenSource) bind(c *httpx.Client) { s.http = c }
+func (s *tokenSource) bind(c *httpx.Client) {
+	s.http = c
+	s.transport = c.HTTPClient(false).Transport
+}
 
 // TokenSource returns the Client's token source, to call HelloAsso
 // endpoints the Client does not cover with the same token (oauth2.NewClient,
@@ -116,12 +124,21 @@ func (s *tokenSource) Apply(ctx context.Context, h http.Header) error {
 	if err != nil {
 		return err
 	}
-	if slot, ok := ctx.Value(tokenSlotKey{}).(*atomic.Pointer[string]); ok {
-		sent := t.AccessToken
-		slot.Store(&sent)
+	if slot, ok := ctx.Value(tokenSlotKey{}).(*tokenSlot); ok {
+		slot.sent.Store(&t.AccessToken) // tokens are never modified once made
 	}
-	h.Set("Authorization", "Bearer "+t.AccessToken)
+	h.Set("Authorization", s.bearer(t))
 	return nil
+}
+
+// bearer returns the Authorization header for t, made once per token.
+func (s *tokenSource) bearer(t *oauth2.Token) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.bearerOf != t.AccessToken || s.bearerHeader == "" {
+		s.bearerOf, s.bearerHeader = t.AccessToken, "Bearer "+t.AccessToken
+	}
+	return s.bearerHeader
 }
 
 // Renew implements httpx.Renewer: HelloAsso answered 401, so the token the
@@ -135,8 +152,8 @@ func (s *tokenSource) Renew(ctx context.Context) error { return s.Invalidate(ctx
 // one renewal.
 func (s *tokenSource) Invalidate(ctx context.Context) error {
 	var sent string
-	if slot, ok := ctx.Value(tokenSlotKey{}).(*atomic.Pointer[string]); ok {
-		if p := slot.Load(); p != nil {
+	if slot, ok := ctx.Value(tokenSlotKey{}).(*tokenSlot); ok {
+		if p := slot.sent.Load(); p != nil {
 			sent = *p
 		}
 	}
@@ -148,13 +165,26 @@ func (s *tokenSource) Invalidate(ctx context.Context) error {
 	return nil
 }
 
-// tokenSlotKey keys the context value in which Apply notes the token a call
-// sent; withTokenSlot adds one.
+// tokenSlotKey keys the tokenSlot of a call's context.
 type tokenSlotKey struct{}
 
-func withTokenSlot(ctx context.Context) context.Context {
-	return context.WithValue(ctx, tokenSlotKey{}, new(atomic.Pointer[string]))
+// tokenSlot is a call's context, in which Apply notes the token the call
+// sent: one allocation, where a context value and a slot would take two.
+type tokenSlot struct {
+	context.Context
+	sent atomic.Pointer[string]
 }
+
+// Value implements context.Context.
+func (s *tokenSlot) Value(key any) any {
+	if key == (tokenSlotKey{}) {
+		return s
+	}
+	return s.Context.Value(key)
+}
+
+// withTokenSlot returns ctx with a slot for the token the call sends.
+func withTokenSlot(ctx context.Context) context.Context { return &tokenSlot{Context: ctx} }
 
 // token returns a valid token, renewing it if needed.
 func (s *tokenSource) token(ctx context.Context) (*oauth2.Token, error) {
@@ -164,7 +194,7 @@ func (s *tokenSource) token(ctx context.Context) (*oauth2.Token, error) {
 	select {
 	case s.sem <- struct{}{}:
 	case <-ctx.Done():
-		return nil, &payments.Error{Provider: payments.HelloAsso, Op: "get access token", Kind: payments.ErrUnavailable,
+		return nil, &payments.Error{Provider: payments.HelloAsso, Op: "get access token", Kind: payments.ErrUnavailable, NotSent: true,
 			Message: "gave up waiting for the access token: " + ctx.Err().Error(), Err: ctx.Err()}
 	}
 	defer func() { <-s.sem }()
@@ -319,10 +349,45 @@ func (s *tokenSource) learn(t *oauth2.Token) {
 	s.http.Redactor().Learn(t.RefreshToken)
 }
 
+// tokenExchange is what a token request's answer was, kept so that an
+// answer x/oauth2 cannot read still ends up, scrubbed, in the error's Raw.
+type tokenExchange struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// recorder is the transport x/oauth2's token requests go through: the
+// client's HTTP layer, noting the answer in ex.
+type recorder struct {
+	next http.RoundTripper
+	ex   *tokenExchange
+}
+
+func (r recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := r.next.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	// httpx has read the body in full (capped): this reads it from memory.
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	r.ex.status, r.ex.header, r.ex.body = resp.StatusCode, resp.Header, b
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	return resp, nil
+}
+
 // tokenContext routes x/oauth2's token requests through the client's
-// HTTP layer.
-func (s *tokenSource) tokenContext(ctx context.Context, op string) context.Context {
-	return context.WithValue(httpx.WithOp(ctx, op), oauth2.HTTPClient, s.http.HTTPClient(false))
+// HTTP layer, named op, noting the answer in the tokenExchange it returns.
+// A token request moves no money, so it may be sent again after a 5xx or a
+// timeout, within the call's retry budget like any other request.
+func (s *tokenSource) tokenContext(ctx context.Context, op string) (context.Context, *tokenExchange) {
+	ex := &tokenExchange{}
+	hc := &http.Client{Transport: recorder{next: s.transport, ex: ex}}
+	return context.WithValue(httpx.WithIdempotent(httpx.WithOp(ctx, op)), oauth2.HTTPClient, hc), ex
 }
 
 func (s *tokenSource) tokenURL() string { return s.http.URL("/oauth2/token", nil) }
@@ -335,9 +400,10 @@ func (s *tokenSource) clientCredentials(ctx context.Context) (*oauth2.Token, err
 		ClientID: s.clientID, ClientSecret: s.clientSecret,
 		TokenURL: s.tokenURL(), AuthStyle: oauth2.AuthStyleInParams,
 	}
-	t, err := cc.Token(s.tokenContext(ctx, op))
+	tctx, ex := s.tokenContext(ctx, op)
+	t, err := cc.Token(tctx)
 	if err != nil {
-		return nil, s.fail(ctx, op, err)
+		return nil, s.fail(ctx, op, ex, err)
 	}
 	return t, nil
 }
@@ -351,18 +417,22 @@ func (s *tokenSource) refresh(ctx context.Context, refreshToken string) (*oauth2
 		ClientID: s.clientID,
 		Endpoint: oauth2.Endpoint{TokenURL: s.tokenURL(), AuthStyle: oauth2.AuthStyleInParams},
 	}
-	t, err := cfg.TokenSource(s.tokenContext(ctx, op), &oauth2.Token{RefreshToken: refreshToken}).Token()
+	tctx, ex := s.tokenContext(ctx, op)
+	t, err := cfg.TokenSource(tctx, &oauth2.Token{RefreshToken: refreshToken}).Token()
 	if err != nil {
-		return nil, s.fail(ctx, op, err)
+		return nil, s.fail(ctx, op, ex, err)
 	}
 	return t, nil
 }
 
 // fail turns what x/oauth2 returned into a *payments.Error. A non-2xx
 // answer already is one (httpx made it, decodeError read the OAuth error);
-// a 2xx answer carrying an OAuth error, or an unreadable one, is made one
-// here. Neither the secret nor a token ever gets into it.
-func (s *tokenSource) fail(ctx context.Context, op string, err error) error {
+// a 2xx answer carrying an OAuth error, or one x/oauth2 cannot read
+// (truncated, not JSON, without an access token), is made one here, with
+// the answer scrubbed in Raw: the redactor finds the tokens under their keys
+// even in a body that does not parse. Neither the secret nor a token ever
+// gets into it.
+func (s *tokenSource) fail(ctx context.Context, op string, ex *tokenExchange, err error) error {
 	var perr *payments.Error
 	if errors.As(err, &perr) {
 		return perr
@@ -370,16 +440,15 @@ func (s *tokenSource) fail(ctx context.Context, op string, err error) error {
 	red := s.http.Redactor()
 	e := &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrMalformedResponse,
 		Message: "cannot read the token response: " + red.String(err.Error())}
+	if ex.body != nil || ex.status != 0 {
+		e.HTTPStatus, e.Raw = ex.status, red.Bytes(ex.body)
+	}
 	var rerr *oauth2.RetrieveError
 	switch {
 	case errors.As(err, &rerr):
-		e.Kind, e.Code, e.Message = oauthKind(rerr.ErrorCode), rerr.ErrorCode, red.String(rerr.ErrorDescription)
+		e.Kind, e.Code, e.Message = oauthKind(rerr.ErrorCode), red.String(rerr.ErrorCode), red.String(rerr.ErrorDescription)
 		if e.Message == "" {
 			e.Message = "the token endpoint refused the request"
-		}
-		e.Raw = red.Bytes(rerr.Body)
-		if rerr.Response != nil {
-			e.HTTPStatus = rerr.Response.StatusCode
 		}
 	case ctx.Err() != nil:
 		e.Kind, e.Message, e.Err = payments.ErrUnavailable, "gave up: "+ctx.Err().Error(), ctx.Err()
@@ -388,17 +457,19 @@ func (s *tokenSource) fail(ctx context.Context, op string, err error) error {
 }
 
 // refused reports whether the token endpoint refused a refresh token (as
-// opposed to failing): then a new token must come from client credentials.
+// opposed to failing): a 401, or an OAuth error code (invalid_grant…) in a
+// 400 or a 200. Then a new token must come from client credentials. A 400
+// that is no OAuth answer (a proxy's, say) is a failure like a 5xx.
 func refused(err error) bool {
 	var perr *payments.Error
 	if !errors.As(err, &perr) {
 		return false
 	}
 	switch perr.HTTPStatus {
-	case http.StatusBadRequest, http.StatusUnauthorized:
+	case http.StatusUnauthorized:
 		return true
-	case http.StatusOK:
-		return perr.Code != "" // an OAuth error in a 200 answer
+	case http.StatusBadRequest, http.StatusOK:
+		return perr.Code != ""
 	}
 	return false
 }

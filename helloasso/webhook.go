@@ -3,8 +3,8 @@ package helloasso
 import (
 	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
+	"hash"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -44,38 +44,80 @@ const (
 func (c *Client) ParseWebhook(header http.Header, body []byte) (*payments.Event, error) {
 	const op = "parse webhook"
 	verified := false
-	if key := c.cfg.SignatureKey; key != "" {
-		got, err := hex.DecodeString(strings.TrimSpace(header.Get(SignatureHeader)))
-		if err != nil || len(got) != sha256.Size {
-			return nil, &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrInvalidSignature,
-				Message: "missing or malformed " + SignatureHeader + " header"}
-		}
-		mac := hmac.New(sha256.New, []byte(key))
-		mac.Write(body)
-		if !hmac.Equal(got, mac.Sum(nil)) {
-			return nil, &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrInvalidSignature,
-				Message: "the " + SignatureHeader + " signature does not match the body"}
+	if c.cfg.SignatureKey != "" {
+		if err := c.checkSignature(op, header.Get(SignatureHeader), body); err != nil {
+			return nil, err
 		}
 		verified = true
 	}
-	var n Notification
-	if err := json.Unmarshal(body, &n); err != nil || n.EventType == "" {
-		return nil, &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrInvalidRequest,
-			Message: "the body is not a HelloAsso notification", Err: err}
-	}
-	d, status, err := readNotification(op, &n)
+	d, status, err := readNotification[referenceOnly](op, body)
 	if err != nil {
 		return nil, err
 	}
 	return &payments.Event{
 		Provider:  payments.HelloAsso,
-		Type:      n.EventType,
+		Type:      d.EventType,
 		PaymentID: d.CheckoutIntentID,
 		Reference: d.Reference,
 		Status:    status,
 		Verified:  verified,
 		Raw:       json.RawMessage(body),
 	}, nil
+}
+
+// signer is an HMAC-SHA256 keyed with the signature key, and room for its
+// sum: kept in a pool, so that checking a signature allocates nothing.
+type signer struct {
+	mac hash.Hash
+	sum [sha256.Size]byte
+}
+
+// checkSignature checks that sig, an x-ha-signature header, is the hex
+// HMAC-SHA256 of body under the signature key.
+func (c *Client) checkSignature(op, sig string, body []byte) error {
+	var want [sha256.Size]byte
+	if !decodeHex(want[:], strings.TrimSpace(sig)) {
+		return &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrInvalidSignature,
+			Message: "missing or malformed " + SignatureHeader + " header"}
+	}
+	s := c.signers.Get().(*signer)
+	defer c.signers.Put(s)
+	s.mac.Reset()
+	s.mac.Write(body)
+	if !hmac.Equal(want[:], s.mac.Sum(s.sum[:0])) {
+		return &payments.Error{Provider: payments.HelloAsso, Op: op, Kind: payments.ErrInvalidSignature,
+			Message: "the " + SignatureHeader + " signature does not match the body"}
+	}
+	return nil
+}
+
+// decodeHex decodes s, hex in either case, into dst, which it must fill
+// exactly.
+func decodeHex(dst []byte, s string) bool {
+	if len(s) != 2*len(dst) {
+		return false
+	}
+	for i := range dst {
+		hi, ok1 := fromHex(s[2*i])
+		lo, ok2 := fromHex(s[2*i+1])
+		if !ok1 || !ok2 {
+			return false
+		}
+		dst[i] = hi<<4 | lo
+	}
+	return true
+}
+
+func fromHex(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
 }
 
 func badData(op, eventType string, err error) error {
@@ -90,11 +132,20 @@ func article(eventType string) string {
 	return "a payment"
 }
 
+// intentID returns a checkout intent id as Verify takes it, "" for none.
 func intentID(id *int64) string {
-	if id == nil || *id <= 0 {
+	if id == nil {
 		return ""
 	}
-	return strconv.FormatInt(*id, 10)
+	return idText(*id)
+}
+
+// idText returns a positive id as text, "" for any other.
+func idText(id int64) string {
+	if id <= 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
 }
 
 // ParseReturn implements payments.ReturnParser. HelloAsso sends the payer
@@ -103,14 +154,15 @@ func intentID(id *int64) string {
 // it, error. None of it is signed: PaymentID says which checkout to Verify,
 // and ClaimedStatus is what the URL claims, nothing more.
 func (c *Client) ParseReturn(q url.Values) (*payments.Return, error) {
+	const op = "parse return"
 	raw := q.Get("checkoutIntentId")
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id <= 0 {
-		msg := "is missing: this is not a HelloAsso return"
-		if raw != "" {
-			msg = strconv.Quote(raw) + " is not a checkout intent id"
-		}
-		return nil, check.InvalidRequest(payments.HelloAsso, "parse return", payments.FieldError{Field: "checkoutIntentId", Message: msg})
+	if raw == "" {
+		return nil, check.InvalidRequest(payments.HelloAsso, op, payments.FieldError{Field: "checkoutIntentId",
+			Message: "is missing: this is not a HelloAsso return"})
+	}
+	id, err := parseID(op, "checkoutIntentId", raw)
+	if err != nil {
+		return nil, err
 	}
 	claimed := payments.StatusPending
 	switch {

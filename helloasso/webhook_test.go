@@ -314,3 +314,37 @@ func FuzzParseReturn(f *testing.F) {
 		assert.Contains(t, []payments.Status{payments.StatusPending, payments.StatusSucceeded, payments.StatusFailed, payments.StatusUnknown}, r.ClaimedStatus)
 	})
 }
+
+// TestParseWebhookReadsAnyMetadata: metadata is any JSON at HelloAsso; a
+// checkout made by other code may carry metadata that is not the adapter's
+// object, which is no reason to refuse its notification. What is wrong in
+// the data still is, whatever the metadata.
+func TestParseWebhookReadsAnyMetadata(t *testing.T) {
+	c := webhookClient(t, "")
+	for metadata, ref := range map[string]string{
+		`"not an object"`:                    "",
+		`[1,2]`:                              "",
+		`null`:                               "",
+		`{"reference":12345678901234567890}`: "12345678901234567890",
+		`{"reference":"A\u00e9\"1","cart":{"n":1}}`: `Aé"1`,
+	} {
+		body := `{"eventType":"Order","data":{"id":7,"checkoutIntentId":5,"payments":[{"state":"Authorized","amount":100}]},"metadata":` + metadata + `}`
+		ev, err := c.ParseWebhook(http.Header{}, []byte(body))
+		require.NoError(t, err, metadata)
+		assert.Equal(t, "5", ev.PaymentID, metadata)
+		assert.Equal(t, ref, ev.Reference, metadata)
+		assert.Equal(t, payments.StatusSucceeded, ev.Status, metadata)
+		d, err := helloasso.ReadEvent(ev)
+		require.NoError(t, err, metadata)
+		assert.Equal(t, ref, d.Reference, metadata)
+	}
+	for _, body := range []string{
+		`{"eventType":"Order","metadata":[1],"data":{"payments":"x"}}`,
+		`{"eventType":"Order","data":{"payments":"x"},"metadata":"y"}`,
+		`{"eventType":"Payment","data":{"amount":"x"}}`,
+		`{"eventType":"Payment","data":null}`,
+	} {
+		_, err := c.ParseWebhook(http.Header{}, []byte(body))
+		require.ErrorIs(t, err, payments.ErrInvalidRequest, body)
+	}
+}

@@ -119,7 +119,7 @@ func runSimulated(ctx context.Context, out *syncWriter) error {
 	out.printf("created checkout %s for %s (%s), valid until %s", session.ID, price, session.Status, session.ExpiresAt.Format(time.TimeOnly))
 	out.printf("redirect the payer to %s", session.RedirectURL)
 
-	back, err := srv.SubmitPage(ctx, session.RedirectURL, true)
+	back, err := srv.Walk(ctx, session, true)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/unipay/payments"
 	"github.com/unipay/payments/helloasso/helloassotest"
 )
 
@@ -75,7 +76,7 @@ func TestSandboxModePollsUntilPaid(t *testing.T) {
 	case err := <-done:
 		t.Fatalf("run ended before printing the checkout URL: %v", err)
 	}
-	_, err := srv.SubmitPage(context.Background(), checkout, true)
+	_, err := srv.Walk(context.Background(), &payments.Session{RedirectURL: checkout}, true)
 	require.NoError(t, err)
 	require.NoError(t, <-done)
 

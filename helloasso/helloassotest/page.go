@@ -110,14 +110,20 @@ func returnTo(in *intent) string {
 	})
 }
 
-// SubmitPage does what a payer's browser does on the checkout page at
-// redirectURL (a Session.RedirectURL): it posts the Pay form (pay true) or
-// the Decline form, and returns the URL the browser is sent back to, the
-// merchant's returnUrl with checkoutIntentId, code and orderId.
-func (s *Server) SubmitPage(ctx context.Context, redirectURL string, pay bool) (*url.URL, error) {
+// Walk does what a payer's browser does on the checkout page of session s
+// (s.RedirectURL): it posts the Pay form (pay true: the card is authorised)
+// or the Decline form (the card is refused), and returns the URL the
+// browser is sent back to: the merchant's ReturnURL with checkoutIntentId,
+// code (succeeded or refused) and orderId, as HelloAsso appends them.
+// Notifications, if SetWebhookURL set a target, are delivered before it
+// returns.
+func (s *Server) Walk(ctx context.Context, session *payments.Session, pay bool) (*url.URL, error) {
+	if session == nil || session.RedirectURL == "" {
+		return nil, errors.New("helloassotest: Walk needs a session with a RedirectURL")
+	}
 	action := "/decline"
 	if pay {
 		action = "/pay"
 	}
-	return simkit.SubmitForm(ctx, strings.TrimSuffix(redirectURL, "/")+action, url.Values{})
+	return simkit.SubmitForm(ctx, strings.TrimSuffix(session.RedirectURL, "/")+action, url.Values{})
 }

@@ -7,12 +7,17 @@
 // and partial refunds, order cancellation, signed notifications, and fault
 // injection.
 //
-//	srv := helloassotest.NewServer()
-//	defer srv.Close()
-//	c, _ := helloasso.New(helloasso.Config{
-//		ClientID: helloassotest.ClientID, ClientSecret: helloassotest.ClientSecret,
-//		OrganizationSlug: helloassotest.OrganizationSlug, SignatureKey: helloassotest.SignatureKey,
-//	}, payments.WithBaseURL(srv.URL))
+//	srv, c := helloassotest.Start(t)      // closed when the test ends
+//	s, _ := c.Create(ctx, req)
+//	back, _ := srv.Walk(ctx, s, true)    // the payer pays on the checkout page
+//	ret, _ := c.ParseReturn(back.Query()) // what the return URL brings back
+//
+// It has the shape of every simulator of this module: NewServer (the
+// caller closes it) or Start (closed at the test's end, with a client),
+// NewClient, URL, Close, Pay, Decline and Expire to settle a checkout from
+// Go, Walk to go through the checkout page as the payer's browser does,
+// SetWebhookURL, Faults and Requests; HelloAsso's own extras on top (token
+// counts and expiry, Notification, ShowRefusedOrders).
 //
 // Its answers have the keys and types of sources HelloAsso's team or its
 // users published (testdata/helloasso/SOURCES.md; shape_test.go compares
@@ -41,8 +46,11 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
+	"github.com/unipay/payments"
+	"github.com/unipay/payments/helloasso"
 	"github.com/unipay/payments/internal/simkit"
 	"github.com/unipay/payments/paymentstest"
 )
@@ -72,11 +80,12 @@ const (
 // Server is the simulator. Its exported fields may be used once NewServer
 // returns; its methods are safe for concurrent use.
 type Server struct {
-	// URL is the API's base URL: pass payments.WithBaseURL(srv.URL).
+	// URL is the API's base URL: pass payments.WithBaseURL(srv.URL), or
+	// use NewClient. The checkout pages are served there too.
 	URL string
 	// Faults are injected in front of the API (token endpoint included),
-	// not the checkout page.
-	Faults paymentstest.Faults
+	// not the checkout page: srv.Faults.Add(paymentstest.ServerError(503)).
+	Faults *paymentstest.Faults
 
 	srv     *httptest.Server
 	handler http.Handler
@@ -97,9 +106,11 @@ type Server struct {
 	showRefused bool
 }
 
-// NewServer starts a simulator on 127.0.0.1 (a random port).
+// NewServer starts a simulator on 127.0.0.1 (a random port). The caller
+// closes it; in a test, Start does.
 func NewServer() *Server {
 	s := &Server{
+		Faults:   &paymentstest.Faults{},
 		now:      time.Now,
 		nextID:   30000,
 		intents:  map[int64]*intent{},
@@ -139,6 +150,29 @@ func NewServer() *Server {
 	s.srv = httptest.NewServer(s.handler)
 	s.URL = s.srv.URL
 	return s
+}
+
+// NewClient returns a HelloAsso client pointed at the simulator, with the
+// credentials it accepts (SignatureKey included, so notifications are
+// verified) and opts (payments.WithRetries, WithLogger…).
+func (s *Server) NewClient(opts ...payments.Option) (*helloasso.Client, error) {
+	return helloasso.New(helloasso.Config{
+		ClientID: ClientID, ClientSecret: ClientSecret,
+		OrganizationSlug: OrganizationSlug, SignatureKey: SignatureKey,
+	}, append([]payments.Option{payments.WithBaseURL(s.URL)}, opts...)...)
+}
+
+// Start starts a simulator for test t, closed when t ends, and returns it
+// with a client pointed at it (NewClient with opts).
+func Start(t testing.TB, opts ...payments.Option) (*Server, *helloasso.Client) {
+	t.Helper()
+	s := NewServer()
+	t.Cleanup(s.Close)
+	c, err := s.NewClient(opts...)
+	if err != nil {
+		t.Fatalf("helloassotest: %v", err)
+	}
+	return s, c
 }
 
 // ServeHTTP serves r as the simulator at URL does, without the network:

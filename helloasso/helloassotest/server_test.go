@@ -18,7 +18,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/unipay/payments"
 	"github.com/unipay/payments/helloasso/helloassotest"
+	"github.com/unipay/payments/paymentstest"
 )
 
 // These tests speak to the simulator in raw HTTP, as HelloAsso's API is
@@ -208,7 +210,7 @@ func TestCheckoutPageAndNotifications(t *testing.T) {
 	assert.Contains(t, string(html), `id="pay"`)
 	assert.Contains(t, string(html), "15.00 EUR")
 
-	back, err := srv.SubmitPage(context.Background(), created.RedirectURL, true)
+	back, err := srv.Walk(context.Background(), &payments.Session{RedirectURL: created.RedirectURL}, true)
 	require.NoError(t, err)
 	q := back.Query()
 	assert.Equal(t, "https://a.fr/r", back.Scheme+"://"+back.Host+back.Path)
@@ -276,4 +278,40 @@ func FuzzCheckoutIntentBody(f *testing.F) {
 		srv.ServeHTTP(rec, req)
 		assert.Contains(t, []int{http.StatusOK, http.StatusBadRequest}, rec.Code, rec.Body.String())
 	})
+}
+
+// TestStartWalkAndFaults drives the simulator through the shape every
+// simulator of the module has: Start's client creates, Walk goes through the
+// page as a browser, Faults and Requests see the API calls.
+func TestStartWalkAndFaults(t *testing.T) {
+	srv, c := helloassotest.Start(t, payments.WithRetries(0))
+	ctx := context.Background()
+	req := payments.CreateRequest{
+		Amount: payments.Money{Amount: 1500, Currency: "EUR"}, Reference: "R1", Description: "Cotisation",
+		ReturnURL: "https://a.fr/r?type=return",
+	}
+	s, err := c.Create(ctx, req)
+	require.NoError(t, err)
+	before := srv.Requests()
+
+	back, err := srv.Walk(ctx, s, false)
+	require.NoError(t, err)
+	assert.Equal(t, "refused", back.Query().Get("code"))
+	assert.Equal(t, s.ID, back.Query().Get("checkoutIntentId"))
+	back, err = srv.Walk(ctx, s, true)
+	require.NoError(t, err)
+	assert.Equal(t, "succeeded", back.Query().Get("code"))
+	assert.Equal(t, before, srv.Requests(), "the page is not the API")
+
+	p, err := c.Verify(ctx, s.ID)
+	require.NoError(t, err)
+	assert.Equal(t, payments.StatusSucceeded, p.Status)
+
+	srv.Faults.Add(paymentstest.ServerError(http.StatusServiceUnavailable))
+	_, err = c.Verify(ctx, s.ID)
+	require.ErrorIs(t, err, payments.ErrUnavailable)
+	assert.Equal(t, 1, srv.Faults.Injected())
+
+	_, err = srv.Walk(ctx, &payments.Session{}, true)
+	require.Error(t, err, "a session without a page")
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/unipay/payments"
 	"github.com/unipay/payments/helloasso/helloassotest"
 	"github.com/unipay/payments/internal/jsonshape"
 )
@@ -301,7 +302,7 @@ func TestARefusedPaymentShowsNoOrderOnTheIntent(t *testing.T) {
 	_, tok := postForm(t, srv, clientCredentials())
 	c, _ := createIntent(t, srv, tok.AccessToken, checkoutBody(1500, ""))
 
-	back, err := srv.SubmitPage(t.Context(), c.RedirectURL, false)
+	back, err := srv.Walk(t.Context(), &payments.Session{RedirectURL: c.RedirectURL}, false)
 	require.NoError(t, err)
 	q := back.Query()
 	assert.Equal(t, "refused", q.Get("code"))
@@ -325,7 +326,7 @@ func TestARefusedPaymentShowsNoOrderOnTheIntent(t *testing.T) {
 	assert.Equal(t, "Refused", o.Payments[0].State)
 
 	// The page stays open: the payer may try another card.
-	back, err = srv.SubmitPage(t.Context(), c.RedirectURL, true)
+	back, err = srv.Walk(t.Context(), &payments.Session{RedirectURL: c.RedirectURL}, true)
 	require.NoError(t, err)
 	assert.Equal(t, "succeeded", back.Query().Get("code"))
 	assert.NotEqual(t, q.Get("orderId"), back.Query().Get("orderId"))

@@ -16,6 +16,7 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // Limits of a checkout intent.
@@ -33,9 +34,19 @@ var ReturnParams = []string{"checkoutIntentId", "code", "orderId", "error"}
 
 // placeholders are the names HelloAsso refuses as obvious fillers. The guide
 // lists them; the comparison ignores case.
-var placeholders = map[string]bool{
-	"firstname": true, "lastname": true, "unknown": true, "first_name": true, "last_name": true,
-	"anonyme": true, "user": true, "admin": true, "name": true, "nom": true, "prénom": true, "test": true,
+var placeholders = [...]string{
+	"firstname", "lastname", "unknown", "first_name", "last_name",
+	"anonyme", "user", "admin", "name", "nom", "prénom", "test",
+}
+
+// placeholder reports whether s is one of the placeholders, in any case.
+func placeholder(s string) bool {
+	for _, p := range placeholders {
+		if strings.EqualFold(s, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // accented are the only letters outside a–z the guide allows in a name:
@@ -61,7 +72,7 @@ func Name(s string) string {
 		return "must be more than one character"
 	case len(runes) > MaxPayerField:
 		return fmt.Sprintf("must be at most %d characters", MaxPayerField)
-	case placeholders[strings.ToLower(t)]:
+	case placeholder(t):
 		return fmt.Sprintf("%q is a placeholder HelloAsso refuses", t)
 	}
 	for _, r := range runes {
@@ -119,10 +130,18 @@ func URL(raw string, loopbackHTTP bool) string {
 	default:
 		return fmt.Sprintf("%q must use https: HelloAsso accepts https URLs only", raw)
 	}
-	q := u.Query()
-	for _, p := range ReturnParams {
-		if q.Has(p) {
-			return fmt.Sprintf("%q must not carry the query parameter %q: HelloAsso appends it", raw, p)
+	// The query's names, read in place: url.Values would cost a map per URL.
+	for rest := u.RawQuery; rest != ""; {
+		var pair string
+		pair, rest, _ = strings.Cut(rest, "&")
+		name, _, _ := strings.Cut(pair, "=")
+		if n, err := url.QueryUnescape(name); err == nil {
+			name = n
+		}
+		for _, p := range ReturnParams {
+			if name == p {
+				return fmt.Sprintf("%q must not carry the query parameter %q: HelloAsso appends it", raw, p)
+			}
 		}
 	}
 	return ""
@@ -142,11 +161,27 @@ func Loopback(host string) bool {
 func Length(s string) int {
 	n := 0
 	for _, r := range s {
-		if l := utf16.RuneLen(r); l > 0 {
-			n += l
-		} else {
-			n++
-		}
+		n += utf16Len(r)
 	}
 	return n
+}
+
+// LengthBytes is Length for UTF-8 text in a byte slice.
+func LengthBytes(b []byte) int {
+	n := 0
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		n += utf16Len(r)
+		i += size
+	}
+	return n
+}
+
+// utf16Len is how many UTF-16 code units r takes (1 for an invalid rune,
+// written as U+FFFD).
+func utf16Len(r rune) int {
+	if l := utf16.RuneLen(r); l > 0 {
+		return l
+	}
+	return 1
 }

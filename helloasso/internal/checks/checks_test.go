@@ -64,7 +64,8 @@ func TestAdult(t *testing.T) {
 }
 
 func TestURL(t *testing.T) {
-	for _, u := range []string{"https://shop.example.org/return", "https://shop.example.org/r?type=return&ref=A42"} {
+	for _, u := range []string{"https://shop.example.org/return", "https://shop.example.org/r?type=return&ref=A42",
+		"https://s.example.org/?codes=1&xcode=2&code_x", "https://s.example.org/?a=code&b=orderId"} {
 		assert.Empty(t, URL(u, false), u)
 	}
 	for u, why := range map[string]string{
@@ -77,6 +78,9 @@ func TestURL(t *testing.T) {
 		"https://s.example.org/?orderId=1":          `"orderId"`,
 		"https://s.example.org/?error=1":            `"error"`,
 		"https://s.example.org/?checkoutIntentId=1": `"checkoutIntentId"`,
+		"https://s.example.org/?a=1&code":           `"code"`,
+		"https://s.example.org/?%63ode=1":           `"code"`,
+		"https://s.example.org/?x=1&&error=":        `"error"`,
 	} {
 		assert.Contains(t, URL(u, false), why, u)
 	}
@@ -114,4 +118,14 @@ func TestLength(t *testing.T) {
 	assert.Equal(t, 5, Length("Hello"))
 	assert.Equal(t, 7, Length("Adhésio"), "é is one UTF-16 unit")
 	assert.Equal(t, 2, Length("😀"), "a surrogate pair")
+	for _, s := range []string{"", "Hello", "Adhésio", "😀 <b>", "\xff\xfe", "a\xe2\x82"} {
+		assert.Equal(t, Length(s), LengthBytes([]byte(s)), "%q", s)
+	}
+}
+
+func TestPlaceholdersInAnyCase(t *testing.T) {
+	for _, s := range []string{"Test", "TEST", "Nom", "PRÉNOM", "Admin"} {
+		assert.Contains(t, Name(s), "placeholder", s)
+	}
+	assert.Empty(t, Name("Testa"))
 }
