@@ -265,14 +265,14 @@ func TestReadsAsTheSimulator(t *testing.T) {
 	_, _, err = srv.Notification(want.ID, helloasso.EventOrder)
 	assert.Error(t, err, "no order, no notification")
 
-	back, err := srv.SubmitPage(ctx, want.RedirectURL, false)
+	back, err := srv.Walk(ctx, want, false)
 	require.NoError(t, err)
 	require.NoError(t, f.Decline(got.ID))
 	same("refused")
 	sameReturn("refused", back)
 	sameNotification("refused")
 
-	back, err = srv.SubmitPage(ctx, want.RedirectURL, true)
+	back, err = srv.Walk(ctx, want, true)
 	require.NoError(t, err)
 	require.NoError(t, f.Pay(got.ID))
 	same("paid")
