@@ -87,8 +87,16 @@ func TestPosedFakePassesTheContract(t *testing.T) {
 				{Name: "dollars", Field: "Amount.Currency", Request: with(func(r *payments.CreateRequest) { r.Amount.Currency = "USD" })},
 				{Name: "http return URL", Field: "ReturnURL", Request: with(func(r *payments.CreateRequest) { r.ReturnURL = "http://shop.example.org/return" })},
 				{Name: "return URL using code", Field: "ReturnURL", Request: with(func(r *payments.CreateRequest) { r.ReturnURL = "https://shop.example.org/r?code=1" })},
-				{Name: "placeholder last name", Field: "Customer.LastName", Request: with(func(r *payments.CreateRequest) { r.Customer.LastName = "Test" })},
-				{Name: "minor payer", Field: "Customer.DateOfBirth", Request: with(func(r *payments.CreateRequest) { r.Customer.DateOfBirth = time.Now().AddDate(-17, 0, 0) })},
+				// Payer fields HelloAsso would refuse are left out unless the
+				// merchant asks for the refusal.
+				{Name: "placeholder last name, strict", Field: "Customer.LastName", Request: with(func(r *payments.CreateRequest) {
+					r.Customer.LastName = "Test"
+					r.Options = helloasso.Options{StrictPayer: true}
+				})},
+				{Name: "minor payer, strict", Field: "Customer.DateOfBirth", Request: with(func(r *payments.CreateRequest) {
+					r.Customer.DateOfBirth = time.Now().AddDate(-17, 0, 0)
+					r.Options = helloasso.Options{StrictPayer: true}
+				})},
 				{Name: "no item name", Field: "Options.ItemName", Request: with(func(r *payments.CreateRequest) { r.Description = "" })},
 				{Name: "term in the past", Field: "Options.Terms[0].Date", Request: with(func(r *payments.CreateRequest) {
 					r.Options = helloasso.Options{Terms: []helloasso.Term{{Amount: payments.Money{Amount: 1000, Currency: "EUR"}, Date: time.Now().AddDate(0, 0, -1)}}}
