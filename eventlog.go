@@ -62,8 +62,8 @@ type EventLog interface {
 type MemoryEventLog struct {
 	mu      sync.Mutex
 	entries map[string]*memoryEvent
-	order   []string // keys in the order they were first claimed, oldest first
-	size    int
+	ring    []string // the keys in the order they were first claimed; the oldest is at next
+	next    int
 	now     func() time.Time
 }
 
@@ -79,7 +79,7 @@ func NewMemoryEventLog(size int) *MemoryEventLog {
 	if size <= 0 {
 		size = 10000
 	}
-	return &MemoryEventLog{entries: map[string]*memoryEvent{}, size: size, now: time.Now}
+	return &MemoryEventLog{entries: map[string]*memoryEvent{}, ring: make([]string, size), now: time.Now}
 }
 
 // Claim implements EventLog.
@@ -87,20 +87,14 @@ func (l *MemoryEventLog) Claim(_ context.Context, key, owner string, lease time.
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	if e, ok := l.entries[key]; ok && now.Before(e.until) {
+	e := l.entry(key)
+	if now.Before(e.until) {
 		if e.done {
 			return Done, nil
 		}
 		if e.owner != owner {
 			return InProgress, nil
 		}
-	}
-	e, ok := l.entries[key]
-	if !ok {
-		l.evict()
-		e = &memoryEvent{}
-		l.entries[key] = e
-		l.order = append(l.order, key)
 	}
 	*e = memoryEvent{owner: owner, until: now.Add(lease)}
 	return Claimed, nil
@@ -110,14 +104,7 @@ func (l *MemoryEventLog) Claim(_ context.Context, key, owner string, lease time.
 func (l *MemoryEventLog) Complete(_ context.Context, key, owner string, retention time.Duration) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	e, ok := l.entries[key]
-	if !ok {
-		l.evict()
-		e = &memoryEvent{}
-		l.entries[key] = e
-		l.order = append(l.order, key)
-	}
-	*e = memoryEvent{owner: owner, until: l.now().Add(retention), done: true}
+	*l.entry(key) = memoryEvent{owner: owner, until: l.now().Add(retention), done: true}
 	return nil
 }
 
@@ -131,27 +118,18 @@ func (l *MemoryEventLog) Release(_ context.Context, key, owner string) error {
 	return nil
 }
 
-// evict makes room for one more event: expired ones go first, then the
-// oldest. l.mu must be held.
-func (l *MemoryEventLog) evict() {
-	if len(l.entries) < l.size {
-		return
+// entry returns key's entry, making room for it in the ring (forgetting
+// the oldest event) if it is new. l.mu must be held.
+func (l *MemoryEventLog) entry(key string) *memoryEvent {
+	if e, ok := l.entries[key]; ok {
+		return e
 	}
-	now := l.now()
-	kept := l.order[:0]
-	for _, k := range l.order {
-		if e := l.entries[k]; e != nil && now.Before(e.until) {
-			kept = append(kept, k)
-		} else {
-			delete(l.entries, k)
-		}
+	if old := l.ring[l.next]; old != "" {
+		delete(l.entries, old)
 	}
-	l.order = kept
-	for len(l.entries) >= l.size && len(l.order) > 0 {
-		delete(l.entries, l.order[0])
-		l.order = l.order[1:]
-	}
-	if cap(l.order) > 4*l.size { // keep the slice from growing without bound
-		l.order = append([]string(nil), l.order...)
-	}
+	l.ring[l.next] = key
+	l.next = (l.next + 1) % len(l.ring)
+	e := &memoryEvent{}
+	l.entries[key] = e
+	return e
 }

@@ -94,7 +94,12 @@ func address(fe *FieldErrors, field string, a *payments.Address) {
 		{".Line1", a.Line1, MaxName}, {".Line2", a.Line2, MaxName}, {".City", a.City, MaxName},
 		{".ZipCode", a.ZipCode, MaxShort}, {".State", a.State, MaxShort},
 	} {
-		Text(fe, field+f.name, f.v, f.max)
+		// The field's name is built only for a value that is wrong.
+		var one FieldErrors
+		Text(&one, "", f.v, f.max)
+		if len(one) > 0 {
+			fe.Add(field+f.name, one[0].Message)
+		}
 	}
 	if a.Country != "" && (len(a.Country) != 2 || !isUpperASCII(a.Country)) {
 		fe.Addf(field+".Country", "%q is not an ISO 3166-1 alpha-2 code such as FR", Quote(a.Country))

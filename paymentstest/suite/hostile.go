@@ -66,7 +66,10 @@ type HostileOp struct {
 	// asks about none (a create).
 	Prepare func(t *testing.T, c payments.Checkout) string
 	// Run runs the operation once and returns the payment it read, if it
-	// reads one (for the unknown-status answer), and its error.
+	// reads one (for the unknown-status answer), and its error. An
+	// operation that reads no payment may return a Payment holding only the
+	// Raw of what it got (a Session's, a Refund's), so that the suite looks
+	// for secrets there too.
 	Run func(ctx context.Context, c payments.Checkout, id string) (*payments.Payment, error)
 	// Unsafe marks a create or a refund: it must never be sent twice unless
 	// it surely never reached the provider.
@@ -177,7 +180,10 @@ func standardOps(h HostileHarness) []HostileOp {
 		{Name: "Create", Match: h.Create, Unsafe: true,
 			Prepare: func(*testing.T, payments.Checkout) string { return "" },
 			Run: func(ctx context.Context, c payments.Checkout, _ string) (*payments.Payment, error) {
-				_, err := c.Create(ctx, h.NewRequest())
+				s, err := c.Create(ctx, h.NewRequest())
+				if s != nil {
+					return &payments.Payment{Raw: s.Raw}, err
+				}
 				return nil, err
 			},
 			Skip: map[string]string{"another id": "a create asks about no payment", "unknown status": "a new checkout's status is its own"}},
@@ -194,7 +200,10 @@ func standardOps(h HostileHarness) []HostileOp {
 	}
 	refund := HostileOp{Name: "Refund", Match: h.Refund, Prepare: paid, Unsafe: true,
 		Run: func(ctx context.Context, c payments.Checkout, id string) (*payments.Payment, error) {
-			_, err := c.Refund(ctx, payments.RefundRequest{PaymentID: id})
+			r, err := c.Refund(ctx, payments.RefundRequest{PaymentID: id})
+			if r != nil {
+				return &payments.Payment{Raw: r.Raw}, err
+			}
 			return nil, err
 		},
 		Skip: map[string]string{"unknown status": "a refund's status is checked by the adapter's own tests"}}
@@ -230,14 +239,6 @@ func runCell(t *testing.T, h HostileHarness, op HostileOp, c cell) {
 		payments.WithRetries(hostileRetries), payments.WithTimeout(hostileTimeout),
 		payments.WithBackoff(time.Millisecond, 5*time.Millisecond))
 	id := op.Prepare(t, client)
-	// The provider's host is where the adapter sent its first requests;
-	// a create prepares nothing, so it learns it from a read.
-	if inj.lastHost() == "" {
-		_, _ = client.Verify(context.Background(), "hostile-probe")
-	}
-	inj.mu.Lock()
-	inj.host = inj.last
-	inj.mu.Unlock()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -297,7 +298,7 @@ func checkOutcome(t *testing.T, op HostileOp, c cell, p *payments.Payment, err e
 			assertIsError(t, err)
 			return
 		}
-		if p != nil {
+		if p != nil && p.ID != "" {
 			assert.Equal(t, payments.StatusUnknown, p.Status, "a status the library does not know")
 			assert.Contains(t, p.ProviderStatus, "UNHEARD_OF", "the provider's own status is kept")
 			assert.False(t, p.Status.Paid())
@@ -498,6 +499,7 @@ func unknownStatus(b []byte, _ string) []byte {
 	if json.Unmarshal(b, &v) != nil {
 		return b
 	}
+	replaced := false
 	var walk func(any)
 	walk = func(v any) {
 		switch x := v.(type) {
@@ -505,6 +507,7 @@ func unknownStatus(b []byte, _ string) []byte {
 			for k, y := range x {
 				if s, ok := y.(string); ok && s != "" && (strings.EqualFold(k, "status") || strings.EqualFold(k, "state")) {
 					x[k] = "UNHEARD_OF"
+					replaced = true
 					continue
 				}
 				walk(y)
@@ -516,6 +519,9 @@ func unknownStatus(b []byte, _ string) []byte {
 		}
 	}
 	walk(v)
+	if !replaced {
+		return b // no status to change: the answer stays the provider's, byte for byte
+	}
 	out, err := json.Marshal(v)
 	if err != nil {
 		return b

@@ -28,16 +28,9 @@ type injector struct {
 	forwarded int // of those, how many reached the provider
 	foreign   []string
 	creds     []string // credential header values seen, to echo and to look for
-	last      string   // the host of the last request
 	rewritten int      // answers a rewrite fault actually changed
 }
 
-// lastHost returns the host the adapter last sent a request to.
-func (in *injector) lastHost() string {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	return in.last
-}
 
 // credentialHeaders are the request headers whose values are credentials.
 var credentialHeaders = []string{"Authorization", "Apikey", "Api-Key", "X-Api-Key", "Merchantid"}
@@ -74,8 +67,11 @@ func (in *injector) RoundTrip(r *http.Request) (*http.Response, error) {
 		r.Body = io.NopCloser(bytes.NewReader(b))
 	}
 	in.mu.Lock()
-	in.last = r.URL.Host
-	if in.host != "" && r.URL.Host != in.host {
+	if in.host == "" {
+		// The provider is wherever the adapter sends its first request.
+		in.host = r.URL.Host
+	}
+	if r.URL.Host != in.host {
 		in.foreign = append(in.foreign, r.Method+" "+r.URL.String()+" "+strings.Join(headerValues(r.Header), " "))
 		in.mu.Unlock()
 		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
