@@ -241,7 +241,7 @@ func (c *Client) exchange(ctx context.Context, p *prepared) (*Response, error) {
 	if err != nil {
 		return nil, c.transportError(ctx, p, err, connected != nil && !connected.Load())
 	}
-	body, readErr := readCapped(hresp.Body, c.cfg.Settings.MaxResponseBytes)
+	body, readErr := readCapped(hresp.Body, hresp.ContentLength, c.cfg.Settings.MaxResponseBytes)
 	hresp.Body.Close()
 	resp := &Response{StatusCode: hresp.StatusCode, Header: hresp.Header, Body: body}
 	resp.Raw = c.redactor.Bytes(body)
@@ -407,14 +407,28 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 
 var errTooLarge = errors.New("response body too large")
 
-// readCapped reads r to the end, or to max bytes and errTooLarge.
-func readCapped(r io.Reader, max int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
-		return b, err
+// readCapped reads r to the end, or to max bytes and errTooLarge. size is
+// the announced length (-1 if unknown): a buffer of that size is read into
+// at once, rather than grown.
+func readCapped(r io.Reader, size, max int64) ([]byte, error) {
+	if size < 0 || size > max {
+		size = 512
 	}
-	if int64(len(b)) > max {
-		return b[:max], errTooLarge
+	b := make([]byte, 0, size+1) // +1: room to see the end without growing
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if int64(len(b)) > max {
+			return b[:max], errTooLarge
+		}
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
 	}
-	return b, nil
 }
