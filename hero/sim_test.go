@@ -273,13 +273,13 @@ func TestDeclinedExpiredAndResumed(t *testing.T) {
 }
 
 func TestCustomerComesBackTwice(t *testing.T) {
-	_, c := newSim(t)
+	srv, c := newSim(t)
 	ctx := context.Background()
 	req := validRequest()
 	s, err := c.Create(ctx, req)
 	require.NoError(t, err)
-	first := walk(t, s, "pay")
-	second := walk(t, s, "pay")
+	first := walk(t, srv, s, true)
+	second := walk(t, srv, s, true)
 	assert.Equal(t, first, second)
 	for _, q := range []url.Values{first, second} {
 		r, err := c.ParseReturn(q)

@@ -115,7 +115,7 @@ func TestReturnHandlerSurvivesServerSideNotification(t *testing.T) {
 	orders[req.Reference] = s.ID
 	mu.Unlock()
 
-	q := walk(t, s, "pay")
+	q := walk(t, srv, s, true)
 	mu.Lock()
 	assert.Equal(t, []string{req.Reference}, verified, "the server-side call alone confirmed the order")
 	mu.Unlock()

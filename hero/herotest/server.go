@@ -14,16 +14,21 @@
 // INVALID_AMOUNT, PAYMENT_NOT_STARTED, INVALID_PAYMENT_CHECKOUT,
 // UNAUTHORIZED), and HTTP 429 beyond 200 requests a second or 1,800 a minute.
 //
-// Point the adapter at it:
+// In a test, Start gives a simulator and a client pointed at it, both gone
+// when the test ends:
 //
-//	srv := herotest.NewServer()
-//	defer srv.Close()
-//	client, _ := hero.New(hero.Config{APIKey: herotest.APIKey, PaymentPageURL: srv.URL},
-//		payments.WithBaseURL(srv.URL))
+//	srv, client := herotest.Start(t)
+//	session, err := client.Create(ctx, req)
+//	back, err := srv.Walk(ctx, session, true) // the customer pays on the page
+//	ret, err := client.ParseReturn(back.Query())
 //
-// The payment page has Pay and Decline buttons; both send the browser to the
-// payment's redirectUri (303) unchanged, since Hero adds no parameter. Tests
-// can also call Pay, Decline and Expire directly.
+// Elsewhere (a demo, a program), NewServer starts one and NewClient points a
+// client at it; Close stops it. The payment page has Pay and Decline
+// buttons; both send the browser to the payment's redirectUri (303)
+// unchanged, since Hero adds no parameter. Walk presses one as a browser
+// would; Pay, Decline and Expire settle a payment without the page.
+// Faults queues failures in front of the API, Requests counts its requests,
+// and SetWebhookURL does nothing: Hero sends no webhooks.
 //
 // Its answers have the keys and types of the fixtures in testdata/hero,
 // which come from Hero's docs and Hero's WooCommerce plugin (see SOURCES.md
@@ -112,8 +117,9 @@ type Server struct {
 	// URL is the simulator's origin: give it to payments.WithBaseURL and to
 	// hero.Config.PaymentPageURL.
 	URL string
-	// Faults injects failures in front of the API (not the payment page).
-	Faults paymentstest.Faults
+	// Faults injects failures in front of the API (not the payment page):
+	// srv.Faults.Add(paymentstest.ServerError(503)).
+	Faults *paymentstest.Faults
 
 	srv     *httptest.Server
 	schema  *graphql.Schema
@@ -196,6 +202,7 @@ type Address struct {
 // NewServer starts a simulator on 127.0.0.1 on a random port.
 func NewServer() *Server {
 	s := &Server{
+		Faults:   &paymentstest.Faults{},
 		payments: map[string]*payment{}, byCheckout: map[string]*payment{},
 		min: DefaultPaymentMin, max: DefaultPaymentMax, types: slices.Clone(DefaultPaymentTypes),
 		limit: window{perSecond: DefaultPerSecond, perMinute: DefaultPerMinute},
