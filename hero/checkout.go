@@ -18,7 +18,8 @@ import (
 type Options struct {
 	// Type is how the customer pays; Pay1X (in full, now) when empty. It
 	// must be one Hero offers for the amount and customer: ask
-	// AvailablePaymentTypes when unsure.
+	// AvailablePaymentTypes when unsure. Any name of a GraphQL enum value
+	// (letters, digits, _; at most 64 bytes) is sent as it is.
 	Type PaymentType
 	// Siren is the customer's SIREN (9 digits) or SIRET (14). createPayment
 	// has no field for it: Create checks it and passes it on to nothing.
@@ -28,8 +29,8 @@ type Options struct {
 	// CreateRequest.CancelURL when empty; without either, Hero goes back to
 	// the last page the customer saw.
 	ComebackURL string
-	// CompanyName is the customer's company name, Hero's issuer name. It
-	// overrides Customer.CompanyName.
+	// CompanyName is the customer's company name, Hero's issuer name: text
+	// of at most 1,024 bytes. It overrides Customer.CompanyName.
 	CompanyName string
 }
 
@@ -41,7 +42,8 @@ type RefundOptions struct {
 	// createPayment's id. By default Refund sends the payment's id; set this
 	// when Hero gave you another one for the payment (its dashboard, its
 	// support). If Hero answers INVALID_PAYMENT_CHECKOUT to the payment's
-	// id, the error (ErrNotFound) says to set this.
+	// id, the error (ErrNotFound) says to set this. It must be a payment
+	// id: letters, digits and - _ . ~ :, at most 128 bytes.
 	PaymentCheckoutID string
 }
 

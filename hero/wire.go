@@ -147,11 +147,13 @@ type PaymentInfo struct {
 	// Error says why the payment is not finalised, such as
 	// PAYMENT_NOT_INITIATED; empty when Hero sent null.
 	Error string `json:"error"`
-	// ReviewStatus and Reason belong to Hero's risk review (unused for card
-	// processing). Hero documents them as integers but sends strings such as
-	// "ACCEPTED"; either is kept as text.
+	// ReviewStatus is the state of Hero's risk review (unused for card
+	// processing), such as "ACCEPTED". Hero documents it as an integer but
+	// sends a string; either is kept as text.
 	ReviewStatus Text `json:"reviewStatus"`
-	Reason       Text `json:"reason"`
+	// Reason explains ReviewStatus, such as "None"; text or a number, like
+	// ReviewStatus.
+	Reason Text `json:"reason"`
 	// InitialAmount is what the customer was asked to pay.
 	InitialAmount int64 `json:"initialPaymentAmount"`
 	// PendingRefundAmount is refunded but not yet paid back.
@@ -208,7 +210,11 @@ func plainASCII(b []byte) bool {
 // ValidationError is one entry of Hero's ValidationErrors union member: the
 // path of the input field at fault and what is wrong with it.
 type ValidationError struct {
-	Path            []Text `json:"path"`
+	// Path names the input field, one element per level: ["amount"],
+	// ["paymentIds", "0"].
+	Path []Text `json:"path"`
+	// ValidationError is Hero's message, such as "Le montant doit être un
+	// nombre positif".
 	ValidationError string `json:"validationError"`
 }
 

@@ -172,31 +172,34 @@ type payment struct {
 // Payment is what a merchant sent to createPayment, as the simulator
 // stored it, with what happened since.
 type Payment struct {
-	Amount        int64 // euro cents
-	RedirectURI   string
-	ComebackURI   string
-	Type          string
-	Issuer        Issuer
-	OrderID       string // from setOrderId
+	Amount        int64  // euro cents
+	RedirectURI   string // redirectUri, where the page sends the browser back
+	ComebackURI   string // comebackUri, the page's "back to the merchant" link; "" if none
+	Type          string // the payment type, such as "Pay1X"
+	Issuer        Issuer // the customer
+	OrderID       string // from setOrderId; "" until it is set
 	CheckoutID    string // the payment's "paycheckout-…" id
-	Paid          bool
-	Refunded      int64
-	PendingRefund int64
+	Paid          bool   // the customer paid
+	Refunded      int64  // euro cents refunded
+	PendingRefund int64  // euro cents accepted for refund, not yet paid back (HoldRefunds)
 }
 
 // Issuer is the customer createPayment received.
 type Issuer struct {
-	Address           Address
-	DeliveryAddress   *Address
-	Name              string
-	ContactEmail      string
-	ContactPhone      string
-	CustomerReference string
+	Address           Address  // the billing address
+	DeliveryAddress   *Address // nil when none was sent
+	Name              string   // the company's name
+	ContactEmail      string   // the customer's email address
+	ContactPhone      string   // the customer's phone number
+	CustomerReference string   // "" when none was sent
 }
 
 // Address is an issuer's address as received.
 type Address struct {
-	Line1, Line2, City, ZipCode string
+	Line1   string // street and number
+	Line2   string // "" when none was sent
+	City    string // city
+	ZipCode string // zip code
 }
 
 // NewServer starts a simulator on 127.0.0.1 on a random port.
