@@ -200,8 +200,10 @@ func (c *Client) VerifyMany(ctx context.Context, paymentIDs []string) (map[strin
 		if err != nil {
 			return out, err
 		}
+		ps := make([]payments.Payment, len(infos)) // one allocation for the batch
 		for i := range infos {
-			out[infos[i].PaymentID] = infos[i].payment()
+			infos[i].fill(&ps[i])
+			out[infos[i].PaymentID] = &ps[i]
 		}
 	}
 	return out, nil

@@ -291,8 +291,15 @@ func (u *unionResult) member() string {
 
 // payment converts p to a payments.Payment. Hero does not give back the
 // order id, nor when the payment was made.
-func (p PaymentInfo) payment() *payments.Payment {
-	out := &payments.Payment{
+func (p *PaymentInfo) payment() *payments.Payment {
+	out := new(payments.Payment)
+	p.fill(out)
+	return out
+}
+
+// fill writes p into out, as payment does.
+func (p *PaymentInfo) fill(out *payments.Payment) {
+	*out = payments.Payment{
 		Provider:            payments.Hero,
 		ID:                  p.PaymentID,
 		Status:              status(p),
@@ -306,7 +313,6 @@ func (p PaymentInfo) payment() *payments.Payment {
 	if p.Error == CodePaymentNotInitiated {
 		out.FailureMessage = "the customer has not paid (yet)"
 	}
-	return out
 }
 
 // euros returns n euro cents as Money.
