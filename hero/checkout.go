@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/unipay/payments"
@@ -186,7 +185,7 @@ func (c *Client) VerifyMany(ctx context.Context, paymentIDs []string) (map[strin
 	const op = "verify many"
 	var fe check.FieldErrors
 	for i, id := range paymentIDs {
-		check.ID(&fe, "paymentIDs["+strconv.Itoa(i)+"]", id)
+		checkIDAt(&fe, i, id)
 	}
 	if err := fe.Err(payments.Hero, op); err != nil {
 		return map[string]*payments.Payment{}, err
@@ -312,8 +311,8 @@ func newPayment(req payments.CreateRequest) (NewPayment, error) {
 	case req.ReturnURL == "":
 		fe.Add("ReturnURL", "is required: it is Hero's redirectUri, where the customer comes back")
 	case !fe.Has("ReturnURL"): // check.Create found it a good URL
-		if checkHost(&fe, "ReturnURL", req.ReturnURL) {
-			redirect = withReference(&fe, req.ReturnURL, req.Reference)
+		if u, err := url.Parse(req.ReturnURL); err == nil && hostOK(&fe, "ReturnURL", u) {
+			redirect = withReference(&fe, u, req.Reference)
 			if len(redirect) > check.MaxURL {
 				fe.Addf("ReturnURL", "with the %s parameter, is %d bytes long; at most %d are allowed", ReturnReferenceParam, len(redirect), check.MaxURL)
 			}
@@ -390,14 +389,10 @@ func address(fe *check.FieldErrors, field string, a *payments.Address) Address {
 
 // withReference adds ReturnReferenceParam=reference to the return URL,
 // keeping the merchant's own query as it is.
-func withReference(fe *check.FieldErrors, raw, reference string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	if q, _ := url.ParseQuery(u.RawQuery); q.Has(ReturnReferenceParam) {
+func withReference(fe *check.FieldErrors, u *url.URL, reference string) string {
+	if hasParam(u.RawQuery, ReturnReferenceParam) {
 		fe.Addf("ReturnURL", "must not have a %s parameter: Create puts the Reference there", ReturnReferenceParam)
-		return raw
+		return ""
 	}
 	param := ReturnReferenceParam + "=" + url.QueryEscape(reference)
 	if u.RawQuery == "" {
@@ -407,4 +402,23 @@ func withReference(fe *check.FieldErrors, raw, reference string) string {
 	}
 	u.ForceQuery = false
 	return u.String()
+}
+
+// hasParam reports whether the query names the parameter key, as
+// url.ParseQuery reads names (escapes decoded), without building the map.
+func hasParam(query, key string) bool {
+	for query != "" {
+		var pair string
+		pair, query, _ = strings.Cut(query, "&")
+		name, _, _ := strings.Cut(pair, "=")
+		if strings.ContainsAny(name, "%+") {
+			if unescaped, err := url.QueryUnescape(name); err == nil {
+				name = unescaped
+			}
+		}
+		if name == key {
+			return true
+		}
+	}
+	return false
 }

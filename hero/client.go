@@ -154,7 +154,7 @@ func checkIDs(op string, ids []string, first int) error {
 		fe.Addf("paymentIDs", "has %d ids; Hero takes at most %d at once (VerifyMany splits longer lists)", len(ids), verifyBatch)
 	}
 	for i, id := range ids {
-		check.ID(&fe, "paymentIDs["+strconv.Itoa(first+i)+"]", id)
+		checkIDAt(&fe, first+i, id)
 	}
 	if len(fe) == 0 && len(ids) > 1 {
 		seen := make(map[string]int, len(ids))

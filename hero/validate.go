@@ -4,6 +4,7 @@ import (
 	"math"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/unipay/payments"
@@ -76,6 +77,17 @@ func checkType(fe *check.FieldErrors, field string, t PaymentType) {
 	}
 }
 
+// checkIDAt records in fe why id, paymentIDs[i], is not a payment id (see
+// check.ID). The field's name is built only for an id at fault: a batch of
+// good ids costs no allocation.
+func checkIDAt(fe *check.FieldErrors, i int, id string) {
+	var one check.FieldErrors
+	check.ID(&one, "", id)
+	if len(one) > 0 {
+		fe.Add("paymentIDs["+strconv.Itoa(i)+"]", one[0].Message)
+	}
+}
+
 // checkCents records in fe why n, an amount in euro cents, cannot be sent:
 // not positive, or more than GraphQL's Int (a signed 32-bit integer)
 // carries, 21,474,836.47 EUR.
@@ -112,12 +124,14 @@ func checkAmount(fe *check.FieldErrors, m payments.Money) {
 // 127.0.0.1 are not .localhost hosts.
 func checkHost(fe *check.FieldErrors, field, raw string) bool {
 	u, err := url.Parse(raw)
-	if err != nil {
-		return false
-	}
+	return err == nil && hostOK(fe, field, u)
+}
+
+// hostOK is checkHost for a parsed URL.
+func hostOK(fe *check.FieldErrors, field string, u *url.URL) bool {
 	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 	if strings.HasSuffix(host, ".localhost") {
-		fe.Addf(field, "%q: Hero refuses URIs on .localhost hosts as suspect; use a public host (a tunnel in development)", raw)
+		fe.Addf(field, "%q: Hero refuses URIs on .localhost hosts as suspect; use a public host (a tunnel in development)", check.Quote(u.Host))
 		return false
 	}
 	return true
