@@ -3,13 +3,13 @@ package hero
 import (
 	"context"
 	"errors"
-	"math"
 	"net/url"
-	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/unipay/payments"
 	"github.com/unipay/payments/internal/check"
+	"github.com/unipay/payments/internal/httpx"
 )
 
 // Options are Hero's own settings for a checkout; put them in
@@ -17,7 +17,8 @@ import (
 type Options struct {
 	// Type is how the customer pays; Pay1X (in full, now) when empty. It
 	// must be one Hero offers for the amount and customer: ask
-	// AvailablePaymentTypes when unsure.
+	// AvailablePaymentTypes when unsure. Any name of a GraphQL enum value
+	// (letters, digits, _; at most 64 bytes) is sent as it is.
 	Type PaymentType
 	// Siren is the customer's SIREN (9 digits) or SIRET (14). createPayment
 	// has no field for it: Create checks it and passes it on to nothing.
@@ -27,8 +28,8 @@ type Options struct {
 	// CreateRequest.CancelURL when empty; without either, Hero goes back to
 	// the last page the customer saw.
 	ComebackURL string
-	// CompanyName is the customer's company name, Hero's issuer name. It
-	// overrides Customer.CompanyName.
+	// CompanyName is the customer's company name, Hero's issuer name: text
+	// of at most 1,024 bytes. It overrides Customer.CompanyName.
 	CompanyName string
 }
 
@@ -40,7 +41,8 @@ type RefundOptions struct {
 	// createPayment's id. By default Refund sends the payment's id; set this
 	// when Hero gave you another one for the payment (its dashboard, its
 	// support). If Hero answers INVALID_PAYMENT_CHECKOUT to the payment's
-	// id, the error (ErrNotFound) says to set this.
+	// id, the error (ErrNotFound) says to set this. It must be a payment
+	// id: letters, digits and - _ . ~ :, at most 128 bytes.
 	PaymentCheckoutID string
 }
 
@@ -62,18 +64,22 @@ const verifyBatch = 100
 // Hero needs a business customer: Customer.CompanyName (or
 // Options.CompanyName), Email, Phone, and BillingAddress with Line1, City and
 // ZipCode; DeliveryAddress is sent when given. The amount must be EUR. A
-// request missing any of these, or whose ReturnURL is on a .localhost host
-// (Hero refuses those), is refused before anything is sent.
+// request missing any of these, with text Hero cannot take (see the package
+// doc's limits), or whose ReturnURL is on a .localhost host (Hero refuses
+// those), is refused before anything is sent.
 //
 // If createPayment succeeds but setOrderId fails, Create returns the Session
 // together with the error: the payment exists and can be paid; only the
-// link to the order id at Hero is missing.
+// link to the order id at Hero is missing. The error names the payment's id
+// and says the request reached Hero (payments.MaybeSent is true whatever
+// became of setOrderId): keep Session.ID with the order, and do not create
+// the payment again.
 func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payments.Session, error) {
 	p, err := newPayment(req)
 	if err != nil {
 		return nil, err
 	}
-	created, err := c.CreatePayment(ctx, p)
+	created, err := c.createPayment(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -84,10 +90,29 @@ func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payme
 		Status:      payments.StatusPending,
 		Raw:         created.Raw,
 	}
-	if err := c.SetOrderID(ctx, created.ID, req.Reference); err != nil {
-		return s, err
+	if err := c.setOrderID(ctx, created.ID, req.Reference); err != nil {
+		return s, orderNotSet(err, created.ID)
 	}
 	return s, nil
+}
+
+// orderNotSet is Create's error when setOrderId failed after createPayment
+// made payment id: setOrderId's error, with the payment's id and what to do
+// in its message, and never NotSent, since the payment exists.
+func orderNotSet(err error, id string) error {
+	perr, ok := err.(*payments.Error)
+	if !ok {
+		return err
+	}
+	e := *perr
+	e.NotSent, e.Retryable = false, false
+	msg := e.Message
+	if msg == "" {
+		msg = string(e.Kind)
+	}
+	e.Message = "createPayment made payment " + id + " (Session.ID; its page is Session.RedirectURL), but setOrderId failed: " + msg +
+		". The payment exists and can be paid: keep its id with the order (Verify " + id + " reads it) rather than create it again"
+	return &e
 }
 
 // RedirectURL returns the payment page of a payment that can still be paid:
@@ -95,69 +120,118 @@ func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payme
 // ErrNotFound for an unknown payment and ErrConflict for one that is paid or
 // failed.
 func (c *Client) RedirectURL(ctx context.Context, paymentID string) (string, error) {
-	p, err := c.verify(ctx, "redirect url", paymentID)
+	const op = "redirect url"
+	p, resp, err := c.read(ctx, op, paymentID)
 	if err != nil {
 		return "", err
 	}
 	if p.Status != payments.StatusPending {
-		return "", &payments.Error{Provider: payments.Hero, Op: "redirect url", Kind: payments.ErrConflict,
-			Message: "payment " + paymentID + " is " + string(p.Status) + ": nothing left to pay"}
+		e := c.http.Integrity(op, resp, "payment "+paymentID+" is "+string(p.Status)+": nothing left to pay")
+		e.Kind = payments.ErrConflict
+		return "", e
 	}
 	return c.checkoutURL(paymentID), nil
 }
 
 // Verify asks Hero for the payment's state (getPaymentsInfos). A payment
-// Hero does not know is ErrNotFound. See status.go for how Hero's fields
-// map onto payments.Status.
+// Hero does not know is ErrNotFound; an answer about another payment is
+// ErrIntegrity. See status.go for how Hero's fields map onto
+// payments.Status.
 func (c *Client) Verify(ctx context.Context, paymentID string) (*payments.Payment, error) {
-	return c.verify(ctx, "verify", paymentID)
+	p, _, err := c.read(ctx, "verify", paymentID)
+	return p, err
 }
 
-func (c *Client) verify(ctx context.Context, op, paymentID string) (*payments.Payment, error) {
-	if strings.TrimSpace(paymentID) == "" {
-		return nil, check.InvalidRequest(payments.Hero, op, payments.FieldError{Field: "paymentID", Message: "is required"})
+// read verifies one payment and returns Hero's answer with it, for errors
+// built from it.
+func (c *Client) read(ctx context.Context, op, paymentID string) (*payments.Payment, *httpx.Response, error) {
+	if err := check.PaymentID(payments.Hero, op, paymentID); err != nil {
+		return nil, nil, err
 	}
-	infos, err := c.GetPaymentsInfos(ctx, []string{paymentID})
+	infos, resp, err := c.getPaymentsInfos(ctx, []string{paymentID})
 	if err != nil {
-		return nil, err
+		return nil, resp, namePaymentID(err)
 	}
-	for _, info := range infos {
-		if info.PaymentID == paymentID {
-			return info.payment(), nil
+	if len(infos) == 0 {
+		e := c.http.Integrity(op, resp, "Hero knows no payment "+paymentID)
+		e.Kind = payments.ErrNotFound
+		return nil, resp, e
+	}
+	// getPaymentsInfos refused any entry about another payment.
+	return infos[0].payment(), resp, nil
+}
+
+// namePaymentID renames the field of Hero's validation errors about the
+// one id a Checkout method asked for: PaymentID, as in the merchant's call.
+func namePaymentID(err error) error {
+	if perr, ok := err.(*payments.Error); ok {
+		for i, f := range perr.Fields {
+			if strings.HasPrefix(f.Field, "paymentIDs") {
+				perr.Fields[i].Field = "PaymentID"
+			}
 		}
 	}
-	return nil, &payments.Error{Provider: payments.Hero, Op: op, Kind: payments.ErrNotFound, HTTPStatus: 200,
-		Message: "Hero knows no payment " + paymentID}
+	return err
 }
 
 // VerifyMany verifies many payments with few requests, for a nightly
 // reconciliation: ids go to getPaymentsInfos 100 at a time, one batch after
 // the other. The result maps each id Hero knows to its payment; unknown ids
-// are absent. On an error it returns what it read so far with the error.
+// are absent; an id given twice is asked once. Each id must be a payment id
+// (a bad one is named "paymentIDs[7]", and nothing is sent). An answer about
+// a payment not asked for, or two about one, is ErrIntegrity. On an error
+// it returns what it read so far with the error.
 func (c *Client) VerifyMany(ctx context.Context, paymentIDs []string) (map[string]*payments.Payment, error) {
-	out := make(map[string]*payments.Payment, len(paymentIDs))
-	ids := make([]string, 0, len(paymentIDs))
-	seen := make(map[string]bool, len(paymentIDs))
-	for _, id := range paymentIDs {
-		if strings.TrimSpace(id) != "" && !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
-		}
+	const op = "verify many"
+	var fe check.FieldErrors
+	for i, id := range paymentIDs {
+		checkIDAt(&fe, i, id)
 	}
+	if err := fe.Err(payments.Hero, op); err != nil {
+		return map[string]*payments.Payment{}, err
+	}
+	out := make(map[string]*payments.Payment, len(paymentIDs))
+	ids := unique(paymentIDs)
 	for len(ids) > 0 {
 		batch := ids[:min(verifyBatch, len(ids))]
 		ids = ids[len(batch):]
-		infos, err := c.GetPaymentsInfos(ctx, batch)
+		infos, _, err := c.getPaymentsInfos(ctx, batch)
 		if err != nil {
 			return out, err
 		}
-		for _, info := range infos {
-			if seen[info.PaymentID] {
-				out[info.PaymentID] = info.payment()
-			}
+		ps := make([]payments.Payment, len(infos)) // one allocation for the batch
+		for i := range infos {
+			infos[i].fill(&ps[i])
+			out[infos[i].PaymentID] = &ps[i]
 		}
 	}
 	return out, nil
+}
+
+// unique returns ids without the repeats, in their order: ids itself when
+// none repeats.
+func unique(ids []string) []string {
+	if len(ids) < 2 {
+		return ids
+	}
+	seen := make(map[string]struct{}, len(ids))
+	var out []string
+	for i, id := range ids {
+		if _, dup := seen[id]; dup {
+			if out == nil {
+				out = slices.Clone(ids[:i])
+			}
+			continue
+		}
+		seen[id] = struct{}{}
+		if out != nil {
+			out = append(out, id)
+		}
+	}
+	if out == nil {
+		return ids
+	}
+	return out
 }
 
 // Refund refunds a paid payment with refundPaymentCheckout, in part or in
@@ -165,7 +239,8 @@ func (c *Client) VerifyMany(ctx context.Context, paymentIDs []string) (map[strin
 // (Hero's refund always takes an amount), and a payment with nothing left to
 // refund is ErrConflict. The refund goes to the payment's id unless
 // RefundOptions.PaymentCheckoutID names another. Hero gives refunds no id,
-// so Refund.ID is empty, and takes no reason, so Reason is not sent.
+// so Refund.ID is empty, and takes no reason, so Reason is checked (at most
+// 1,024 bytes of text) but not sent.
 func (c *Client) Refund(ctx context.Context, req payments.RefundRequest) (*payments.Refund, error) {
 	const op = "refund"
 	fe := check.Refund(req)
@@ -173,32 +248,43 @@ func (c *Client) Refund(ctx context.Context, req payments.RefundRequest) (*payme
 	if !req.Amount.IsZero() {
 		checkAmount(&fe, req.Amount)
 	}
+	if opts.PaymentCheckoutID != "" {
+		check.ID(&fe, "Options.PaymentCheckoutID", opts.PaymentCheckoutID)
+	}
 	if err := fe.Err(payments.Hero, op); err != nil {
 		return nil, err
 	}
 	amount := req.Amount.Amount
 	if req.Amount.IsZero() {
-		p, err := c.verify(ctx, op, req.PaymentID)
+		p, resp, err := c.read(ctx, op, req.PaymentID)
 		if err != nil {
 			return nil, err
 		}
 		amount = p.Amount.Amount - p.RefundedAmount.Amount - p.PendingRefundAmount.Amount
 		if !p.Status.Paid() || amount <= 0 {
-			return nil, &payments.Error{Provider: payments.Hero, Op: op, Kind: payments.ErrConflict, Code: p.FailureCode,
-				Message: "payment " + req.PaymentID + " is " + string(p.Status) + ": nothing to refund"}
+			e := c.http.Integrity(op, resp, "payment "+req.PaymentID+" is "+string(p.Status)+": nothing to refund")
+			e.Kind, e.Code = payments.ErrConflict, p.FailureCode
+			return nil, e
 		}
 	}
-	checkout := req.PaymentID
+	checkout, checkoutField := req.PaymentID, "PaymentID"
 	if opts.PaymentCheckoutID != "" {
-		checkout = opts.PaymentCheckoutID
+		checkout, checkoutField = opts.PaymentCheckoutID, "Options.PaymentCheckoutID"
 	}
-	out, err := c.RefundPaymentCheckout(ctx, RefundPaymentCheckoutInput{PaymentCheckoutID: checkout, Amount: amount})
+	out, err := c.refundPaymentCheckout(ctx, RefundPaymentCheckoutInput{PaymentCheckoutID: checkout, Amount: amount})
 	if err != nil {
-		// Hero's docs do not say whether the payment id is a payment
-		// checkout id: when Hero says it is not, point at the setting.
 		var perr *payments.Error
-		if opts.PaymentCheckoutID == "" && errors.As(err, &perr) && perr.Code == CodeInvalidPaymentCheckout {
-			perr.Message += "; Hero may refund this payment only by its \"paycheckout-…\" id: pass it in hero.RefundOptions.PaymentCheckoutID"
+		if errors.As(err, &perr) {
+			for i, f := range perr.Fields {
+				if f.Field == "PaymentCheckoutID" {
+					perr.Fields[i].Field = checkoutField
+				}
+			}
+			// Hero's docs do not say whether the payment id is a payment
+			// checkout id: when Hero says it is not, point at the setting.
+			if opts.PaymentCheckoutID == "" && perr.Code == CodeInvalidPaymentCheckout {
+				perr.Message += "; Hero may refund this payment only by its \"paycheckout-…\" id: pass it in hero.RefundOptions.PaymentCheckoutID"
+			}
 		}
 		return nil, err
 	}
@@ -213,9 +299,6 @@ func (c *Client) checkoutURL(id string) string {
 	return c.page + "/checkout/" + url.PathEscape(id)
 }
 
-// graphQLName is what a GraphQL enum value looks like.
-var graphQLName = regexp.MustCompile(`^[_A-Za-z][_0-9A-Za-z]*$`)
-
 // newPayment checks req against Hero's rules and builds createPayment's
 // input from it; every problem is reported at once, with the field named.
 func newPayment(req payments.CreateRequest) (NewPayment, error) {
@@ -227,9 +310,12 @@ func newPayment(req payments.CreateRequest) (NewPayment, error) {
 	switch {
 	case req.ReturnURL == "":
 		fe.Add("ReturnURL", "is required: it is Hero's redirectUri, where the customer comes back")
-	case check.URL(req.ReturnURL, false) == "":
-		if checkHost(&fe, "ReturnURL", req.ReturnURL) {
-			redirect = withReference(&fe, req.ReturnURL, req.Reference)
+	case !fe.Has("ReturnURL"): // check.Create found it a good URL
+		if u, err := url.Parse(req.ReturnURL); err == nil && hostOK(&fe, "ReturnURL", u) {
+			redirect = withReference(&fe, u, req.Reference)
+			if len(redirect) > check.MaxURL {
+				fe.Addf("ReturnURL", "with the %s parameter, is %d bytes long; at most %d are allowed", ReturnReferenceParam, len(redirect), check.MaxURL)
+			}
 		}
 	}
 	comeback, field := opts.ComebackURL, "Options.ComebackURL"
@@ -245,12 +331,10 @@ func newPayment(req payments.CreateRequest) (NewPayment, error) {
 	typ := opts.Type
 	if typ == "" {
 		typ = Pay1X
-	} else if !graphQLName.MatchString(string(typ)) {
-		fe.Addf("Options.Type", "%q is not a payment type such as Pay1X", typ)
 	}
-	if s := opts.Siren; s != "" && (len(s) != 9 && len(s) != 14 || strings.Trim(s, "0123456789") != "") {
-		fe.Addf("Options.Siren", "%q is neither a SIREN (9 digits) nor a SIRET (14 digits)", s)
-	}
+	checkType(&fe, "Options.Type", opts.Type)
+	checkSiren(&fe, "Options.Siren", opts.Siren)
+	check.Text(&fe, "Options.CompanyName", opts.CompanyName, check.MaxName)
 
 	issuer := newIssuer(&fe, req.Customer, opts.CompanyName)
 	if err := fe.Err(payments.Hero, "create checkout"); err != nil {
@@ -303,43 +387,12 @@ func address(fe *check.FieldErrors, field string, a *payments.Address) Address {
 	return Address{Line1: a.Line1, Line2: a.Line2, City: a.City, ZipCode: a.ZipCode}
 }
 
-// checkAmount records in fe why Hero cannot take m: another currency than
-// EUR, or more cents than GraphQL's Int holds.
-func checkAmount(fe *check.FieldErrors, m payments.Money) {
-	if m.Currency != "" && m.Currency != currency {
-		fe.Addf("Amount.Currency", "Hero takes EUR only, not %q", m.Currency)
-	}
-	if m.Amount > math.MaxInt32 {
-		fe.Addf("Amount", "%s exceeds the most Hero's API can carry (2147483647 cents)", m)
-	}
-}
-
-// checkHost records in fe that raw is on a .localhost host, which Hero
-// refuses as suspect, and reports whether raw is fine. Plain localhost and
-// 127.0.0.1 are not .localhost hosts.
-func checkHost(fe *check.FieldErrors, field, raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return false
-	}
-	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
-	if strings.HasSuffix(host, ".localhost") {
-		fe.Addf(field, "%q: Hero refuses URIs on .localhost hosts as suspect; use a public host (a tunnel in development)", raw)
-		return false
-	}
-	return true
-}
-
 // withReference adds ReturnReferenceParam=reference to the return URL,
 // keeping the merchant's own query as it is.
-func withReference(fe *check.FieldErrors, raw, reference string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	if q, _ := url.ParseQuery(u.RawQuery); q.Has(ReturnReferenceParam) {
+func withReference(fe *check.FieldErrors, u *url.URL, reference string) string {
+	if hasParam(u.RawQuery, ReturnReferenceParam) {
 		fe.Addf("ReturnURL", "must not have a %s parameter: Create puts the Reference there", ReturnReferenceParam)
-		return raw
+		return ""
 	}
 	param := ReturnReferenceParam + "=" + url.QueryEscape(reference)
 	if u.RawQuery == "" {
@@ -349,4 +402,23 @@ func withReference(fe *check.FieldErrors, raw, reference string) string {
 	}
 	u.ForceQuery = false
 	return u.String()
+}
+
+// hasParam reports whether the query names the parameter key, as
+// url.ParseQuery reads names (escapes decoded), without building the map.
+func hasParam(query, key string) bool {
+	for query != "" {
+		var pair string
+		pair, query, _ = strings.Cut(query, "&")
+		name, _, _ := strings.Cut(pair, "=")
+		if strings.ContainsAny(name, "%+") {
+			if unescaped, err := url.QueryUnescape(name); err == nil {
+				name = unescaped
+			}
+		}
+		if name == key {
+			return true
+		}
+	}
+	return false
 }

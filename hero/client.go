@@ -1,15 +1,12 @@
 package hero
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"math"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
-
-	graphql "github.com/hasura/go-graphql-client"
 
 	"github.com/unipay/payments"
 	"github.com/unipay/payments/internal/check"
@@ -21,7 +18,6 @@ import (
 // is safe for concurrent use; make one per API key and share it.
 type Client struct {
 	http *httpx.Client
-	gql  *graphql.Client
 	page string // the payment page's origin
 }
 
@@ -52,11 +48,7 @@ func New(cfg Config, opts ...payments.Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{http: hc, page: page}
-	// The GraphQL client sends through httpx: same auth, limits, retries,
-	// logging and error mapping as every adapter. Its own retries stay off.
-	c.gql = graphql.NewClient(hc.URL(graphQLPath, nil), recorder{hc.HTTPClient(true)})
-	return c, nil
+	return &Client{http: hc, page: page}, nil
 }
 
 // Provider returns payments.Hero.
@@ -73,98 +65,222 @@ func (c *Client) Capabilities() payments.Capabilities {
 
 // CreatedPayment is what createPayment returns.
 type CreatedPayment struct {
-	ID  string          // the payment id: store it, Verify and the payment page take it
-	Raw json.RawMessage // the response, as Hero sent it
+	// ID is the payment's id: store it with the order; Verify, Refund and
+	// the payment page ({PaymentPageURL}/checkout/{ID}) take it.
+	ID string
+	// Raw is Hero's answer, as it came, secrets removed.
+	Raw json.RawMessage
 }
 
 // CreatePayment creates a payment at Hero (mutation createPayment) and
 // returns its id. Nothing is charged until the customer pays on the page at
-// PaymentPageURL. Hero takes no idempotency key, so the request is retried
-// only when it surely never reached Hero. Most callers want Create instead,
-// which validates a payments.CreateRequest and builds p from it.
+// PaymentPageURL. p is checked first (see NewPayment for the rules); a
+// field at fault is named by its Go path in p ("Issuer.Address.City").
+// Hero takes no idempotency key, so the request is retried only when it
+// surely never reached Hero. Most callers want Create instead, which
+// validates a payments.CreateRequest and builds p from it.
 func (c *Client) CreatePayment(ctx context.Context, p NewPayment) (*CreatedPayment, error) {
-	const op = "createPayment"
-	if err := checkInt(op, "amount", p.Amount); err != nil {
+	var fe check.FieldErrors
+	p.check(&fe)
+	if err := fe.Err(payments.Hero, opCreatePayment); err != nil {
 		return nil, err
 	}
-	var out createPaymentData
-	raw, err := c.exec(ctx, op, createPaymentDoc, map[string]any{"payment": p}, false, &out)
+	return c.createPayment(ctx, p)
+}
+
+// createPayment sends a checked p.
+func (c *Client) createPayment(ctx context.Context, p NewPayment) (*CreatedPayment, error) {
+	data, resp, err := exec[createPaymentData](ctx, c, opCreatePayment, createPaymentDoc, createPaymentVars{p}, false)
 	if err != nil {
 		return nil, err
 	}
-	if out.CreatePayment == nil || out.CreatePayment.ID == "" {
-		return nil, malformed(op, "createPayment returned no payment id", raw, nil)
+	if data.CreatePayment == nil || data.CreatePayment.ID == "" {
+		return nil, c.http.Malformed(opCreatePayment, resp, "createPayment returned no payment id", nil)
 	}
-	return &CreatedPayment{ID: out.CreatePayment.ID, Raw: raw}, nil
+	return &CreatedPayment{ID: data.CreatePayment.ID, Raw: c.http.Raw(resp)}, nil
 }
 
 // SetOrderID links the merchant's order id to a payment (mutation
 // setOrderId). Setting the same value twice is harmless, so it is retried
-// like a read.
+// like a read. paymentID must be a payment id (letters, digits and
+// - _ . ~ :, at most 128 bytes) and orderID text of at most 255 bytes.
 func (c *Client) SetOrderID(ctx context.Context, paymentID, orderID string) error {
-	const op = "setOrderId"
-	var out setOrderIDData
-	raw, err := c.exec(ctx, op, setOrderIDDoc, map[string]any{"paymentId": paymentID, "orderId": orderID}, true, &out)
+	var fe check.FieldErrors
+	check.ID(&fe, "paymentID", paymentID)
+	if strings.TrimSpace(orderID) == "" {
+		fe.Add("orderID", "is required")
+	} else {
+		check.Text(&fe, "orderID", orderID, check.MaxReference)
+	}
+	if err := fe.Err(payments.Hero, opSetOrderID); err != nil {
+		return err
+	}
+	return c.setOrderID(ctx, paymentID, orderID)
+}
+
+func (c *Client) setOrderID(ctx context.Context, paymentID, orderID string) error {
+	data, resp, err := exec[setOrderIDData](ctx, c, opSetOrderID, setOrderIDDoc, setOrderIDVars{OrderID: orderID, PaymentID: paymentID}, true)
 	if err != nil {
 		return err
 	}
-	if out.SetOrderID == nil || !*out.SetOrderID {
-		return malformed(op, "setOrderId did not answer true", raw, nil)
+	if data.SetOrderID == nil || !*data.SetOrderID {
+		return c.http.Malformed(opSetOrderID, resp, "setOrderId did not answer true", nil)
 	}
 	return nil
 }
 
-// GetPaymentsInfos reads the state of one or more payments (query
-// getPaymentsInfos). Hero answers only for the ids it knows: an unknown id is
-// simply missing from the result. Hero asks for small batches; VerifyMany
-// splits a long list for you.
+// GetPaymentsInfos reads the state of up to 100 payments (query
+// getPaymentsInfos), in Hero's order. Hero answers only for the ids it
+// knows: an unknown id is simply missing from the result. An answer about
+// a payment it was not asked about, or two entries for one id, is
+// ErrIntegrity. Each id must be a payment id, given once (a field at fault
+// is named "paymentIDs[3]"). VerifyMany splits a longer list for you.
 func (c *Client) GetPaymentsInfos(ctx context.Context, paymentIDs []string) ([]PaymentInfo, error) {
-	const op = "getPaymentsInfos"
-	if len(paymentIDs) == 0 {
-		return nil, check.InvalidRequest(payments.Hero, op, payments.FieldError{Field: "paymentIds", Message: "at least one payment id is required"})
-	}
-	var out getPaymentsInfosData
-	raw, err := c.exec(ctx, op, getPaymentsInfosDoc, map[string]any{"paymentIds": paymentIDs}, true, &out)
-	if err != nil {
+	if err := checkIDs(opGetPaymentsInfos, paymentIDs, 0); err != nil {
 		return nil, err
 	}
-	u := out.GetPaymentsInfos
+	infos, _, err := c.getPaymentsInfos(ctx, paymentIDs)
+	return infos, err
+}
+
+// checkIDs refuses a batch that is empty, too long, or holds a bad or
+// repeated id; first is the index of ids[0] in the caller's list.
+func checkIDs(op string, ids []string, first int) error {
+	var fe check.FieldErrors
+	switch {
+	case len(ids) == 0:
+		fe.Add("paymentIDs", "at least one payment id is required")
+	case len(ids) > verifyBatch:
+		fe.Addf("paymentIDs", "has %d ids; Hero takes at most %d at once (VerifyMany splits longer lists)", len(ids), verifyBatch)
+	}
+	for i, id := range ids {
+		checkIDAt(&fe, first+i, id)
+	}
+	if len(fe) == 0 && len(ids) > 1 {
+		seen := make(map[string]int, len(ids))
+		for i, id := range ids {
+			if j, dup := seen[id]; dup {
+				fe.Addf("paymentIDs["+strconv.Itoa(first+i)+"]", "repeats paymentIDs[%d]", first+j)
+			}
+			seen[id] = i
+		}
+	}
+	return fe.Err(payments.Hero, op)
+}
+
+// getPaymentsInfos reads checked ids and returns Hero's answer with the
+// payments. Every entry must be about an id asked for, once: Hero answers
+// for the ids it knows, so an entry about another payment is not an answer
+// to this question, whatever it says (ErrIntegrity).
+func (c *Client) getPaymentsInfos(ctx context.Context, ids []string) ([]PaymentInfo, *httpx.Response, error) {
+	const op = opGetPaymentsInfos
+	data, resp, err := exec[getPaymentsInfosData](ctx, c, op, getPaymentsInfosDoc, getPaymentsInfosVars{ids}, true)
+	if err != nil {
+		return nil, resp, err
+	}
+	u := data.GetPaymentsInfos
 	if u == nil {
-		return nil, malformed(op, "getPaymentsInfos returned nothing", raw, nil)
+		return nil, resp, c.http.Malformed(op, resp, "getPaymentsInfos returned nothing", nil)
 	}
 	switch u.member() {
 	case typePaymentsInfosResult:
 	case typeValidationErrors:
-		return nil, validationErrors(op, u.ValidationErrors, raw)
+		return nil, resp, c.scrubbed(validationErrors(op, u.ValidationErrors, c.http.Raw(resp), paymentIDsField(0)))
 	default:
-		return nil, malformed(op, "getPaymentsInfos returned an unknown type "+u.Typename, raw, nil)
+		return nil, resp, c.http.Malformed(op, resp, "getPaymentsInfos returned an unknown type "+check.Quote(u.Typename), nil)
 	}
-	infos := make([]PaymentInfo, 0, len(u.Result))
-	for _, r := range u.Result {
-		var info PaymentInfo
-		if err := json.Unmarshal(r, &info); err != nil {
-			return nil, malformed(op, "cannot decode a payment: "+err.Error(), raw, err)
+	infos := u.Result
+	for i := range infos {
+		if infos[i].PaymentID == "" {
+			return nil, resp, c.http.Malformed(op, resp, "a payment came without its paymentId", nil)
 		}
-		if info.PaymentID == "" {
-			return nil, malformed(op, "a payment came without its paymentId", raw, nil)
-		}
-		info.Raw = r
-		infos = append(infos, info)
 	}
-	return infos, nil
+	if msg := unasked(ids, infos); msg != "" {
+		return nil, resp, c.http.Integrity(op, resp, msg)
+	}
+	c.entriesRaw(resp, infos)
+	return infos, resp, nil
+}
+
+// unasked says which entry of infos is not an answer to a question about
+// ids: one about an id not asked for, or a second one about an id; "" when
+// there is none.
+func unasked(ids []string, infos []PaymentInfo) string {
+	const small = 8 // below this, comparing costs less than a set
+	var seen map[string]bool
+	if len(ids) > small {
+		seen = make(map[string]bool, len(ids))
+		for _, id := range ids {
+			seen[id] = false
+		}
+	}
+	for i := range infos {
+		id := infos[i].PaymentID
+		if seen != nil {
+			done, ok := seen[id]
+			switch {
+			case !ok:
+				return "Hero answered about payment " + check.Quote(id) + ", which it was not asked about"
+			case done:
+				return "Hero answered twice about payment " + check.Quote(id)
+			}
+			seen[id] = true
+			continue
+		}
+		if !slices.Contains(ids, id) {
+			return "Hero answered about payment " + check.Quote(id) + ", which it was not asked about"
+		}
+		for j := range i {
+			if infos[j].PaymentID == id {
+				return "Hero answered twice about payment " + check.Quote(id)
+			}
+		}
+	}
+	return ""
+}
+
+// entriesRaw sets each PaymentInfo's Raw to its own entry of the answer,
+// secrets removed. The entries are found in the body the decoder read; when
+// httpx's scrubbed copy is that body itself (nothing was secret, the usual
+// case) they are kept as they are, else each is scrubbed. If the entries
+// cannot be told apart, each Raw is the whole (scrubbed) answer.
+func (c *Client) entriesRaw(resp *httpx.Response, infos []PaymentInfo) {
+	raw := c.http.Raw(resp)
+	entries, ok := arrayAt(resp.Body, len(infos), "data", "getPaymentsInfos", "result")
+	if !ok || len(entries) != len(infos) {
+		for i := range infos {
+			infos[i].Raw = raw
+		}
+		return
+	}
+	clean := len(raw) == len(resp.Body) && len(raw) > 0 && &raw[0] == &resp.Body[0]
+	for i, e := range entries {
+		if !clean {
+			e = c.http.Redactor().Bytes(e)
+		}
+		infos[i].Raw = e
+	}
 }
 
 // RefundPaymentCheckoutInput is refundPaymentCheckout's input: which payment
-// checkout to refund, and how much, in euro cents.
+// checkout to refund, and how much.
 type RefundPaymentCheckoutInput struct {
+	// PaymentCheckoutID is the payment checkout to refund: the payment's id,
+	// or the "paycheckout-…" id Hero gave for it (see RefundOptions). It
+	// must be a payment id: letters, digits and - _ . ~ :, at most 128
+	// bytes.
 	PaymentCheckoutID string
-	Amount            int64
+	// Amount is how much to refund, in euro cents: positive, at most what
+	// remains to refund.
+	Amount int64
 }
 
 // RefundPaymentCheckoutOutput is Hero's answer to a refund it accepted.
 type RefundPaymentCheckoutOutput struct {
+	// Success is true: Hero accepted the refund. (A refusal is an error.)
 	Success bool
-	Raw     json.RawMessage // the response, as Hero sent it
+	// Raw is Hero's answer, as it came, secrets removed.
+	Raw json.RawMessage
 }
 
 // RefundPaymentCheckout refunds part or all of a paid payment (mutation
@@ -176,25 +292,32 @@ type RefundPaymentCheckoutOutput struct {
 // refunded amount before trying again). It is never retried once it may
 // have reached Hero.
 func (c *Client) RefundPaymentCheckout(ctx context.Context, in RefundPaymentCheckoutInput) (*RefundPaymentCheckoutOutput, error) {
-	const op = "refundPaymentCheckout"
-	if err := checkInt(op, "amount", in.Amount); err != nil {
+	var fe check.FieldErrors
+	check.ID(&fe, "PaymentCheckoutID", in.PaymentCheckoutID)
+	checkCents(&fe, "Amount", in.Amount)
+	if err := fe.Err(payments.Hero, opRefundPaymentCheckout); err != nil {
 		return nil, err
 	}
-	var out refundPaymentCheckoutData
-	vars := map[string]any{"paymentCheckoutId": in.PaymentCheckoutID, "amount": in.Amount}
-	raw, err := c.exec(ctx, op, refundPaymentCheckoutDoc, vars, false, &out)
+	return c.refundPaymentCheckout(ctx, in)
+}
+
+func (c *Client) refundPaymentCheckout(ctx context.Context, in RefundPaymentCheckoutInput) (*RefundPaymentCheckoutOutput, error) {
+	const op = opRefundPaymentCheckout
+	vars := refundVars{Amount: in.Amount, PaymentCheckoutID: in.PaymentCheckoutID}
+	data, resp, err := exec[refundPaymentCheckoutData](ctx, c, op, refundPaymentCheckoutDoc, vars, false)
 	if err != nil {
 		return nil, err
 	}
-	u := out.RefundPaymentCheckout
+	u := data.RefundPaymentCheckout
 	if u == nil {
-		return nil, malformed(op, "refundPaymentCheckout returned nothing", raw, nil)
+		return nil, c.http.Malformed(op, resp, "refundPaymentCheckout returned nothing", nil)
 	}
+	raw := c.http.Raw(resp)
 	switch u.member() {
 	case typeRefundCheckoutOutput:
 		if u.Success == nil || !*u.Success {
 			return nil, &payments.Error{Provider: payments.Hero, Op: op, Kind: payments.ErrDeclined,
-				Message: "Hero did not report the refund a success", HTTPStatus: 200, Raw: raw}
+				Message: "Hero did not report the refund a success", HTTPStatus: resp.StatusCode, Raw: raw}
 		}
 		return &RefundPaymentCheckoutOutput{Success: true, Raw: raw}, nil
 	case typeGqlHeroError:
@@ -202,92 +325,51 @@ func (c *Client) RefundPaymentCheckout(ctx context.Context, in RefundPaymentChec
 		if u.ErrorCode != nil {
 			code = *u.ErrorCode
 		}
-		return nil, heroError(op, code, u.Message, raw)
+		return nil, c.scrubbed(heroError(op, code, u.Message, raw))
 	case typeValidationErrors:
-		return nil, validationErrors(op, u.ValidationErrors, raw)
+		return nil, c.scrubbed(validationErrors(op, u.ValidationErrors, raw, refundFields))
 	}
-	return nil, malformed(op, "refundPaymentCheckout returned an unknown type "+u.Typename, raw, nil)
+	return nil, c.http.Malformed(op, resp, "refundPaymentCheckout returned an unknown type "+check.Quote(u.Typename), nil)
 }
 
 // AvailablePaymentTypesInput asks which payment types Hero offers for an
-// amount (euro cents) and a customer. Siren, the customer's SIREN or SIRET,
-// is optional but helps Hero say yes.
+// amount and a customer.
 type AvailablePaymentTypesInput struct {
-	Amount            int64
+	// Amount is the order's amount in euro cents.
+	Amount int64
+	// CustomerReference is the merchant's id for the customer
+	// (Customer.Reference in a CreateRequest): required, at most 255 bytes.
 	CustomerReference string
-	Siren             string
+	// Siren is the customer's SIREN (9 digits) or SIRET (14), if known: it
+	// helps Hero say yes.
+	Siren string
 }
 
 // AvailablePaymentTypes returns the payment types Hero offers for in (query
 // availablePaymentTypes). Hero's answer is final: pass one of them as
 // Options.Type. Types this library does not name are kept as they are.
 func (c *Client) AvailablePaymentTypes(ctx context.Context, in AvailablePaymentTypesInput) ([]PaymentType, error) {
-	const op = "availablePaymentTypes"
-	if err := checkInt(op, "amount", in.Amount); err != nil {
+	const op = opAvailablePaymentTypes
+	var fe check.FieldErrors
+	checkCents(&fe, "Amount", in.Amount)
+	if strings.TrimSpace(in.CustomerReference) == "" {
+		fe.Add("CustomerReference", "is required: Hero answers for a customer")
+	} else {
+		check.Text(&fe, "CustomerReference", in.CustomerReference, check.MaxReference)
+	}
+	checkSiren(&fe, "Siren", in.Siren)
+	if err := fe.Err(payments.Hero, op); err != nil {
 		return nil, err
 	}
-	vars := map[string]any{"amount": in.Amount, "customerReference": in.CustomerReference}
-	if in.Siren != "" {
-		vars["siren"] = in.Siren
-	}
-	var out availablePaymentTypesData
-	raw, err := c.exec(ctx, op, availablePaymentTypesDoc, vars, true, &out)
+	vars := availablePaymentTypesVars{Amount: in.Amount, CustomerReference: in.CustomerReference, Siren: in.Siren}
+	data, resp, err := exec[availablePaymentTypesData](ctx, c, op, availablePaymentTypesDoc, vars, true)
 	if err != nil {
 		return nil, err
 	}
-	if out.AvailablePaymentTypes == nil {
-		return nil, malformed(op, "availablePaymentTypes returned nothing", raw, nil)
+	if data.AvailablePaymentTypes == nil {
+		return nil, c.http.Malformed(op, resp, "availablePaymentTypes returned nothing", nil)
 	}
-	return *out.AvailablePaymentTypes, nil
-}
-
-// exec sends one GraphQL operation, decodes its data into out and returns
-// the response body (secrets redacted) for Raw fields. A query
-// (idempotent) may be retried after a 5xx or a timeout; a mutation that
-// creates or refunds only when it surely never reached Hero.
-func (c *Client) exec(ctx context.Context, op, doc string, vars map[string]any, idempotent bool, out any) (json.RawMessage, error) {
-	ctx = httpx.WithOp(ctx, op)
-	if idempotent {
-		ctx = httpx.WithIdempotent(ctx)
-	}
-	rec := new(recorded)
-	ctx = context.WithValue(ctx, recordedKey{}, rec)
-	data, err := c.gql.ExecRaw(ctx, doc, vars)
-	if err != nil {
-		return nil, c.execError(op, err, rec.body)
-	}
-	body := c.http.Redactor().Bytes(rec.body)
-	if err := json.Unmarshal(data, out); err != nil {
-		return nil, malformed(op, "cannot decode the response: "+err.Error(), body, err)
-	}
-	return body, nil
-}
-
-// recorder keeps the body of each GraphQL response, so that an error can
-// carry it (Error.Raw) even when the GraphQL client could not decode it.
-type recorder struct{ hc *http.Client }
-
-type recordedKey struct{}
-
-type recorded struct{ body []byte }
-
-// Do implements graphql.Doer.
-func (r recorder) Do(req *http.Request) (*http.Response, error) {
-	resp, err := r.hc.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	if rec, ok := req.Context().Value(recordedKey{}).(*recorded); ok && resp.Body != nil {
-		// httpx has read the body into memory already, within its size cap.
-		body, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		rec.body = body
-		resp.Body = io.NopCloser(bytes.NewReader(body))
-	}
-	return resp, nil
+	return *data.AvailablePaymentTypes, nil
 }
 
 // decodeHTTPError reads the body of a non-2xx answer (a 429, a 5xx, or a
@@ -319,14 +401,4 @@ func decodeHTTPError(resp *httpx.Response, e *payments.Error) {
 		}
 	}
 	e.Message = strings.Join(msgs, "; ")
-}
-
-// checkInt refuses an amount that GraphQL's Int (a signed 32-bit integer)
-// cannot carry: 21,474,836.47 EUR at most.
-func checkInt(op, field string, n int64) error {
-	if n > math.MaxInt32 || n < math.MinInt32 {
-		return check.InvalidRequest(payments.Hero, op, payments.FieldError{Field: field,
-			Message: "exceeds GraphQL's Int (at most 2147483647 cents)"})
-	}
-	return nil
 }

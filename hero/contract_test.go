@@ -10,26 +10,20 @@ import (
 	"github.com/unipay/payments"
 	"github.com/unipay/payments/hero"
 	"github.com/unipay/payments/hero/herotest"
-	"github.com/unipay/payments/internal/simkit"
 	"github.com/unipay/payments/paymentstest/suite"
 )
 
 // newSim starts a simulator and a client pointed at it.
 func newSim(t *testing.T, opts ...payments.Option) (*herotest.Server, *hero.Client) {
 	t.Helper()
-	srv := herotest.NewServer()
-	t.Cleanup(srv.Close)
-	c, err := hero.New(hero.Config{APIKey: herotest.APIKey, PaymentPageURL: srv.URL},
-		append([]payments.Option{payments.WithBaseURL(srv.URL)}, opts...)...)
-	require.NoError(t, err)
-	return srv, c
+	return herotest.Start(t, opts...)
 }
 
-// walk presses a button of the payment page and returns the query the
-// browser brings back to the redirect URI.
-func walk(t *testing.T, s *payments.Session, button string) url.Values {
+// walk presses a button of the payment page, as the customer's browser
+// would, and returns the query the browser brings back to the redirect URI.
+func walk(t *testing.T, srv *herotest.Server, s *payments.Session, pay bool) url.Values {
 	t.Helper()
-	loc, err := simkit.SubmitForm(context.Background(), s.RedirectURL+"/"+button, nil)
+	loc, err := srv.Walk(context.Background(), s, pay)
 	require.NoError(t, err)
 	return loc.Query()
 }
@@ -40,8 +34,8 @@ func TestContract(t *testing.T) {
 		return suite.Harness{
 			Checkout:   c,
 			NewRequest: validRequest,
-			Pay:        func(t *testing.T, s *payments.Session) url.Values { return walk(t, s, "pay") },
-			Decline:    func(t *testing.T, s *payments.Session) url.Values { return walk(t, s, "decline") },
+			Pay:        func(t *testing.T, s *payments.Session) url.Values { return walk(t, srv, s, true) },
+			Decline:    func(t *testing.T, s *payments.Session) url.Values { return walk(t, srv, s, false) },
 			Requests:   srv.Requests,
 			UnknownID:  "payment_doesnotexist0000",
 			Invalid: []suite.InvalidCase{

@@ -35,24 +35,51 @@
 //
 // # How it talks to Hero
 //
-// Requests go through github.com/hasura/go-graphql-client, given the
-// library's shared *http.Client: "Authorization: Api-Key <key>", the
-// User-Agent, logging with the key redacted, and retries are the same as in
-// every adapter. The client keeps under Hero's rate limits (200 requests a
-// second, 1,800 a minute) in every sliding window: bursts of 100, then about
-// 28 requests a second. Queries (getPaymentsInfos, availablePaymentTypes)
-// and setOrderId are retried after a 5xx or a timeout; createPayment and
-// refundPaymentCheckout only after a 429 or a refused connection, since Hero
-// takes no idempotency key and a retry could charge or refund twice.
+// GraphQL over HTTP, written by this package on the library's HTTP stack:
+// every operation is a POST of {"query": document, "variables": {…}} to
+// /api/graphql with "Authorization: Api-Key <key>", and Hero's answer,
+// {"data": …} or {"errors": […]}, is decoded once into the operation's own
+// types. Logging with the key redacted, timeouts and retries are the same
+// as in every adapter. The client keeps under Hero's rate limits (200
+// requests a second, 1,800 a minute) in every sliding window: bursts of
+// 100, then about 28 requests a second; payments.WithProviderLimit
+// replaces them by name, "second" and "minute". Queries (getPaymentsInfos,
+// availablePaymentTypes) and setOrderId are retried after a 5xx or a
+// timeout; createPayment and refundPaymentCheckout only after a 429 or a
+// refused connection, since Hero takes no idempotency key and a retry
+// could charge or refund twice.
 //
 // Every input travels as a GraphQL variable, never inside the document, so
 // quotes or newlines in a company name cannot break a request. Variables are
 // declared with the strictest types (String!, Int!, [String!]!), which fit
 // whichever nullability Hero's schema has. The refund's input type is not
 // named in Hero's docs, so its two fields are passed as scalar variables.
-// The documents are fixed strings sent with the client's ExecRaw and decoded
-// with encoding/json, because Hero's docs and examples disagree on some
-// fields' types (see Text) and its unions are read by __typename.
+// The documents are fixed strings; the answers are read with encoding/json,
+// leniently where Hero's docs and examples disagree on a field's type (see
+// Text), and unions by __typename.
+//
+// # Limits
+//
+// Hero publishes no length limit for any field. Everything is checked
+// before a request is sent, and a field at fault is named (see Errors):
+//
+//   - Payment ids (Verify, RedirectURL, Refund, VerifyMany, every typed
+//     read, RefundOptions.PaymentCheckoutID): letters, digits and - _ . ~ :,
+//     at most 128 bytes, not "." or "..".
+//   - Text: valid UTF-8 without control characters (newlines are allowed in
+//     Description and RefundRequest.Reason only). The library's generous
+//     bounds apply, as Hero has none: Reference, Customer.Reference,
+//     setOrderId's orderID and availablePaymentTypes' CustomerReference 255
+//     bytes; company name (Customer.CompanyName, Options.CompanyName), names
+//     and address lines 1,024; zip code 64; email 254; phone 64 (NewPayment)
+//     or E.164 (CreateRequest); payment type 64; Description 4,096 and
+//     metadata (50 entries, 20,000 bytes), though Hero takes neither; a
+//     refund's Reason 1,024, though Hero takes none.
+//   - URLs: absolute http(s), at most 2,048 bytes, the ReturnURL with
+//     hero_ref added; not on a .localhost host.
+//   - Amounts: positive euro cents, at most 2,147,483,647 (GraphQL's Int).
+//   - getPaymentsInfos: 1 to 100 ids, each once. VerifyMany takes any
+//     number, asks each id once, 100 at a time.
 //
 // # Errors
 //
@@ -63,19 +90,33 @@
 // happened): NOT_LOGGED → ErrAuthentication,
 // MERCHANT_PRODUCT_DISABLED → ErrPermission, INVALID_PAYMENT_TYPE and the
 // "Amount XX is smaller than paymentMin YY" / "bigger than paymentMax"
-// messages → ErrInvalidRequest (the latter naming the field "amount"). An
+// messages → ErrInvalidRequest (the latter naming the field Amount). An
 // unknown error without a path (the document was refused) is
 // ErrInvalidRequest; with a path (Hero failed while executing) it is
 // ErrUnavailable, because the outcome is unknown. The ValidationErrors union
-// member is ErrInvalidRequest with one FieldError per entry, named with
-// Hero's path. refundPaymentCheckout's GqlHeroError keeps Hero's code in
-// Error.Code (for FUNCTIONAL_ERROR, its sub-code such as AMOUNT_TOO_HIGH):
-// amount errors → ErrInvalidRequest, INVALID_PAYMENT_CHECKOUT → ErrNotFound,
+// member is ErrInvalidRequest with one FieldError per entry.
+// refundPaymentCheckout's GqlHeroError keeps Hero's code in Error.Code (for
+// FUNCTIONAL_ERROR, its sub-code such as AMOUNT_TOO_HIGH): amount errors →
+// ErrInvalidRequest, INVALID_PAYMENT_CHECKOUT → ErrNotFound,
 // PAYMENT_NOT_STARTED, DRAFT_PAYMENT_CHECKOUT and REFUND_IS_FROZEN →
 // ErrConflict, business-account and balance errors → ErrDeclined,
 // UNAUTHORIZED → ErrPermission, technical errors → ErrUnavailable (verify
 // the refunded amount before trying again). HTTP 429 is ErrRateLimited.
-// Error.Raw keeps Hero's body in every case.
+//
+// An answer that is not what the operation expects (null, {"data": null},
+// no id, a wrong type) is ErrMalformedResponse. getPaymentsInfos is asked
+// about given ids: an entry about another payment, or a second one about
+// the same, is ErrIntegrity, whatever it says, in Verify, RedirectURL,
+// Refund, VerifyMany and GetPaymentsInfos. Error.Raw keeps Hero's body in
+// every case, and every Raw (Session, Payment, Refund, errors) has the API
+// key and any other secret scrubbed; so have messages Hero echoes.
+//
+// FieldError.Field is the Go path of the field in the caller's input:
+// "Customer.BillingAddress.City" for Create, "Issuer.Address.City" for
+// CreatePayment, "PaymentID" for Verify, "paymentIDs[3]" for VerifyMany
+// and GetPaymentsInfos, "Amount" and "Options.PaymentCheckoutID" for
+// Refund. Where Hero named the field, its own name ("amount",
+// "paymentIds.3") is kept in ProviderField.
 //
 // # Choices where Hero's docs are silent
 //
@@ -97,7 +138,11 @@
 //     Amount reads the payment first and refunds initialPaymentAmount −
 //     refundedAmount − pendingRefundAmount.
 //   - setOrderId runs right after createPayment, as Hero's plugins do. If it
-//     fails, Create returns the Session with the error: the payment exists.
+//     fails, Create returns the Session with the error: the payment exists
+//     and can be paid. The error names the payment's id and says to keep it
+//     with the order and Verify it; payments.MaybeSent is true (the create
+//     reached Hero), so a careful caller does not create it again, and
+//     createPayment itself is never sent twice.
 //   - Options.Siren is checked (9 or 14 digits) but createPayment has no
 //     field for it; give it to AvailablePaymentTypes.
 //   - CreateRequest.CancelURL is Hero's comebackUri unless

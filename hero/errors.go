@@ -1,11 +1,9 @@
 package hero
 
 import (
-	"errors"
 	"regexp"
+	"strconv"
 	"strings"
-
-	graphql "github.com/hasura/go-graphql-client"
 
 	"github.com/unipay/payments"
 )
@@ -107,48 +105,28 @@ var codeText = map[string]string{
 }
 
 // amountLimit matches createPayment's "Amount XX is smaller than paymentMin
-// YY" and "Amount XX is bigger than paymentMax YY".
+// YY" and "Amount XX is bigger than paymentMax YY", errors about the field
+// Hero calls amountField: Amount in a CreateRequest and in a NewPayment.
 var amountLimit = regexp.MustCompile(`is (smaller|bigger) than payment(Min|Max)`)
 
-// execError turns what the GraphQL client returned into a *payments.Error.
-// body is the response body, if one arrived.
-func (c *Client) execError(op string, err error, body []byte) error {
-	// A transport failure or a non-2xx answer: httpx built the error already
-	// (kind, HTTP status, Retry-After, redacted body); hasura wrapped it.
-	var perr *payments.Error
-	if errors.As(err, &perr) {
-		return perr
+const amountField = "amount"
+
+// scrubbed removes every secret the client knows from what e says of
+// Hero's answer: message, code and field messages come from the answer,
+// and Hero may echo the API key.
+func (c *Client) scrubbed(e *payments.Error) *payments.Error {
+	r := c.http.Redactor()
+	e.Message, e.Code = r.String(e.Message), r.String(e.Code)
+	for i := range e.Fields {
+		f := &e.Fields[i]
+		f.Field, f.ProviderField, f.Code, f.Message = r.String(f.Field), r.String(f.ProviderField), r.String(f.Code), r.String(f.Message)
 	}
-	raw := c.http.Redactor().Bytes(body)
-	var errs graphql.Errors
-	if !errors.As(err, &errs) || len(errs) == 0 {
-		return &payments.Error{Provider: payments.Hero, Op: op, Kind: payments.ErrUnavailable,
-			Message: c.http.Redactor().String(err.Error()), Raw: raw, Err: err}
-	}
-	// Errors the GraphQL client made itself carry the cause; Hero's do not.
-	if cause := errs[0].Unwrap(); cause != nil {
-		e := &payments.Error{Provider: payments.Hero, Op: op, Message: c.http.Redactor().String(cause.Error()), Raw: raw, Err: cause}
-		switch code, _ := errs[0].Extensions["code"].(string); code {
-		case graphql.ErrGraphQLEncode, graphql.ErrJsonEncode:
-			e.Kind = payments.ErrInvalidRequest
-			e.Message = "cannot encode the request: " + e.Message
-		case graphql.ErrJsonDecode:
-			e.Kind, e.HTTPStatus = payments.ErrMalformedResponse, 200
-			e.Message = "cannot decode the response: " + e.Message
-		default:
-			e.Kind = payments.ErrMalformedResponse
-			if body == nil {
-				e.Kind = payments.ErrUnavailable
-			}
-		}
-		return e
-	}
-	return graphQLErrors(op, errs, raw)
+	return e
 }
 
 // graphQLErrors maps a response's errors array. The first error decides the
 // kind and code; every message is kept.
-func graphQLErrors(op string, errs graphql.Errors, raw []byte) *payments.Error {
+func graphQLErrors(op string, errs []gqlError, raw []byte) *payments.Error {
 	e := &payments.Error{Provider: payments.Hero, Op: op, HTTPStatus: 200, Raw: raw}
 	msgs := make([]string, 0, len(errs))
 	for i, ge := range errs {
@@ -157,7 +135,7 @@ func graphQLErrors(op string, errs graphql.Errors, raw []byte) *payments.Error {
 			e.Kind, e.Code = kind, code
 		}
 		if field != "" {
-			e.Fields = append(e.Fields, payments.FieldError{Field: field, Code: code, Message: ge.Message})
+			e.Fields = append(e.Fields, payments.FieldError{Field: field, ProviderField: amountField, Code: code, Message: ge.Message})
 		}
 		if ge.Message != "" {
 			msgs = append(msgs, ge.Message)
@@ -198,7 +176,7 @@ func classify(message, extCode string, hasPath bool) (kind payments.Kind, code, 
 		if extCode == CodeInternalServerError {
 			extCode = ""
 		}
-		return payments.ErrInvalidRequest, extCode, "amount"
+		return payments.ErrInvalidRequest, extCode, "Amount"
 	}
 	if k, ok := codeKinds[extCode]; ok {
 		return k, extCode, ""
@@ -238,11 +216,17 @@ func heroError(op, errorCode, message string, raw []byte) *payments.Error {
 }
 
 // validationErrors maps the ValidationErrors union member: one field error
-// per entry, named with Hero's path.
-func validationErrors(op string, verrs []ValidationError, raw []byte) *payments.Error {
+// per entry, Hero's path in ProviderField and, in Field, the Go path it
+// names in the caller's input (goField), or Hero's path when unknown.
+func validationErrors(op string, verrs []ValidationError, raw []byte, goField func([]Text) string) *payments.Error {
 	e := &payments.Error{Provider: payments.Hero, Op: op, Kind: payments.ErrInvalidRequest, HTTPStatus: 200, Raw: raw}
 	for _, v := range verrs {
-		e.Fields = append(e.Fields, payments.FieldError{Field: v.Field(), Message: v.ValidationError})
+		hero := v.Field()
+		field := goField(v.Path)
+		if field == "" {
+			field = hero
+		}
+		e.Fields = append(e.Fields, payments.FieldError{Field: field, ProviderField: hero, Message: v.ValidationError})
 	}
 	if len(e.Fields) == 0 {
 		e.Message = "Hero refused the input without saying why"
@@ -250,9 +234,41 @@ func validationErrors(op string, verrs []ValidationError, raw []byte) *payments.
 	return e
 }
 
-// malformed is an ErrMalformedResponse error about an answer that decoded
-// but does not say what it must.
-func malformed(op, msg string, raw []byte, err error) *payments.Error {
-	return &payments.Error{Provider: payments.Hero, Op: op, Kind: payments.ErrMalformedResponse,
-		Message: msg, HTTPStatus: 200, Raw: raw, Err: err}
+// paymentIDsField names getPaymentsInfos' fields after the typed read's
+// argument: "paymentIds.3" is paymentIDs[first+3], first being the index of
+// the batch's first id in the caller's list.
+func paymentIDsField(first int) func([]Text) string {
+	return func(path []Text) string {
+		if len(path) == 0 || path[0] != "paymentIds" {
+			return ""
+		}
+		if len(path) == 2 {
+			if n, err := strconv.Atoi(string(path[1])); err == nil {
+				return "paymentIDs[" + strconv.Itoa(first+n) + "]"
+			}
+		}
+		if len(path) == 1 {
+			return "paymentIDs"
+		}
+		return ""
+	}
+}
+
+// refundFields names refundPaymentCheckout's fields after
+// RefundPaymentCheckoutInput's, with or without Hero's input object around
+// them ("amount", "input.amount").
+func refundFields(path []Text) string {
+	if len(path) == 2 && path[0] == "input" {
+		path = path[1:]
+	}
+	if len(path) != 1 {
+		return ""
+	}
+	switch path[0] {
+	case "amount":
+		return "Amount"
+	case "paymentCheckoutId":
+		return "PaymentCheckoutID"
+	}
+	return ""
 }

@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"net/url"
 	"strings"
 
 	"github.com/unipay/payments"
-	"github.com/unipay/payments/hero"
 	"github.com/unipay/payments/hero/herotest"
 )
 
@@ -18,7 +16,7 @@ import (
 func Example() {
 	srv := herotest.NewServer()
 	defer srv.Close()
-	client, err := hero.New(hero.Config{APIKey: herotest.APIKey, PaymentPageURL: srv.URL}, payments.WithBaseURL(srv.URL))
+	client, err := srv.NewClient()
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -40,11 +38,10 @@ func Example() {
 	fmt.Println("checkout:", session.Status, strings.HasPrefix(session.RedirectURL, srv.URL+"/checkout/"))
 
 	// The customer pays on Hero's page and comes back to the return URL.
-	if err := srv.Pay(session.ID); err != nil {
+	back, err := srv.Walk(ctx, session, true)
+	if err != nil {
 		log.Fatal(err)
 	}
-	p, _ := srv.Payment(session.ID)
-	back, _ := url.Parse(p.RedirectURI)
 	ret, err := client.ParseReturn(back.Query())
 	if err != nil {
 		log.Fatal(err)
@@ -76,7 +73,7 @@ func Example() {
 func ExampleClient_Refund() {
 	srv := herotest.NewServer()
 	defer srv.Close()
-	client, _ := hero.New(hero.Config{APIKey: herotest.APIKey, PaymentPageURL: srv.URL}, payments.WithBaseURL(srv.URL))
+	client, _ := srv.NewClient()
 	ctx := context.Background()
 	session, err := client.Create(ctx, payments.CreateRequest{
 		Amount: payments.Money{Amount: 5000, Currency: "EUR"}, Reference: "order-7", ReturnURL: "https://shop.example.com/r",

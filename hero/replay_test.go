@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -66,13 +67,20 @@ func newReplay(t *testing.T, env payments.Environment, answers map[string]string
 		r.mu.Lock()
 		r.sent = append(r.sent, sent{header: req.Header.Clone(), body: body})
 		r.mu.Unlock()
-		var payload struct{ Query string }
+		var payload struct {
+			Query     string
+			Variables struct{ PaymentIDs []string }
+		}
 		require.NoError(t, json.Unmarshal(body, &payload))
 		m := opName.FindStringSubmatch(payload.Query)
 		require.NotNil(t, m, "no operation name in %s", payload.Query)
 		file, ok := answers[m[1]]
 		require.True(t, ok, "unexpected operation %s", m[1])
-		resp := mockhttp.NewBytesResponse(http.StatusOK, fixture(t, file))
+		answer := fixture(t, file)
+		if m[1] == "getPaymentsInfos" {
+			answer = onlyAsked(t, answer, payload.Variables.PaymentIDs)
+		}
+		resp := mockhttp.NewBytesResponse(http.StatusOK, answer)
 		resp.Header.Set("Content-Type", "application/json")
 		return resp, nil
 	})
@@ -80,6 +88,37 @@ func newReplay(t *testing.T, env payments.Environment, answers map[string]string
 	c, err := hero.New(hero.Config{APIKey: testKey, Environment: env}, opts...)
 	require.NoError(t, err)
 	return r, c
+}
+
+// onlyAsked keeps the entries of a getPaymentsInfos fixture about the ids
+// asked, as Hero answers: the docs' answer is about two payments, and
+// Verify asks about one. Other fixtures are kept as they are.
+func onlyAsked(t *testing.T, answer []byte, ids []string) []byte {
+	t.Helper()
+	var doc struct {
+		Data struct {
+			GetPaymentsInfos map[string]json.RawMessage `json:"getPaymentsInfos"`
+		} `json:"data"`
+	}
+	require.NoError(t, json.Unmarshal(answer, &doc))
+	var entries []json.RawMessage
+	if json.Unmarshal(doc.Data.GetPaymentsInfos["result"], &entries) != nil || len(entries) == 0 {
+		return answer
+	}
+	kept := []json.RawMessage{}
+	for _, e := range entries {
+		var id struct{ PaymentID string }
+		require.NoError(t, json.Unmarshal(e, &id))
+		if slices.Contains(ids, id.PaymentID) {
+			kept = append(kept, e)
+		}
+	}
+	result, err := json.Marshal(kept)
+	require.NoError(t, err)
+	doc.Data.GetPaymentsInfos["result"] = result
+	out, err := json.Marshal(doc)
+	require.NoError(t, err)
+	return out
 }
 
 func fixture(t *testing.T, name string) []byte {
@@ -199,9 +238,16 @@ func TestPaymentsInfosValidationErrors(t *testing.T) {
 	require.ErrorIs(t, err, payments.ErrInvalidRequest)
 	var perr *payments.Error
 	require.ErrorAs(t, err, &perr)
-	f, ok := perr.Field("paymentIds")
-	require.True(t, ok, "fields: %v", perr.Fields)
+	f, ok := perr.Field("PaymentID")
+	require.True(t, ok, "Verify's argument is named; fields: %v", perr.Fields)
+	assert.Equal(t, "paymentIds", f.ProviderField, "Hero's name is kept beside it")
 	assert.Equal(t, "paymentIds must contain at least one payment id", f.Message)
+
+	_, err = c.GetPaymentsInfos(context.Background(), []string{"payment_id_1"})
+	require.ErrorAs(t, err, &perr)
+	f, ok = perr.Field("paymentIDs")
+	require.True(t, ok, "the typed read names its own argument; fields: %v", perr.Fields)
+	assert.Equal(t, "paymentIds", f.ProviderField)
 	assert.Equal(t, fixture(t, "get_payments_infos_validation_errors.json"), perr.Raw)
 }
 
@@ -245,7 +291,7 @@ type errorCase struct {
 func TestRefundErrorsKeepHerosCodes(t *testing.T) {
 	for _, tc := range []errorCase{
 		{"refund_amount_too_high.json", payments.ErrInvalidRequest, "AMOUNT_TOO_HIGH", ""},
-		{"refund_validation_errors.json", payments.ErrInvalidRequest, "", "amount"},
+		{"refund_validation_errors.json", payments.ErrInvalidRequest, "", "Amount"},
 		{"refund_internal_error.json", payments.ErrUnavailable, "INTERNAL_SERVER_ERROR", ""},
 	} {
 		t.Run(tc.fixture, func(t *testing.T) {
@@ -257,6 +303,7 @@ func TestRefundErrorsKeepHerosCodes(t *testing.T) {
 			if tc.field != "" {
 				f, ok := perr.Field(tc.field)
 				require.True(t, ok, "fields: %v", perr.Fields)
+				assert.Equal(t, "amount", f.ProviderField, "Hero's name is kept beside it")
 				assert.Equal(t, "Le montant doit être un nombre positif", f.Message)
 			}
 			assert.Equal(t, 1, r.count(), "a refund is never retried")
@@ -270,8 +317,8 @@ func TestCreateErrorsFromErrorsArray(t *testing.T) {
 		{"create_payment_not_logged_in_extensions.json", payments.ErrAuthentication, "NOT_LOGGED", ""},
 		{"create_payment_merchant_disabled.json", payments.ErrPermission, "MERCHANT_PRODUCT_DISABLED", ""},
 		{"create_payment_invalid_type.json", payments.ErrInvalidRequest, "INVALID_PAYMENT_TYPE", ""},
-		{"create_payment_min.json", payments.ErrInvalidRequest, "", "amount"},
-		{"create_payment_max.json", payments.ErrInvalidRequest, "", "amount"},
+		{"create_payment_min.json", payments.ErrInvalidRequest, "", "Amount"},
+		{"create_payment_max.json", payments.ErrInvalidRequest, "", "Amount"},
 	} {
 		t.Run(tc.fixture, func(t *testing.T) {
 			r, c := newReplay(t, payments.Sandbox, map[string]string{"createPayment": tc.fixture})
@@ -281,8 +328,9 @@ func TestCreateErrorsFromErrorsArray(t *testing.T) {
 			assert.Equal(t, fixture(t, tc.fixture), perr.Raw)
 			assert.NotEmpty(t, perr.Message)
 			if tc.field != "" {
-				_, ok := perr.Field(tc.field)
+				f, ok := perr.Field(tc.field)
 				assert.True(t, ok, "fields: %v", perr.Fields)
+				assert.Equal(t, "amount", f.ProviderField, "Hero's name is kept beside it")
 			}
 			assert.Equal(t, 1, r.count(), "no setOrderId after a failed createPayment, and no retry")
 		})

@@ -95,9 +95,21 @@ func TestVerifyManyBatches(t *testing.T) {
 	assert.Equal(t, known[2], got[known[2]].ID)
 
 	before = srv.Requests()
-	got, err = c.VerifyMany(ctx, []string{known[0], known[0], ""})
+	got, err = c.VerifyMany(ctx, []string{known[0], known[0]})
 	require.NoError(t, err)
 	assert.Len(t, got, 1)
+	assert.Equal(t, 1, srv.Requests()-before, "an id given twice is asked once")
+
+	// A bad id is refused before anything is sent, named by its index.
+	got, err = c.VerifyMany(ctx, []string{known[0], "a/b", ""})
+	require.ErrorIs(t, err, payments.ErrInvalidRequest)
+	var perr *payments.Error
+	require.ErrorAs(t, err, &perr)
+	for _, field := range []string{"paymentIDs[1]", "paymentIDs[2]"} {
+		_, ok := perr.Field(field)
+		assert.True(t, ok, "%s in %v", field, perr.Fields)
+	}
+	assert.Empty(t, got)
 	assert.Equal(t, 1, srv.Requests()-before)
 	got, err = c.VerifyMany(ctx, nil)
 	require.NoError(t, err)
@@ -238,7 +250,7 @@ func TestCreateErrorsFromTheSimulator(t *testing.T) {
 	_, err = c.Create(ctx, validRequest())
 	perr = requireHeroError(t, err, payments.ErrInvalidRequest, "")
 	assert.Equal(t, "Amount 5000 is smaller than paymentMin 10000", perr.Message)
-	_, ok := perr.Field("amount")
+	_, ok := perr.Field("Amount")
 	assert.True(t, ok)
 
 	srv.SetPaymentLimits(100, 20000)
@@ -273,13 +285,13 @@ func TestDeclinedExpiredAndResumed(t *testing.T) {
 }
 
 func TestCustomerComesBackTwice(t *testing.T) {
-	_, c := newSim(t)
+	srv, c := newSim(t)
 	ctx := context.Background()
 	req := validRequest()
 	s, err := c.Create(ctx, req)
 	require.NoError(t, err)
-	first := walk(t, s, "pay")
-	second := walk(t, s, "pay")
+	first := walk(t, srv, s, true)
+	second := walk(t, srv, s, true)
 	assert.Equal(t, first, second)
 	for _, q := range []url.Values{first, second} {
 		r, err := c.ParseReturn(q)

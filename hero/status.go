@@ -18,7 +18,7 @@ import "github.com/unipay/payments"
 // Anything inconsistent (negative amounts, refunds of an unpaid payment,
 // isSuccess together with an error) is StatusUnknown: ask again, or read
 // Payment.Raw.
-func status(p PaymentInfo) payments.Status {
+func status(p *PaymentInfo) payments.Status {
 	back := p.RefundedAmount + p.PendingRefundAmount
 	switch {
 	case p.InitialAmount <= 0 || p.RefundedAmount < 0 || p.PendingRefundAmount < 0 || back > p.InitialAmount:
@@ -44,7 +44,7 @@ func status(p PaymentInfo) payments.Status {
 
 // providerStatus is Payment.ProviderStatus: Hero's own fields, since it has
 // no status of its own.
-func providerStatus(p PaymentInfo) string {
+func providerStatus(p *PaymentInfo) string {
 	if p.IsSuccess {
 		if p.Error != "" {
 			return "isSuccess=true error=" + p.Error

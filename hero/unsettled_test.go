@@ -64,7 +64,7 @@ func TestCreateErrorsWhereverHeroPutsTheCode(t *testing.T) {
 			srv.SetPaymentLimits(10000, 20000)
 			_, err = c.Create(ctx, validRequest())
 			perr := requireHeroError(t, err, payments.ErrInvalidRequest, "")
-			_, ok := perr.Field("amount")
+			_, ok := perr.Field("Amount")
 			assert.True(t, ok, "fields: %v", perr.Fields)
 
 			srv.SetPaymentLimits(100, 20000)
@@ -115,7 +115,7 @@ func TestReturnHandlerSurvivesServerSideNotification(t *testing.T) {
 	orders[req.Reference] = s.ID
 	mu.Unlock()
 
-	q := walk(t, s, "pay")
+	q := walk(t, srv, s, true)
 	mu.Lock()
 	assert.Equal(t, []string{req.Reference}, verified, "the server-side call alone confirmed the order")
 	mu.Unlock()

@@ -18,13 +18,19 @@ import (
 // ReturnURL and gives back the order reference Create put there
 // (ReturnReferenceParam). Hero says nothing about the payment in the URL, so
 // Return.PaymentID and ClaimedStatus are empty: look up the payment id you
-// stored with the order, and Verify it. A query without the reference is
-// ErrInvalidRequest.
+// stored with the order, and Verify it. A query without the reference, or
+// with one Create would have refused (more than 255 bytes, control
+// characters, invalid UTF-8), is ErrInvalidRequest naming the parameter.
 func (c *Client) ParseReturn(q url.Values) (*payments.Return, error) {
 	ref := q.Get(ReturnReferenceParam)
+	var fe check.FieldErrors
 	if strings.TrimSpace(ref) == "" {
-		return nil, check.InvalidRequest(payments.Hero, "parse return",
-			payments.FieldError{Field: ReturnReferenceParam, Message: "is missing: this is not a return from a checkout Create opened"})
+		fe.Add(ReturnReferenceParam, "is missing: this is not a return from a checkout Create opened")
+	} else {
+		check.Text(&fe, ReturnReferenceParam, ref, check.MaxReference)
+	}
+	if err := fe.Err(payments.Hero, "parse return"); err != nil {
+		return nil, err
 	}
 	return &payments.Return{Provider: payments.Hero, Reference: ref, Query: q}, nil
 }

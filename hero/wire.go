@@ -52,53 +52,115 @@ const (
 		`availablePaymentTypes(amount: $amount, customerReference: $customerReference, siren: $siren) }`
 )
 
-// NewPayment is createPayment's input, as Hero documents it. Amount is in
-// euro cents.
+// The operations, as errors and logs name them.
+const (
+	opCreatePayment         = "createPayment"
+	opSetOrderID            = "setOrderId"
+	opGetPaymentsInfos      = "getPaymentsInfos"
+	opRefundPaymentCheckout = "refundPaymentCheckout"
+	opAvailablePaymentTypes = "availablePaymentTypes"
+)
+
+// The variables of each document. Their fields are in the order
+// encoding/json writes a map's keys (sorted), the order the requests in
+// testdata/hero/requests have.
+type (
+	createPaymentVars struct {
+		Payment NewPayment `json:"payment"`
+	}
+	setOrderIDVars struct {
+		OrderID   string `json:"orderId"`
+		PaymentID string `json:"paymentId"`
+	}
+	getPaymentsInfosVars struct {
+		PaymentIDs []string `json:"paymentIds"`
+	}
+	refundVars struct {
+		Amount            int64  `json:"amount"`
+		PaymentCheckoutID string `json:"paymentCheckoutId"`
+	}
+	availablePaymentTypesVars struct {
+		Amount            int64  `json:"amount"`
+		CustomerReference string `json:"customerReference"`
+		Siren             string `json:"siren,omitempty"`
+	}
+)
+
+// NewPayment is createPayment's input, as Hero documents it. Hero publishes
+// no length limits; CreatePayment applies the library's generous ones
+// (names and address lines 1,024 bytes, zip codes 64, references 255,
+// URIs 2,048), and refuses control characters and invalid UTF-8.
 type NewPayment struct {
-	Amount      int64       `json:"amount"`
-	RedirectURI string      `json:"redirectUri"`
-	ComebackURI string      `json:"comebackUri,omitempty"`
-	Type        PaymentType `json:"type"`
-	Issuer      Issuer      `json:"issuer"`
+	// Amount is in euro cents: positive, at most 2,147,483,647 (GraphQL's
+	// Int).
+	Amount int64 `json:"amount"`
+	// RedirectURI is where Hero sends the customer back, paid or not, and
+	// "notifies" the merchant: an absolute http(s) URI, not on a .localhost
+	// host. Required.
+	RedirectURI string `json:"redirectUri"`
+	// ComebackURI is where the page's "back to the merchant" button goes;
+	// optional.
+	ComebackURI string `json:"comebackUri,omitempty"`
+	// Type is how the customer pays, such as Pay1X. Required.
+	Type PaymentType `json:"type"`
+	// Issuer is the customer, a business. Required.
+	Issuer Issuer `json:"issuer"`
 }
 
 // Issuer is the customer, a business: its billing address, an optional
 // delivery address, its company name and how to reach it.
 type Issuer struct {
-	Address           Address  `json:"address"`
-	DeliveryAddress   *Address `json:"deliveryAddress,omitempty"`
-	Name              string   `json:"name"`
-	ContactEmail      string   `json:"contactEmail"`
-	ContactPhone      string   `json:"contactPhone"`
-	CustomerReference string   `json:"customerReference,omitempty"`
+	// Address is the billing address. Required.
+	Address Address `json:"address"`
+	// DeliveryAddress is where the goods go, when it is not Address.
+	DeliveryAddress *Address `json:"deliveryAddress,omitempty"`
+	// Name is the company's name. Required.
+	Name string `json:"name"`
+	// ContactEmail is the customer's email address. Required.
+	ContactEmail string `json:"contactEmail"`
+	// ContactPhone is the customer's phone number, such as +33600000000.
+	// Required.
+	ContactPhone string `json:"contactPhone"`
+	// CustomerReference is the merchant's id for the customer; optional.
+	CustomerReference string `json:"customerReference,omitempty"`
 }
 
-// Address is a postal address in Hero's shape; Line2 is optional.
+// Address is a postal address in Hero's shape.
 type Address struct {
-	Line1   string `json:"line1"`
-	Line2   string `json:"line2,omitempty"`
-	City    string `json:"city"`
+	// Line1 is the street and number. Required.
+	Line1 string `json:"line1"`
+	// Line2 is the rest (building, floor); optional.
+	Line2 string `json:"line2,omitempty"`
+	// City is required.
+	City string `json:"city"`
+	// ZipCode is required.
 	ZipCode string `json:"zipCode"`
 }
 
 // PaymentInfo is one entry of getPaymentsInfos: whether the payment was
 // finalised and how much of it is refunded. Amounts are euro cents.
 type PaymentInfo struct {
+	// PaymentID is the payment's id, as createPayment returned it.
 	PaymentID string `json:"paymentId"`
 	// IsSuccess reports that the payment was finalised: the customer paid.
 	IsSuccess bool `json:"isSuccess"`
 	// Error says why the payment is not finalised, such as
 	// PAYMENT_NOT_INITIATED; empty when Hero sent null.
 	Error string `json:"error"`
-	// ReviewStatus and Reason belong to Hero's risk review (unused for card
-	// processing). Hero documents them as integers but sends strings such as
-	// "ACCEPTED"; either is kept as text.
-	ReviewStatus        Text  `json:"reviewStatus"`
-	Reason              Text  `json:"reason"`
-	InitialAmount       int64 `json:"initialPaymentAmount"`
+	// ReviewStatus is the state of Hero's risk review (unused for card
+	// processing), such as "ACCEPTED". Hero documents it as an integer but
+	// sends a string; either is kept as text.
+	ReviewStatus Text `json:"reviewStatus"`
+	// Reason explains ReviewStatus, such as "None"; text or a number, like
+	// ReviewStatus.
+	Reason Text `json:"reason"`
+	// InitialAmount is what the customer was asked to pay.
+	InitialAmount int64 `json:"initialPaymentAmount"`
+	// PendingRefundAmount is refunded but not yet paid back.
 	PendingRefundAmount int64 `json:"pendingRefundAmount"`
-	RefundedAmount      int64 `json:"refundedAmount"`
-	// Raw is this entry as Hero sent it.
+	// RefundedAmount is paid back.
+	RefundedAmount int64 `json:"refundedAmount"`
+	// Raw is this entry of Hero's answer, as it came, secrets removed.
 	Raw json.RawMessage `json:"-"`
 }
 
@@ -113,6 +175,9 @@ func (t *Text) UnmarshalJSON(b []byte) error {
 	switch {
 	case bytes.Equal(b, []byte("null")):
 		*t = ""
+	case len(b) > 1 && b[0] == '"' && plainASCII(b[1:len(b)-1]):
+		// The common case, "ACCEPTED": nothing to unescape.
+		*t = Text(b[1 : len(b)-1])
 	case len(b) > 0 && b[0] == '"':
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
@@ -131,14 +196,30 @@ func (t *Text) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// plainASCII reports whether b, the inside of a JSON string, reads as it
+// is: printable ASCII without escapes or quotes.
+func plainASCII(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c >= 0x7f || c == '\\' || c == '"' {
+			return false
+		}
+	}
+	return true
+}
+
 // ValidationError is one entry of Hero's ValidationErrors union member: the
 // path of the input field at fault and what is wrong with it.
 type ValidationError struct {
-	Path            []Text `json:"path"`
+	// Path names the input field, one element per level: ["amount"],
+	// ["paymentIds", "0"].
+	Path []Text `json:"path"`
+	// ValidationError is Hero's message, such as "Le montant doit être un
+	// nombre positif".
 	ValidationError string `json:"validationError"`
 }
 
-// Field joins Path with dots, as "amount" or "input.amount".
+// Field joins Path with dots, as "amount" or "paymentIds.0": Hero's name
+// for the field.
 func (v ValidationError) Field() string {
 	parts := make([]string, len(v.Path))
 	for i, p := range v.Path {
@@ -176,7 +257,7 @@ type refundPaymentCheckoutData struct {
 // examples do), from the fields present.
 type unionResult struct {
 	Typename         string            `json:"__typename"`
-	Result           []json.RawMessage `json:"result"`
+	Result           []PaymentInfo     `json:"result"`
 	Success          *bool             `json:"success"`
 	ErrorCode        *string           `json:"errorCode"`
 	Message          string            `json:"message"`
@@ -210,8 +291,15 @@ func (u *unionResult) member() string {
 
 // payment converts p to a payments.Payment. Hero does not give back the
 // order id, nor when the payment was made.
-func (p PaymentInfo) payment() *payments.Payment {
-	out := &payments.Payment{
+func (p *PaymentInfo) payment() *payments.Payment {
+	out := new(payments.Payment)
+	p.fill(out)
+	return out
+}
+
+// fill writes p into out, as payment does.
+func (p *PaymentInfo) fill(out *payments.Payment) {
+	*out = payments.Payment{
 		Provider:            payments.Hero,
 		ID:                  p.PaymentID,
 		Status:              status(p),
@@ -225,7 +313,6 @@ func (p PaymentInfo) payment() *payments.Payment {
 	if p.Error == CodePaymentNotInitiated {
 		out.FailureMessage = "the customer has not paid (yet)"
 	}
-	return out
 }
 
 // euros returns n euro cents as Money.

@@ -21,16 +21,18 @@ func heroProvider(getenv func(string) string, base string, logger *slog.Logger) 
 			r.Customer.BillingAddress = &payments.Address{Line1: "12 rue de la Paix", City: "Paris", ZipCode: "75002", Country: "FR"}
 			r.Options = hero.Options{Type: hero.Pay1X}
 		}}
-	cfg := hero.Config{APIKey: getenv("HERO_API_KEY")}
-	opts := []payments.Option{payments.WithLogger(logger)}
-	if cfg.APIKey == "" {
+	var (
+		c   *hero.Client
+		err error
+	)
+	if key := getenv("HERO_API_KEY"); key != "" {
+		c, err = hero.New(hero.Config{APIKey: key}, payments.WithLogger(logger))
+	} else {
 		sim := herotest.NewServer()
-		cfg = hero.Config{APIKey: herotest.APIKey, PaymentPageURL: sim.URL}
-		opts = append(opts, payments.WithBaseURL(sim.URL))
 		// The simulator's payment page has Pay and Decline buttons.
 		p.Mode, p.Close = modeSimulator, sim.Close
+		c, err = sim.NewClient(payments.WithLogger(logger))
 	}
-	c, err := hero.New(cfg, opts...)
 	if err != nil {
 		if p.Close != nil {
 			p.Close()

@@ -33,7 +33,6 @@ import (
 	"github.com/unipay/payments"
 	"github.com/unipay/payments/hero"
 	"github.com/unipay/payments/hero/herotest"
-	"github.com/unipay/payments/internal/simkit"
 )
 
 func main() {
@@ -70,7 +69,7 @@ func runSimulated(ctx context.Context, w io.Writer) error {
 	srv := herotest.NewServer()
 	defer srv.Close()
 	fmt.Fprintln(w, "Hero simulator at", srv.URL)
-	client, err := hero.New(hero.Config{APIKey: herotest.APIKey, PaymentPageURL: srv.URL}, payments.WithBaseURL(srv.URL))
+	client, err := srv.NewClient()
 	if err != nil {
 		return err
 	}
@@ -85,7 +84,7 @@ func runSimulated(ctx context.Context, w io.Writer) error {
 
 	// The customer presses Pay on the payment page; the page sends the
 	// browser back to the return URL.
-	back, err := simkit.SubmitForm(ctx, session.RedirectURL+"/pay", nil)
+	back, err := srv.Walk(ctx, session, true)
 	if err != nil {
 		return err
 	}

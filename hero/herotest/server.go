@@ -14,16 +14,21 @@
 // INVALID_AMOUNT, PAYMENT_NOT_STARTED, INVALID_PAYMENT_CHECKOUT,
 // UNAUTHORIZED), and HTTP 429 beyond 200 requests a second or 1,800 a minute.
 //
-// Point the adapter at it:
+// In a test, Start gives a simulator and a client pointed at it, both gone
+// when the test ends:
 //
-//	srv := herotest.NewServer()
-//	defer srv.Close()
-//	client, _ := hero.New(hero.Config{APIKey: herotest.APIKey, PaymentPageURL: srv.URL},
-//		payments.WithBaseURL(srv.URL))
+//	srv, client := herotest.Start(t)
+//	session, err := client.Create(ctx, req)
+//	back, err := srv.Walk(ctx, session, true) // the customer pays on the page
+//	ret, err := client.ParseReturn(back.Query())
 //
-// The payment page has Pay and Decline buttons; both send the browser to the
-// payment's redirectUri (303) unchanged, since Hero adds no parameter. Tests
-// can also call Pay, Decline and Expire directly.
+// Elsewhere (a demo, a program), NewServer starts one and NewClient points a
+// client at it; Close stops it. The payment page has Pay and Decline
+// buttons; both send the browser to the payment's redirectUri (303)
+// unchanged, since Hero adds no parameter. Walk presses one as a browser
+// would; Pay, Decline and Expire settle a payment without the page.
+// Faults queues failures in front of the API, Requests counts its requests,
+// and SetWebhookURL does nothing: Hero sends no webhooks.
 //
 // Its answers have the keys and types of the fixtures in testdata/hero,
 // which come from Hero's docs and Hero's WooCommerce plugin (see SOURCES.md
@@ -112,8 +117,9 @@ type Server struct {
 	// URL is the simulator's origin: give it to payments.WithBaseURL and to
 	// hero.Config.PaymentPageURL.
 	URL string
-	// Faults injects failures in front of the API (not the payment page).
-	Faults paymentstest.Faults
+	// Faults injects failures in front of the API (not the payment page):
+	// srv.Faults.Add(paymentstest.ServerError(503)).
+	Faults *paymentstest.Faults
 
 	srv     *httptest.Server
 	schema  *graphql.Schema
@@ -166,36 +172,40 @@ type payment struct {
 // Payment is what a merchant sent to createPayment, as the simulator
 // stored it, with what happened since.
 type Payment struct {
-	Amount        int64 // euro cents
-	RedirectURI   string
-	ComebackURI   string
-	Type          string
-	Issuer        Issuer
-	OrderID       string // from setOrderId
+	Amount        int64  // euro cents
+	RedirectURI   string // redirectUri, where the page sends the browser back
+	ComebackURI   string // comebackUri, the page's "back to the merchant" link; "" if none
+	Type          string // the payment type, such as "Pay1X"
+	Issuer        Issuer // the customer
+	OrderID       string // from setOrderId; "" until it is set
 	CheckoutID    string // the payment's "paycheckout-…" id
-	Paid          bool
-	Refunded      int64
-	PendingRefund int64
+	Paid          bool   // the customer paid
+	Refunded      int64  // euro cents refunded
+	PendingRefund int64  // euro cents accepted for refund, not yet paid back (HoldRefunds)
 }
 
 // Issuer is the customer createPayment received.
 type Issuer struct {
-	Address           Address
-	DeliveryAddress   *Address
-	Name              string
-	ContactEmail      string
-	ContactPhone      string
-	CustomerReference string
+	Address           Address  // the billing address
+	DeliveryAddress   *Address // nil when none was sent
+	Name              string   // the company's name
+	ContactEmail      string   // the customer's email address
+	ContactPhone      string   // the customer's phone number
+	CustomerReference string   // "" when none was sent
 }
 
 // Address is an issuer's address as received.
 type Address struct {
-	Line1, Line2, City, ZipCode string
+	Line1   string // street and number
+	Line2   string // "" when none was sent
+	City    string // city
+	ZipCode string // zip code
 }
 
 // NewServer starts a simulator on 127.0.0.1 on a random port.
 func NewServer() *Server {
 	s := &Server{
+		Faults:   &paymentstest.Faults{},
 		payments: map[string]*payment{}, byCheckout: map[string]*payment{},
 		min: DefaultPaymentMin, max: DefaultPaymentMax, types: slices.Clone(DefaultPaymentTypes),
 		limit: window{perSecond: DefaultPerSecond, perMinute: DefaultPerMinute},

@@ -1,0 +1,67 @@
+package hero
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/unipay/payments/internal/httpx"
+)
+
+// GraphQL over HTTP, as Hero speaks it: every operation is a POST of
+// {"query": document, "variables": {…}} to graphQLPath, and every answer
+// that is not an HTTP error is a 200 holding {"data": …} or {"errors": […]}
+// (or both). The client sends and reads that envelope itself, through
+// httpx like every adapter: one request, one decode of the answer into the
+// operation's own types, and the body httpx scrubbed of secrets kept for
+// Raw.
+
+// gqlRequest is the body of every request. The documents are fixed strings
+// (wire.go); every input travels in Variables, a struct per operation whose
+// fields are in the order encoding/json writes a map's keys, so that the
+// bytes sent are the same whichever way they are built.
+type gqlRequest struct {
+	Query     string `json:"query"`
+	Variables any    `json:"variables,omitempty"`
+}
+
+// gqlResponse is an answer: the operation's data, GraphQL's errors, or both.
+type gqlResponse[T any] struct {
+	Data   *T         `json:"data"`
+	Errors []gqlError `json:"errors"`
+}
+
+// gqlError is one entry of GraphQL's errors array. Hero documents its codes
+// as the message; GraphQL servers put theirs in extensions (see classify).
+type gqlError struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+// exec sends one operation and decodes its data. A query (idempotent) may
+// be retried after a 5xx or a timeout; a mutation that creates or refunds
+// only when it surely never reached Hero. Whatever goes wrong comes back as
+// a *payments.Error that keeps the scrubbed body: an HTTP error (httpx), an
+// answer that is not the envelope (ErrMalformedResponse), GraphQL errors
+// (classified by graphQLErrors), or an answer without data. The response is
+// returned for Raw fields and for errors built from it later.
+func exec[T any](ctx context.Context, c *Client, op, doc string, vars any, idempotent bool) (*T, *httpx.Response, error) {
+	resp, err := c.http.Do(ctx, &httpx.Request{
+		Op: op, Method: http.MethodPost, Path: graphQLPath,
+		JSON: gqlRequest{Query: doc, Variables: vars}, Idempotent: idempotent,
+	}, nil)
+	if err != nil {
+		return nil, resp, err
+	}
+	var out gqlResponse[T]
+	if err := c.http.Decode(op, resp, &out); err != nil {
+		return nil, resp, err
+	}
+	if len(out.Errors) > 0 {
+		return nil, resp, c.scrubbed(graphQLErrors(op, out.Errors, c.http.Raw(resp)))
+	}
+	if out.Data == nil {
+		return nil, resp, c.http.Malformed(op, resp, "the answer holds neither data nor errors", nil)
+	}
+	return out.Data, resp, nil
+}
