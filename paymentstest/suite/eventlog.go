@@ -274,10 +274,7 @@ func testEventLogGoesAway(t *testing.T, s Store[payments.EventLog]) {
 
 	s.Break(t)
 	failsFast(t, "Claim", func(ctx context.Context) error {
-		state, err := l.Claim(ctx, "evt", "a", time.Minute)
-		if err == nil {
-			return fmt.Errorf("claimed nothing yet answered %s", state)
-		}
+		_, err := l.Claim(ctx, "evt", "a", time.Minute)
 		return err
 	})
 	failsFast(t, "Complete", func(ctx context.Context) error { return l.Complete(ctx, "held", "a", time.Hour) })

@@ -241,19 +241,12 @@ func testTokenStoreGoesAway(t *testing.T, s Store[payments.TokenStore]) {
 
 	s.Break(t)
 	failsFast(t, "Load", func(ctx context.Context) error {
-		v, err := st.Load(ctx, "tok")
-		if err == nil {
-			return fmt.Errorf("Load answered %d bytes and no error", len(v))
-		}
+		_, err := st.Load(ctx, "tok")
 		return err
 	})
 	failsFast(t, "Save", func(ctx context.Context) error { return st.Save(ctx, "tok", []byte("w"), time.Hour) })
 	failsFast(t, "Lock", func(ctx context.Context) error {
-		u, err := st.Lock(ctx, "free", time.Minute)
-		if err == nil {
-			_ = u(ctx)
-			return fmt.Errorf("Lock took a lock on a store that is gone")
-		}
+		_, err := st.Lock(ctx, "free", time.Minute)
 		return err
 	})
 	failsFast(t, "unlock", func(ctx context.Context) error { return unlock(ctx) })
