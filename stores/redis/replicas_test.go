@@ -17,7 +17,9 @@ func replicasOnRedis(t *testing.T) replicas.Config {
 	}
 }
 
-func TestReplicasHandleEachWebhookOnce(t *testing.T) { replicas.WebhooksHandledOnce(t, replicasOnRedis(t)) }
+func TestReplicasHandleEachWebhookOnce(t *testing.T) {
+	replicas.WebhooksHandledOnce(t, replicasOnRedis(t))
+}
 
 func TestAKilledReplicasEventIsHandledByAnother(t *testing.T) {
 	replicas.KilledReplica(t, replicasOnRedis(t))
