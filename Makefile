@@ -37,9 +37,12 @@ lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	@set -e; for m in $(MODULES); do (cd $$m && $(GO) vet ./...); done
 
-## bench: every benchmark of every module, with allocations
+## bench: every benchmark of every module, with allocations; then the library
+## against its hand-written baselines, as a table of ratios (BENCHCOUNT runs each)
+BENCHCOUNT ?= 6
 bench:
-	@set -e; for m in $(MODULES); do (cd $$m && $(GO) test -run '^$$' -bench . -benchmem ./...); done
+	@set -e; for m in $(MODULES); do (cd $$m && $(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./...); done | tee bench.out
+	@$(GO) run ./internal/cmd/benchtable < bench.out
 
 ## fuzz: run each Fuzz function for FUZZTIME (10s by default)
 fuzz:

@@ -5,7 +5,6 @@ go 1.24.0
 require (
 	github.com/graph-gophers/graphql-go v1.9.0
 	github.com/hasura/go-graphql-client v0.16.0
-	github.com/jarcoal/httpmock v1.4.1
 	github.com/stretchr/testify v1.11.1
 	golang.org/x/oauth2 v0.34.0
 )

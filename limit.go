@@ -2,6 +2,7 @@ package payments
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"sync"
 	"time"
@@ -73,11 +74,7 @@ type RateLimiter interface {
 // ErrLimitWait is what a RateLimiter returns when the caller's deadline
 // would pass before the request's turn: the client then fails the call
 // without waiting.
-var ErrLimitWait = limitError("rate limit: the request's turn comes after the context's deadline")
-
-type limitError string
-
-func (e limitError) Error() string { return string(e) }
+var ErrLimitWait = errors.New("rate limit: the request's turn comes after the context's deadline")
 
 // MemoryRateLimiter is a RateLimiter in the process's memory, the default:
 // right for one process. It is safe for concurrent use; the zero value is

@@ -89,13 +89,24 @@ func (s Status) Paid() bool {
 // Customer is who pays. Each provider needs a different subset; adapters say
 // which fields they require and refuse a request that lacks them.
 type Customer struct {
-	FirstName       string
-	LastName        string
-	Email           string
-	Phone           string // E.164, such as "+22507000000"
-	CompanyName     string
-	Reference       string    // the merchant's customer id
-	DateOfBirth     time.Time // only the date is used; zero if unknown
+	// FirstName and LastName are the payer's names, as the provider shows
+	// and checks them (some providers refuse names with digits or some
+	// accents: see the adapter's documentation).
+	FirstName string
+	LastName  string
+	// Email is a plain address ("awa@example.com", no display name).
+	Email string
+	// Phone is in E.164 form, such as "+22507000000".
+	Phone string
+	// CompanyName is the buyer's company, for business payments (Hero).
+	CompanyName string
+	// Reference is the merchant's own id for the customer.
+	Reference string
+	// DateOfBirth is the payer's birth date; only the date is used. Zero if
+	// unknown.
+	DateOfBirth time.Time
+	// BillingAddress and DeliveryAddress are sent where the provider takes
+	// them; nil if unknown.
 	BillingAddress  *Address
 	DeliveryAddress *Address
 }
@@ -103,24 +114,42 @@ type Customer struct {
 // Address is a postal address. Country is ISO 3166-1 alpha-2 ("FR", "CI");
 // adapters convert it to the provider's form.
 type Address struct {
-	Line1   string
-	Line2   string
+	Line1   string // street and number
+	Line2   string // building, floor, care of…
 	City    string
 	ZipCode string
-	State   string
-	Country string
+	State   string // region or state, where the country has them
+	Country string // ISO 3166-1 alpha-2, upper case: "FR", "CI"
 }
 
 // CreateRequest describes a checkout to open.
 type CreateRequest struct {
-	Amount      Money
-	Reference   string // the merchant's order id; required
-	Description string // what is bought, shown to the customer where the provider shows it
-	Customer    *Customer
-	ReturnURL   string // where the customer comes back after paying
-	CancelURL   string // where the customer goes on "back" or cancel, where the provider has one
-	ErrorURL    string // where the customer goes on an error, where the provider has one
-	Metadata    map[string]string
+	// Amount is what the customer pays, in the currency's minor unit.
+	Amount Money
+	// Reference is the merchant's order id; required. Adapters keep it at
+	// the provider (in its reference field or metadata), so that Verify,
+	// returns and webhooks give it back.
+	Reference string
+	// Description is what is bought, shown to the customer where the
+	// provider shows it. It may span lines.
+	Description string
+	// Customer is who pays; each provider requires a different part of it
+	// (see the adapter's documentation).
+	Customer *Customer
+	// ReturnURL is where the customer comes back after paying (an absolute
+	// http or https URL); the provider adds its own query parameters.
+	ReturnURL string
+	// CancelURL is where the customer goes on "back" or cancel, where the
+	// provider has one.
+	CancelURL string
+	// ErrorURL is where the customer goes on an error, where the provider
+	// has one.
+	ErrorURL string
+	// Metadata is kept with the payment at the provider and returned by
+	// Verify. At most 50 entries and 20,000 bytes in all; keys of at most
+	// 64 bytes; providers cap it further (Moneroo: 10 entries, the library's
+	// own key included).
+	Metadata map[string]string
 	// Options carries the provider's own typed options: hero.Options,
 	// hub2.Options, helloasso.Options or moneroo.Options (value or pointer).
 	// An adapter given another provider's options refuses the request.
@@ -140,62 +169,102 @@ const (
 // NextAction is what the customer must do next, for direct (non-hosted)
 // flows such as Hub2's mobile money.
 type NextAction struct {
-	Type    NextActionType
-	Message string // instructions to show the customer
-	URL     string // for NextActionRedirect
+	Type    NextActionType // what the customer must do
+	Message string         // instructions to show the customer
+	URL     string         // where to send the customer, for NextActionRedirect
 }
 
 // Session is a checkout the provider opened.
 type Session struct {
-	Provider    ProviderName
-	ID          string // what Verify, RedirectURL and Refund take; store it with the order
-	RedirectURL string // where to send the customer, if the flow has a hosted page
-	NextAction  *NextAction
-	ClientToken string    // a secret for the merchant's own page (Hub2); never log it
-	ExpiresAt   time.Time // when RedirectURL stops working, if the provider says
-	Status      Status
-	Raw         json.RawMessage // the provider's response
+	Provider ProviderName // which provider opened it
+	// ID is what Verify, RedirectURL and Refund take: store it with the
+	// order.
+	ID string
+	// RedirectURL is where to send the customer, if the flow has a hosted
+	// page.
+	RedirectURL string
+	// NextAction is what the customer must do next in a direct flow
+	// (Hub2's OTP, USSD or redirect); nil otherwise.
+	NextAction *NextAction
+	// ClientToken is a secret for the merchant's own payment page (Hub2):
+	// never log it, never send it anywhere but that page.
+	ClientToken string
+	// ExpiresAt is when RedirectURL stops working, if the provider says;
+	// zero otherwise.
+	ExpiresAt time.Time
+	// Status is the checkout's state: pending, or action_required.
+	Status Status
+	// Raw is the provider's answer, secrets removed.
+	Raw json.RawMessage
 }
 
 // Payment is a payment's verified state.
 type Payment struct {
-	Provider            ProviderName
-	ID                  string
-	Reference           string // the merchant's order id, where the provider keeps it
-	Status              Status
-	ProviderStatus      string // the provider's own state, unmapped
-	Amount              Money
+	Provider ProviderName // which provider answered
+	ID       string       // the payment's id, the one Verify was asked about
+	// Reference is the merchant's order id (CreateRequest.Reference),
+	// where the provider keeps it.
+	Reference string
+	// Status is the payment's state, the same for every provider.
+	Status Status
+	// ProviderStatus is the provider's own state, unmapped: what to look at
+	// when Status is StatusUnknown.
+	ProviderStatus string
+	// Amount is what the payment is for, in the currency's minor unit.
+	Amount Money
+	// RefundedAmount is what was refunded and has left; PendingRefundAmount
+	// what was asked for and is still on its way. Both are zero Money in
+	// the payment's currency when nothing was refunded.
 	RefundedAmount      Money
 	PendingRefundAmount Money
-	Method              string // such as "card" or "mtn_bj", where known
-	FailureCode         string
-	FailureMessage      string
-	CreatedAt           time.Time
-	UpdatedAt           time.Time
-	Metadata            map[string]string
-	Raw                 json.RawMessage // the provider's response
+	// Method is how the customer paid, such as "card" or "mtn_bj", where
+	// the provider says.
+	Method string
+	// FailureCode and FailureMessage are the provider's reason for a failed
+	// or declined payment, as it gives them: show FailureMessage to the
+	// customer only if the provider meant it for customers.
+	FailureCode    string
+	FailureMessage string
+	// CreatedAt and UpdatedAt are the provider's timestamps; zero if it
+	// gives none.
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	// Metadata is what CreateRequest.Metadata stored, where the provider
+	// returns it (the library's own keys removed).
+	Metadata map[string]string
+	// Raw is the provider's answer, secrets removed.
+	Raw json.RawMessage
 }
 
 // RefundRequest asks to give money back for a payment. A zero Amount refunds
 // the whole refundable amount; a smaller one is a partial refund where the
 // provider supports it.
 type RefundRequest struct {
+	// PaymentID is the payment to refund: Session.ID.
 	PaymentID string
-	Amount    Money
-	Reason    string
-	// Options carries the provider's own refund options, if it has any.
+	// Amount is how much to give back; zero Money refunds everything that
+	// remains (what was paid, minus what was refunded or is on its way).
+	Amount Money
+	// Reason is why, sent where the provider keeps one (at most 1,024
+	// bytes; it may span lines).
+	Reason string
+	// Options carries the provider's own refund options (such as
+	// hero.RefundOptions), value or pointer, if it has any.
 	Options any
 }
 
 // Refund is a refund the provider accepted. Status is StatusSucceeded when the
 // money is on its way, StatusPending while the provider processes it.
 type Refund struct {
-	Provider  ProviderName
-	ID        string
-	PaymentID string
-	Amount    Money
-	Status    Status
-	Raw       json.RawMessage
+	Provider  ProviderName // which provider accepted it
+	ID        string       // the provider's id for the refund, if it gives one
+	PaymentID string       // the payment refunded: RefundRequest.PaymentID
+	Amount    Money        // how much goes back
+	// Status is StatusSucceeded when the money is on its way, StatusPending
+	// while the provider processes it.
+	Status Status
+	// Raw is the provider's answer, secrets removed.
+	Raw json.RawMessage
 }
 
 // VerifyPaid is the one call to make before fulfilling an order. It asks the

@@ -92,6 +92,7 @@ type settings interface {
 	SetBaseURL(string)
 	SetLogger(*slog.Logger)
 	SetRetries(int)
+	SetBackoff(first, max time.Duration)
 	SetTimeout(time.Duration)
 	SetUserAgent(string)
 	SetRateLimit(n int, per time.Duration)
@@ -122,6 +123,15 @@ func WithLogger(l *slog.Logger) Option { return func(s settings) { s.SetLogger(l
 // DefaultRetries.
 func WithRetries(n int) Option {
 	return func(s settings) { s.SetRetries(max(n, 0)) }
+}
+
+// WithBackoff sets how long the client waits between retries when the
+// provider names no wait (a Retry-After header): about first before the
+// first retry (between first/2 and first, jittered so that clients do not
+// retry in step), twice as long before each next one, never more than max.
+// The default is 250 ms, up to 8 s.
+func WithBackoff(first, max time.Duration) Option {
+	return func(s settings) { s.SetBackoff(first, max) }
 }
 
 // WithTimeout bounds each HTTP attempt; the caller's context bounds the whole

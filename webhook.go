@@ -47,11 +47,11 @@ type WebhookParser interface {
 // Return is what the customer's browser brought back to the ReturnURL. None
 // of it is trusted: it tells you which payment to Verify, nothing more.
 type Return struct {
-	Provider      ProviderName
-	PaymentID     string // the payment to Verify
-	Reference     string // the merchant's order id, where the adapter can recover it
-	ClaimedStatus Status // what the URL claims; never act on it
-	Query         url.Values
+	Provider      ProviderName // which adapter read it
+	PaymentID     string       // the payment to Verify
+	Reference     string       // the merchant's order id, where the adapter can recover it
+	ClaimedStatus Status       // what the URL claims; never act on it
+	Query         url.Values   // the query as received
 }
 
 // ReturnParser is implemented by adapters whose provider sends the customer

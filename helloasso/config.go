@@ -37,9 +37,13 @@ type Config struct {
 	// back with Verified false.
 	SignatureKey string
 	// TokenStore keeps the OAuth2 token; nil keeps it in this process's
-	// memory. Share one store between the replicas of a service so that they
-	// use one token (HelloAsso allows about 20 live tokens per API key).
-	TokenStore TokenStore
+	// memory. Share one store between the replicas of a service (the Redis
+	// and PostgreSQL stores of this repository) so that they use one token
+	// and renew it one at a time: HelloAsso allows about 20 live tokens per
+	// API key, and rotates the refresh token at each renewal. The token is
+	// stored under a key derived from ClientID. Tokens are secrets: keep
+	// the store where only the service can read it.
+	TokenStore payments.TokenStore
 }
 
 // Client talks to HelloAsso's API for one organization. It implements
@@ -93,7 +97,7 @@ func New(cfg Config, opts ...payments.Option) (*Client, error) {
 	}
 	store := cfg.TokenStore
 	if store == nil {
-		store = &MemoryTokenStore{}
+		store = &payments.MemoryTokenStore{}
 	}
 	c := &Client{cfg: cfg, now: time.Now}
 	c.tokens = newTokenSource(cfg.ClientID, cfg.ClientSecret, store)

@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/unipay/payments/internal/mockhttp"
 
 	"github.com/unipay/payments"
 )
@@ -54,13 +54,13 @@ type recorded struct {
 // mockAPI is an httpmock transport that answers fixtures and records what
 // it receives.
 type mockAPI struct {
-	*httpmock.MockTransport
+	*mockhttp.MockTransport
 	mu   sync.Mutex
 	reqs []recorded
 }
 
 func newMockAPI(t *testing.T) *mockAPI {
-	m := &mockAPI{MockTransport: httpmock.NewMockTransport()}
+	m := &mockAPI{MockTransport: mockhttp.NewMockTransport()}
 	m.respond(t, http.MethodPost, sandbox+"/oauth2/token", http.StatusOK, "token.json")
 	return m
 }
@@ -84,7 +84,7 @@ func (m *mockAPI) respondBody(method, url string, status int, body []byte) {
 		m.mu.Lock()
 		m.reqs = append(m.reqs, recorded{r.Method, r.URL.Path, r.URL.RawQuery, r.Header.Clone(), string(b)})
 		m.mu.Unlock()
-		resp := httpmock.NewBytesResponse(status, body)
+		resp := mockhttp.NewBytesResponse(status, body)
 		resp.Header.Set("Content-Type", "application/json; charset=utf-8")
 		return resp, nil
 	})
@@ -318,9 +318,9 @@ func TestErrorBodiesAreMapped(t *testing.T) {
 }
 
 func TestTokenEndpointOAuthErrors(t *testing.T) {
-	m := httpmock.NewMockTransport()
+	m := mockhttp.NewMockTransport()
 	m.RegisterResponder(http.MethodPost, sandbox+"/oauth2/token",
-		httpmock.NewBytesResponder(http.StatusBadRequest, fixture(t, "error-oauth-invalid-client.json")).HeaderSet(http.Header{"Content-Type": {"application/json"}}))
+		mockhttp.NewBytesResponder(http.StatusBadRequest, fixture(t, "error-oauth-invalid-client.json")).HeaderSet(http.Header{"Content-Type": {"application/json"}}))
 	c, err := New(Config{ClientID: mockID, ClientSecret: mockSecret, OrganizationSlug: mockSlug},
 		payments.WithHTTPClient(&http.Client{Transport: m}))
 	require.NoError(t, err)
@@ -335,7 +335,7 @@ func TestTokenEndpointOAuthErrors(t *testing.T) {
 
 	// A 200 carrying an OAuth error (some servers do) is refused too.
 	m.RegisterResponder(http.MethodPost, sandbox+"/oauth2/token",
-		httpmock.NewBytesResponder(http.StatusOK, fixture(t, "error-oauth-invalid-grant.json")).HeaderSet(http.Header{"Content-Type": {"application/json"}}))
+		mockhttp.NewBytesResponder(http.StatusOK, fixture(t, "error-oauth-invalid-grant.json")).HeaderSet(http.Header{"Content-Type": {"application/json"}}))
 	_, err = c.Verify(context.Background(), "30674")
 	require.ErrorIs(t, err, payments.ErrAuthentication)
 	require.ErrorAs(t, err, &perr)

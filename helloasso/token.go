@@ -2,6 +2,7 @@ package helloasso
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"sync"
@@ -15,49 +16,36 @@ import (
 	"github.com/unipay/payments/internal/httpx"
 )
 
-// TokenStore keeps the OAuth2 token a Client uses, so that the replicas of
-// a service share one token instead of each fetching its own: HelloAsso
-// allows about 20 live access tokens per API key, and requires renewing
-// with the refresh token rather than asking for a new one.
-//
-// A Client loads the stored token when its own is missing or about to
-// expire, and saves each token it obtains. Tokens are secrets: encrypt them
-// at rest. Each refresh rotates the refresh token, so a store shared by
-// replicas should be consistent (a database row, a Redis key); two replicas
-// renewing at the same instant cost one extra token, never an outage.
-type TokenStore interface {
-	// Load returns the stored token, or nil (and no error) if there is none.
-	Load(ctx context.Context) (*oauth2.Token, error)
-	// Save stores t in place of the previous token.
-	Save(ctx context.Context, t *oauth2.Token) error
+// storedToken is how a token is kept in a payments.TokenStore: what
+// renewing it needs, nothing more.
+type storedToken struct {
+	AccessToken  string    `json:"access_token"`
+	TokenType    string    `json:"token_type,omitempty"`
+	RefreshToken string    `json:"refresh_token,omitempty"`
+	Expiry       time.Time `json:"expiry,omitzero"`
+	ExpiresIn    int64     `json:"expires_in,omitempty"`
 }
 
-// MemoryTokenStore is a TokenStore in the process's memory: the default,
-// right for a single process. The zero value is ready to use.
-type MemoryTokenStore struct {
-	mu sync.Mutex
-	t  *oauth2.Token
+func encodeToken(t *oauth2.Token) ([]byte, error) {
+	return json.Marshal(storedToken{AccessToken: t.AccessToken, TokenType: t.TokenType,
+		RefreshToken: t.RefreshToken, Expiry: t.Expiry, ExpiresIn: t.ExpiresIn})
 }
 
-// Load implements TokenStore.
-func (s *MemoryTokenStore) Load(context.Context) (*oauth2.Token, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.t == nil {
-		return nil, nil
+func decodeToken(b []byte) (*oauth2.Token, error) {
+	var st storedToken
+	if err := json.Unmarshal(b, &st); err != nil {
+		return nil, err
 	}
-	t := *s.t
-	return &t, nil
+	return &oauth2.Token{AccessToken: st.AccessToken, TokenType: st.TokenType,
+		RefreshToken: st.RefreshToken, Expiry: st.Expiry, ExpiresIn: st.ExpiresIn}, nil
 }
 
-// Save implements TokenStore.
-func (s *MemoryTokenStore) Save(_ context.Context, t *oauth2.Token) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := *t
-	s.t = &c
-	return nil
-}
+// How long a renewal may hold the store's lock, and how long a stored token
+// is kept: HelloAsso's refresh tokens live 30 days.
+const (
+	renewLockTTL   = 30 * time.Second
+	storedTokenTTL = 30 * 24 * time.Hour
+)
 
 // renewBefore is how long before its expiry a token is renewed, so that a
 // request never leaves with a token that dies on the way.
@@ -78,7 +66,8 @@ const renewBefore = 60 * time.Second
 type tokenSource struct {
 	clientID     string
 	clientSecret string
-	store        TokenStore
+	store        payments.TokenStore
+	key          string // the token's key in store
 	http         *httpx.Client
 	now          func() time.Time
 
@@ -88,6 +77,7 @@ type tokenSource struct {
 
 	mu       sync.Mutex    // guards the fields below
 	cur      *oauth2.Token // the token in use
+	latest   *oauth2.Token // the newest token read from the store, if unusable: its refresh token
 	rejected string        // an access token HelloAsso answered 401 to
 }
 
@@ -97,9 +87,10 @@ var (
 	_ httpx.Renewer      = (*tokenSource)(nil)
 )
 
-func newTokenSource(clientID, clientSecret string, store TokenStore) *tokenSource {
+func newTokenSource(clientID, clientSecret string, store payments.TokenStore) *tokenSource {
 	return &tokenSource{
 		clientID: clientID, clientSecret: clientSecret, store: store,
+		key: "helloasso:oauth2:" + httpx.Fingerprint(clientID),
 		now: time.Now, sem: make(chan struct{}, 1),
 	}
 }
@@ -212,24 +203,41 @@ func (s *tokenSource) usable(t *oauth2.Token) bool {
 }
 
 // renew obtains a token: the stored one if another replica renewed it,
-// else one from the refresh token, else one from client credentials.
-// s.sem must be held.
+// else one from the refresh token, else one from client credentials. Across
+// replicas, one renews at a time: it takes the store's renewal lock and
+// reads the store again before renewing, so that the others reuse its token.
+// When the store fails, the client renews on its own rather than fail the
+// call: the token works, and only HelloAsso's token count suffers until the
+// store is back. s.sem must be held.
 func (s *tokenSource) renew(ctx context.Context) (*oauth2.Token, error) {
-	stored, err := s.store.Load(ctx)
-	if err != nil {
-		return nil, &payments.Error{Provider: payments.HelloAsso, Op: "load token", Kind: payments.ErrUnavailable,
-			Message: "the token store failed: " + s.http.Redactor().String(err.Error()), Err: err}
+	if t, _ := s.loadStored(ctx); t != nil {
+		return t, nil
 	}
-	s.mu.Lock()
-	old := s.cur
+	unlock, err := s.store.Lock(ctx, s.key, renewLockTTL)
+	switch {
+	case err == nil:
+		defer func() {
+			if uerr := unlock(context.WithoutCancel(ctx)); uerr != nil {
+				s.warn(ctx, "cannot release the token store's renewal lock; it expires by itself", uerr)
+			}
+		}()
+	case ctx.Err() != nil:
+		return nil, &payments.Error{Provider: payments.HelloAsso, Op: "get access token", Kind: payments.ErrUnavailable, NotSent: true,
+			Message: "gave up waiting for another replica to renew the access token: " + ctx.Err().Error(), Err: ctx.Err()}
+	default:
+		s.warn(ctx, "the token store's renewal lock failed; renewing without it", err)
+	}
+	// Another replica may have renewed the token while this one waited.
+	stored, _ := s.loadStored(ctx)
 	if stored != nil {
-		s.learn(stored)
-		if s.usable(stored) {
-			s.cur = stored
-			s.mu.Unlock()
-			return stored, nil
-		}
-		old = stored // the store holds the latest refresh token
+		return stored, nil
+	}
+	// The store holds the newest refresh token when another replica
+	// renewed last; a refresh token used once is spent.
+	s.mu.Lock()
+	old := s.latest
+	if old == nil || old.RefreshToken == "" {
+		old = s.cur
 	}
 	s.mu.Unlock()
 
@@ -257,14 +265,51 @@ func (s *tokenSource) renew(ctx context.Context) (*oauth2.Token, error) {
 		}
 	}
 	s.learn(t)
-	if err := s.store.Save(ctx, t); err != nil {
-		// The token works; other replicas will fetch their own.
-		s.http.Logger().WarnContext(ctx, "helloasso: cannot save the access token", "error", s.http.Redactor().String(err.Error()))
+	if b, err := encodeToken(t); err == nil {
+		if err := s.store.Save(ctx, s.key, b, storedTokenTTL); err != nil {
+			// The token works; other replicas will fetch their own.
+			s.warn(ctx, "cannot save the access token", err)
+		}
 	}
 	s.mu.Lock()
 	s.cur = t
 	s.mu.Unlock()
 	return t, nil
+}
+
+// loadStored returns the stored token if it can be used, after learning its
+// secrets. A stored token that cannot be used is kept as latest: it holds
+// the newest refresh token. A store that fails is logged and ignored.
+func (s *tokenSource) loadStored(ctx context.Context) (*oauth2.Token, error) {
+	s.mu.Lock()
+	s.latest = nil
+	s.mu.Unlock()
+	b, err := s.store.Load(ctx, s.key)
+	if err != nil {
+		s.warn(ctx, "the token store failed; renewing without it", err)
+		return nil, err
+	}
+	if b == nil {
+		return nil, nil
+	}
+	stored, err := decodeToken(b)
+	if err != nil {
+		s.warn(ctx, "the stored token is unreadable; renewing", err)
+		return nil, nil
+	}
+	s.learn(stored)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.usable(stored) {
+		s.cur = stored
+		return stored, nil
+	}
+	s.latest = stored
+	return nil, nil
+}
+
+func (s *tokenSource) warn(ctx context.Context, msg string, err error) {
+	s.http.Logger().WarnContext(ctx, "helloasso: "+msg, "error", s.http.Redactor().String(err.Error()))
 }
 
 // learn registers t's secrets with the redactor, so that no log line or

@@ -3,11 +3,13 @@ package helloasso_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -29,7 +31,7 @@ func created(t *testing.T, srv *helloassotest.Server) *payments.Session {
 }
 
 // simClient returns a new client of srv, sharing store if it is not nil.
-func simClient(t *testing.T, srv *helloassotest.Server, store helloasso.TokenStore, opts ...payments.Option) *helloasso.Client {
+func simClient(t *testing.T, srv *helloassotest.Server, store payments.TokenStore, opts ...payments.Option) *helloasso.Client {
 	t.Helper()
 	c, err := helloasso.New(helloasso.Config{
 		ClientID: helloassotest.ClientID, ClientSecret: helloassotest.ClientSecret,
@@ -112,7 +114,7 @@ func TestReplicasShareTheTokenThroughTheStore(t *testing.T) {
 	defer srv.Close()
 	s := created(t, srv)
 	before := srv.TokensIssued()
-	store := &helloasso.MemoryTokenStore{}
+	store := &payments.MemoryTokenStore{}
 	a, b := simClient(t, srv, store), simClient(t, srv, store)
 
 	_, err := a.Verify(context.Background(), s.ID)
@@ -196,4 +198,63 @@ func TestTokensAndSecretNeverReachTheLogs(t *testing.T) {
 	assert.NotContains(t, out, tok.RefreshToken)
 	assert.NotContains(t, out, "sim_at_", "no access token, old or new")
 	assert.NotContains(t, out, "sim_rt_", "no refresh token, old or new")
+}
+
+// Replicas renewing at the same moment take the store's renewal lock in
+// turn: one asks HelloAsso, the others read its token.
+func TestConcurrentReplicasRenewOnce(t *testing.T) {
+	srv := helloassotest.NewServer()
+	defer srv.Close()
+	s := created(t, srv)
+	store := &payments.MemoryTokenStore{}
+	replicas := []*helloasso.Client{simClient(t, srv, store), simClient(t, srv, store), simClient(t, srv, store)}
+	verifyAll := func() {
+		var wg sync.WaitGroup
+		for _, c := range replicas {
+			for range 20 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, err := c.Verify(context.Background(), s.ID)
+					assert.NoError(t, err)
+				}()
+			}
+		}
+		wg.Wait()
+	}
+	before := srv.TokensIssued()
+	verifyAll()
+	assert.Equal(t, 1, srv.TokensIssued()-before, "3 cold replicas, 60 calls: one token")
+
+	srv.ExpireAccessTokens()
+	verifyAll()
+	assert.Equal(t, 2, srv.TokensIssued()-before, "the expired token is renewed once for all")
+	assert.Equal(t, 1, srv.TokensIssuedBy(helloassotest.GrantRefreshToken))
+}
+
+// brokenStore fails every call, as a shared store that is down.
+type brokenStore struct{}
+
+func (brokenStore) Load(context.Context, string) ([]byte, error) {
+	return nil, errors.New("redis: connection refused")
+}
+func (brokenStore) Save(context.Context, string, []byte, time.Duration) error {
+	return errors.New("redis: connection refused")
+}
+func (brokenStore) Lock(context.Context, string, time.Duration) (func(context.Context) error, error) {
+	return nil, errors.New("redis: connection refused")
+}
+
+// A store that is down costs tokens, not calls: the client renews on its
+// own and says so in the log.
+func TestATokenStoreThatIsDownDoesNotFailCalls(t *testing.T) {
+	srv := helloassotest.NewServer()
+	defer srv.Close()
+	s := created(t, srv)
+	var logs bytes.Buffer
+	c := simClient(t, srv, brokenStore{}, payments.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	_, err := c.Verify(context.Background(), s.ID)
+	require.NoError(t, err)
+	assert.Contains(t, logs.String(), "token store failed")
+	assert.Contains(t, logs.String(), "cannot save the access token")
 }

@@ -14,9 +14,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/unipay/payments/internal/mockhttp"
 
 	"github.com/unipay/payments"
 	"github.com/unipay/payments/hero"
@@ -45,7 +45,7 @@ type sent struct {
 // client sent.
 type replay struct {
 	t       *testing.T
-	mock    *httpmock.MockTransport
+	mock    *mockhttp.MockTransport
 	mu      sync.Mutex
 	sent    []sent
 	answers map[string]string // operation name → fixture file
@@ -55,7 +55,7 @@ var opName = regexp.MustCompile(`^(?:query|mutation) (\w+)`)
 
 func newReplay(t *testing.T, env payments.Environment, answers map[string]string, opts ...payments.Option) (*replay, *hero.Client) {
 	t.Helper()
-	r := &replay{t: t, mock: httpmock.NewMockTransport(), answers: answers}
+	r := &replay{t: t, mock: mockhttp.NewMockTransport(), answers: answers}
 	endpoint := stagingURL
 	if env == payments.Production {
 		endpoint = productionURL
@@ -72,7 +72,7 @@ func newReplay(t *testing.T, env payments.Environment, answers map[string]string
 		require.NotNil(t, m, "no operation name in %s", payload.Query)
 		file, ok := answers[m[1]]
 		require.True(t, ok, "unexpected operation %s", m[1])
-		resp := httpmock.NewBytesResponse(http.StatusOK, fixture(t, file))
+		resp := mockhttp.NewBytesResponse(http.StatusOK, fixture(t, file))
 		resp.Header.Set("Content-Type", "application/json")
 		return resp, nil
 	})
@@ -298,8 +298,8 @@ func TestAvailablePaymentTypes(t *testing.T) {
 }
 
 func TestUnknownPaymentTypesAreKept(t *testing.T) {
-	mock := httpmock.NewMockTransport()
-	mock.RegisterResponder(http.MethodPost, stagingURL, httpmock.NewStringResponder(http.StatusOK, `{"data":{"availablePaymentTypes":["Pay1X","Pay90D"]}}`))
+	mock := mockhttp.NewMockTransport()
+	mock.RegisterResponder(http.MethodPost, stagingURL, mockhttp.NewStringResponder(http.StatusOK, `{"data":{"availablePaymentTypes":["Pay1X","Pay90D"]}}`))
 	c, err := hero.New(hero.Config{APIKey: testKey}, payments.WithHTTPClient(&http.Client{Transport: mock}))
 	require.NoError(t, err)
 	types, err := c.AvailablePaymentTypes(context.Background(), hero.AvailablePaymentTypesInput{Amount: 5000, CustomerReference: "c"})
@@ -335,8 +335,8 @@ func TestHTTPErrorsSurviveTheGraphQLClient(t *testing.T) {
 		{http.StatusServiceUnavailable, payments.ErrUnavailable},
 	} {
 		t.Run(http.StatusText(tc.status), func(t *testing.T) {
-			mock := httpmock.NewMockTransport()
-			resp := httpmock.NewStringResponder(tc.status, `{"message":"slow down"}`).HeaderSet(http.Header{"Retry-After": {"7"}})
+			mock := mockhttp.NewMockTransport()
+			resp := mockhttp.NewStringResponder(tc.status, `{"message":"slow down"}`).HeaderSet(http.Header{"Retry-After": {"7"}})
 			mock.RegisterResponder(http.MethodPost, stagingURL, resp)
 			c, err := hero.New(hero.Config{APIKey: testKey}, payments.WithHTTPClient(&http.Client{Transport: mock}), payments.WithRetries(0))
 			require.NoError(t, err)
@@ -357,8 +357,8 @@ func TestHTTPErrorsSurviveTheGraphQLClient(t *testing.T) {
 }
 
 func TestMutationsAreNotRetriedAfterTheyMayHaveArrived(t *testing.T) {
-	mock := httpmock.NewMockTransport()
-	mock.RegisterResponder(http.MethodPost, stagingURL, httpmock.NewStringResponder(http.StatusBadGateway, "<html>bad gateway</html>"))
+	mock := mockhttp.NewMockTransport()
+	mock.RegisterResponder(http.MethodPost, stagingURL, mockhttp.NewStringResponder(http.StatusBadGateway, "<html>bad gateway</html>"))
 	c, err := hero.New(hero.Config{APIKey: testKey}, payments.WithHTTPClient(&http.Client{Transport: mock}), payments.WithRetries(1))
 	require.NoError(t, err)
 	ctx := context.Background()
@@ -389,8 +389,8 @@ func TestUnreadableAnswersAreMalformed(t *testing.T) {
 		"errors not list": `{"errors":"boom"}`,
 	} {
 		t.Run(name, func(t *testing.T) {
-			mock := httpmock.NewMockTransport()
-			mock.RegisterResponder(http.MethodPost, stagingURL, httpmock.NewStringResponder(http.StatusOK, body))
+			mock := mockhttp.NewMockTransport()
+			mock.RegisterResponder(http.MethodPost, stagingURL, mockhttp.NewStringResponder(http.StatusOK, body))
 			c, err := hero.New(hero.Config{APIKey: testKey}, payments.WithHTTPClient(&http.Client{Transport: mock}))
 			require.NoError(t, err)
 			_, err = c.Verify(context.Background(), "p")
@@ -418,8 +418,8 @@ func TestGraphQLErrorsAreClassified(t *testing.T) {
 		{"internal", `{"errors":[{"message":"oops","path":["getPaymentsInfos"],"extensions":{"code":"INTERNAL_SERVER_ERROR"}}],"data":null}`, payments.ErrUnavailable, "INTERNAL_SERVER_ERROR"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			mock := httpmock.NewMockTransport()
-			mock.RegisterResponder(http.MethodPost, stagingURL, httpmock.NewStringResponder(http.StatusOK, tc.body))
+			mock := mockhttp.NewMockTransport()
+			mock.RegisterResponder(http.MethodPost, stagingURL, mockhttp.NewStringResponder(http.StatusOK, tc.body))
 			c, err := hero.New(hero.Config{APIKey: testKey}, payments.WithHTTPClient(&http.Client{Transport: mock}))
 			require.NoError(t, err)
 			_, err = c.Verify(context.Background(), "p")

@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/unipay/payments/internal/mockhttp"
 
 	"github.com/unipay/payments"
 	"github.com/unipay/payments/internal/check"
@@ -38,13 +38,13 @@ type sent struct {
 // records what the client sent.
 type replay struct {
 	t    *testing.T
-	mock *httpmock.MockTransport
+	mock *mockhttp.MockTransport
 	mu   sync.Mutex
 	sent []sent
 }
 
 func newReplay(t *testing.T) *replay {
-	return &replay{t: t, mock: httpmock.NewMockTransport()}
+	return &replay{t: t, mock: mockhttp.NewMockTransport()}
 }
 
 func (r *replay) on(method, url string, status int, fixture string) {
@@ -58,7 +58,7 @@ func (r *replay) on(method, url string, status int, fixture string) {
 		r.mu.Lock()
 		r.sent = append(r.sent, sent{method: req.Method, url: req.URL.String(), header: req.Header.Clone(), body: string(b)})
 		r.mu.Unlock()
-		resp := httpmock.NewBytesResponse(status, body)
+		resp := mockhttp.NewBytesResponse(status, body)
 		resp.Header.Set("Content-Type", "application/json; charset=utf-8")
 		return resp, nil
 	})

@@ -67,7 +67,7 @@ func (c *Client) InitializePayment(ctx context.Context, in *InitializeRequest) (
 	if err != nil {
 		return nil, err
 	}
-	out.Data.Raw = resp.Body
+	out.Data.Raw = resp.Raw
 	return &out.Data, nil
 }
 
@@ -96,14 +96,14 @@ func (c *Client) transaction(ctx context.Context, op, paymentID, suffix string) 
 	}
 	if out.Data.ID != "" && out.Data.ID != paymentID {
 		return nil, &payments.Error{
-			Provider: payments.Moneroo, Op: op, Kind: payments.ErrIntegrity, HTTPStatus: resp.StatusCode, Raw: resp.Body,
+			Provider: payments.Moneroo, Op: op, Kind: payments.ErrIntegrity, HTTPStatus: resp.StatusCode, Raw: resp.Raw,
 			Message: "asked for payment " + paymentID + ", Moneroo answered with payment " + out.Data.ID,
 		}
 	}
 	if out.Data.ID == "" {
 		return nil, c.malformed(op, resp, "the answer has no payment id")
 	}
-	out.Data.Raw = resp.Body
+	out.Data.Raw = resp.Raw
 	return &out.Data, nil
 }
 

@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/unipay/payments/internal/mockhttp"
 
 	"github.com/unipay/payments"
 	"github.com/unipay/payments/moneroo"
@@ -46,7 +46,7 @@ type sent struct {
 
 // mock replays Moneroo's answers and records what the client sends.
 type mock struct {
-	*httpmock.MockTransport
+	*mockhttp.MockTransport
 	mu   sync.Mutex
 	reqs []sent
 }
@@ -67,7 +67,7 @@ func (m *mock) on(method, url string, status int, body []byte, header http.Heade
 		m.mu.Lock()
 		m.reqs = append(m.reqs, sent{Method: r.Method, URL: r.URL.String(), Header: r.Header.Clone(), Body: b})
 		m.mu.Unlock()
-		resp := httpmock.NewBytesResponse(status, body)
+		resp := mockhttp.NewBytesResponse(status, body)
 		resp.Header.Set("Content-Type", "application/json")
 		for k, v := range header {
 			resp.Header[k] = v
@@ -80,7 +80,7 @@ func (m *mock) on(method, url string, status int, body []byte, header http.Heade
 // https://api.moneroo.io.
 func newMock(t *testing.T, cfg moneroo.Config, opts ...payments.Option) (*mock, *moneroo.Client) {
 	t.Helper()
-	m := &mock{MockTransport: httpmock.NewMockTransport()}
+	m := &mock{MockTransport: mockhttp.NewMockTransport()}
 	if cfg.SecretKey == "" {
 		cfg.SecretKey = testKey
 	}
@@ -368,7 +368,7 @@ func TestVerifyEscapesTheID(t *testing.T) {
 	var got string
 	m.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
 		got = r.URL.EscapedPath()
-		return httpmock.NewStringResponse(http.StatusNotFound, `{"message":"Payment transaction not found"}`), nil
+		return mockhttp.NewStringResponse(http.StatusNotFound, `{"message":"Payment transaction not found"}`), nil
 	})
 	_, err := c.Verify(context.Background(), "a/b c?d")
 	require.ErrorIs(t, err, payments.ErrNotFound)
@@ -479,11 +479,11 @@ func TestCreateIsRetriedAfterA429(t *testing.T) {
 	m.RegisterResponder(http.MethodPost, initializeURL, func(r *http.Request) (*http.Response, error) {
 		calls++
 		if calls == 1 {
-			resp := httpmock.NewBytesResponse(http.StatusTooManyRequests, fixture(t, "error_429.json"))
+			resp := mockhttp.NewBytesResponse(http.StatusTooManyRequests, fixture(t, "error_429.json"))
 			resp.Header.Set("Retry-After", "0")
 			return resp, nil
 		}
-		return httpmock.NewBytesResponse(http.StatusCreated, fixture(t, "initialize_201.json")), nil
+		return mockhttp.NewBytesResponse(http.StatusCreated, fixture(t, "initialize_201.json")), nil
 	})
 	s, err := c.Create(context.Background(), validRequest())
 	require.NoError(t, err, "a rate-limited create was not handled: sending it again is safe")

@@ -66,3 +66,33 @@ func ExampleFake_Refund() {
 	// refunded 20.00 EUR
 	// refunded 30.00 EUR
 }
+
+// A Fake poses as a provider of the merchant's own: its name, what it
+// takes, how its sessions look. The adapters' personas are in their fake
+// packages (monerofake, hub2fake, helloassofake, herofake).
+func ExampleNewFakeAs() {
+	ctx := context.Background()
+	fake := paymentstest.NewFakeAs(paymentstest.Persona{
+		Provider:     "acme",
+		Capabilities: payments.Capabilities{ReturnURL: true, Currencies: []string{"XOF"}},
+		Open: func(n int, _ payments.CreateRequest) (payments.Session, paymentstest.Failure) {
+			return payments.Session{ID: fmt.Sprintf("acme-%d", n), NextAction: &payments.NextAction{
+				Type: payments.NextActionUSSD, Message: "Dial *144#"}}, paymentstest.Failure{}
+		},
+	})
+	order := payments.CreateRequest{
+		Amount: payments.Money{Amount: 15000, Currency: "XOF"}, Reference: "order-7", ReturnURL: "https://shop.example.com/return",
+	}
+	s, _ := fake.Create(ctx, order)
+	fmt.Println(s.Provider, s.ID, s.NextAction.Message)
+
+	order.Amount = payments.Money{Amount: 1500, Currency: "EUR"}
+	_, err := fake.Create(ctx, order)
+	fmt.Println(err)
+	_, err = fake.Refund(ctx, payments.RefundRequest{PaymentID: s.ID})
+	fmt.Println(errors.Is(err, payments.ErrUnsupported))
+	// Output:
+	// acme acme-1 Dial *144#
+	// acme: create checkout: invalid request: Amount.Currency: acme does not take "EUR"; it takes [XOF]
+	// true
+}

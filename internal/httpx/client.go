@@ -139,7 +139,7 @@ func New(cfg Config) (*Client, error) {
 		cfg: cfg, base: u, hc: hc, logger: logger, redactor: r, userAgent: ua,
 		limiter: limiter, limits: limits(cfg, s),
 		trace: hc.Transport == nil || stdTransport,
-		sleep: Sleep, backoff: jitteredBackoff,
+		sleep: Sleep, backoff: backoff(s.BackoffFirst, s.BackoffMax),
 	}, nil
 }
 
@@ -415,13 +415,27 @@ func Sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// jitteredBackoff waits 250 ms × 2^attempt, capped at 8 s, with the upper
-// half jittered so that many clients do not retry in step.
-func jitteredBackoff(attempt int) time.Duration {
-	d := 250 * time.Millisecond << min(attempt, 5)
-	d = min(d, 8*time.Second)
-	return d/2 + rand.N(d/2+1)
+// backoff returns a jittered exponential backoff: first × 2^attempt, capped
+// at max, with the upper half jittered so that many clients do not retry in
+// step. Zero first and max mean 250 ms and 8 s.
+func backoff(first, max time.Duration) func(attempt int) time.Duration {
+	if first <= 0 {
+		first = 250 * time.Millisecond
+	}
+	if max <= 0 {
+		max = 8 * time.Second
+	}
+	return func(attempt int) time.Duration {
+		d := first << min(attempt, 16)
+		if d <= 0 || d > max {
+			d = max
+		}
+		return d/2 + rand.N(d/2+1)
+	}
 }
+
+// jitteredBackoff is the default backoff.
+var jitteredBackoff = backoff(0, 0)
 
 // bodyReader returns a fresh reader over b, or nil for no body.
 func bodyReader(b []byte) *bytes.Reader {

@@ -491,3 +491,14 @@ func TestJitteredBackoff(t *testing.T) {
 		assert.LessOrEqual(t, d, hi, "attempt %d", attempt)
 	}
 }
+
+func TestWithBackoffSetsTheWaits(t *testing.T) {
+	c, err := New(Config{Provider: payments.Moneroo, BaseURL: "https://api.example.com",
+		Settings: NewSettings(payments.WithBackoff(2*time.Millisecond, 5*time.Millisecond))})
+	require.NoError(t, err)
+	for attempt, hi := range []time.Duration{2 * time.Millisecond, 4 * time.Millisecond, 5 * time.Millisecond, 5 * time.Millisecond} {
+		d := c.backoff(attempt)
+		assert.GreaterOrEqual(t, d, hi/2, "attempt %d", attempt)
+		assert.LessOrEqual(t, d, hi, "attempt %d", attempt)
+	}
+}

@@ -15,6 +15,8 @@ type Settings struct {
 	BaseURL          string
 	Logger           *slog.Logger
 	Retries          int
+	BackoffFirst     time.Duration // 0: the default
+	BackoffMax       time.Duration // 0: the default
 	Timeout          time.Duration
 	UserAgent        string
 	RateLimit        int           // requests per RatePeriod; 0 = no client-side limit of the merchant's own
@@ -53,6 +55,9 @@ func (s *Settings) SetLogger(l *slog.Logger) { s.Logger = l }
 
 // SetRetries implements a payments.Option.
 func (s *Settings) SetRetries(n int) { s.Retries = n }
+
+// SetBackoff implements a payments.Option.
+func (s *Settings) SetBackoff(first, max time.Duration) { s.BackoffFirst, s.BackoffMax = first, max }
 
 // SetTimeout implements a payments.Option.
 func (s *Settings) SetTimeout(d time.Duration) { s.Timeout = d }
