@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -27,6 +28,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/helloasso"
+	"github.com/unipay/payments/helloasso/helloassotest"
 	"github.com/unipay/payments/moneroo/monerootest"
 )
 
@@ -398,4 +401,65 @@ func SharedRateLimit(t *testing.T, cfg Config) {
 	}
 	t.Logf("the busiest second at the simulator held %d requests", busiest)
 	assert.LessOrEqual(t, busiest, lim.Count+1, "requests in any window of %s at the simulator (one of slack for a late wake-up)", lim.Per)
+}
+
+// OneToken has 3 cold replicas make 1,000 HelloAsso calls each, all at
+// once: the simulator's token endpoint gets one request, whose token every
+// call uses.
+func OneToken(t *testing.T, cfg Config) {
+	sim := helloassotest.NewServer()
+	t.Cleanup(sim.Close)
+	direct, err := helloasso.New(helloasso.Config{ClientID: helloassotest.ClientID, ClientSecret: helloassotest.ClientSecret,
+		OrganizationSlug: helloassotest.OrganizationSlug}, payments.WithBaseURL(sim.URL))
+	require.NoError(t, err)
+	s, err := direct.Create(context.Background(), payments.CreateRequest{
+		Amount: payments.Money{Amount: 1500, Currency: "EUR"}, Reference: "order-1", Description: "Adhésion",
+		ReturnURL: "https://shop.example/return", Customer: &payments.Customer{FirstName: "Awa", LastName: "Diallo", Email: "awa@example.com"},
+	})
+	require.NoError(t, err, "an intent to read, made without the replicas")
+
+	// A front door counts the replicas' token requests, refused ones too.
+	var tokenRequests, apiRequests atomic.Int32
+	target, err := url.Parse(sim.URL)
+	require.NoError(t, err)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/oauth2/token" {
+			tokenRequests.Add(1)
+		} else {
+			apiRequests.Add(1)
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+	issuedBefore := sim.TokensIssued()
+
+	led := newLedger(t)
+	reps := start(t, cfg, 3, map[string]string{envMoneroo: "http://127.0.0.1:1", envHelloAsso: front.URL,
+		envLedger: led.srv.URL, envLease: "1m", envLimit: "0/1m"})
+	const calls = 1000
+	var wg sync.WaitGroup
+	for _, r := range reps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := http.Post(r.URL+"/helloasso?"+url.Values{"id": {s.ID}, "calls": {fmt.Sprint(calls)}}.Encode(), "", nil)
+			if !assert.NoError(t, err) {
+				return
+			}
+			defer resp.Body.Close()
+			var out struct {
+				Failed     int    `json:"failed"`
+				FirstError string `json:"first_error"`
+			}
+			assert.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
+			assert.Zero(t, out.Failed, "%s: failed calls, the first: %s", r.Name, out.FirstError)
+		}()
+	}
+	wg.Wait()
+	t.Logf("%d replicas × %d cold calls: %d API requests, %d token requests, %d tokens issued",
+		len(reps), calls, apiRequests.Load(), tokenRequests.Load(), sim.TokensIssued()-issuedBefore)
+	assert.Equal(t, int32(len(reps)*calls), apiRequests.Load())
+	assert.Equal(t, int32(1), tokenRequests.Load(), "one token request for all the replicas")
+	assert.Equal(t, 1, sim.TokensIssued()-issuedBefore)
 }

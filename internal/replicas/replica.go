@@ -21,9 +21,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/helloasso"
+	"github.com/unipay/payments/helloasso/helloassotest"
 	"github.com/unipay/payments/moneroo"
 	"github.com/unipay/payments/moneroo/monerootest"
 )
@@ -48,6 +51,7 @@ const (
 	envLedger    = "REPLICA_LEDGER"    // where handled events are reported
 	envLease     = "REPLICA_LEASE"     // the webhook lease, a Go duration
 	envLimit     = "REPLICA_LIMIT"     // Moneroo's "requests" limit: count/per, such as 20/1s
+	envHelloAsso = "REPLICA_HELLOASSO" // the HelloAsso simulator's origin
 )
 
 // Main runs a replica: it opens the store, serves the routes below on
@@ -61,6 +65,9 @@ const (
 //   - POST /verify?id=&for=&workers=: calls Verify on payment id from
 //     workers goroutines until the duration ends, through the shared rate
 //     limiter, and answers the counts of each outcome as JSON.
+//   - POST /helloasso?id=&calls=: makes calls concurrent Verify calls on
+//     HelloAsso's checkout intent id, with a client whose tokens are in the
+//     shared token store, and answers how many failed.
 func Main(open Open) {
 	if err := run(open); err != nil {
 		fmt.Fprintln(os.Stderr, "replica:", err)
@@ -89,11 +96,19 @@ func run(open Open) error {
 	if err != nil {
 		return err
 	}
-	r := &replica{name: os.Getenv(envName), ledger: os.Getenv(envLedger), client: client}
+	ha, err := helloasso.New(helloasso.Config{
+		ClientID: helloassotest.ClientID, ClientSecret: helloassotest.ClientSecret,
+		OrganizationSlug: helloassotest.OrganizationSlug, TokenStore: stores.TokenStore,
+	}, payments.WithBaseURL(os.Getenv(envHelloAsso)), payments.WithRetries(0))
+	if err != nil {
+		return err
+	}
+	r := &replica{name: os.Getenv(envName), ledger: os.Getenv(envLedger), client: client, helloasso: ha}
 	mux := http.NewServeMux()
 	mux.Handle("POST /webhooks/moneroo", payments.WebhookHandler(client, r.handle,
 		payments.WithEventLog(stores.EventLog), payments.WithLease(lease)))
 	mux.HandleFunc("POST /verify", r.verify)
+	mux.HandleFunc("POST /helloasso", r.helloAssoCalls)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -115,6 +130,7 @@ func parseLimit(s string) (int, time.Duration, error) {
 type replica struct {
 	name, ledger string
 	client       *moneroo.Client
+	helloasso    *helloasso.Client
 }
 
 var ledgerClient = &http.Client{Timeout: 10 * time.Second}
@@ -193,6 +209,41 @@ func (r *replica) verify(w http.ResponseWriter, req *http.Request) {
 		}()
 	}
 	wg.Wait()
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(out)
+}
+
+// helloAssoCalls makes the HelloAsso calls, all at once, on a cold client.
+func (r *replica) helloAssoCalls(w http.ResponseWriter, req *http.Request) {
+	n, err := strconv.Atoi(req.URL.Query().Get("calls"))
+	if err != nil || n < 1 || n > 5000 {
+		http.Error(w, "bad calls", http.StatusBadRequest)
+		return
+	}
+	ctx, cancel := context.WithTimeout(req.Context(), time.Minute)
+	defer cancel()
+	var failed atomic.Int32
+	var first atomic.Pointer[string]
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			if _, err := r.helloasso.Verify(ctx, req.URL.Query().Get("id")); err != nil {
+				failed.Add(1)
+				msg := err.Error()
+				first.CompareAndSwap(nil, &msg)
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	out := map[string]any{"failed": failed.Load()}
+	if p := first.Load(); p != nil {
+		out["first_error"] = *p
+	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(out)
 }

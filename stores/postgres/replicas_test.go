@@ -27,3 +27,5 @@ func TestAKilledReplicasEventIsHandledByAnother(t *testing.T) {
 }
 
 func TestReplicasShareOneRateLimit(t *testing.T) { replicas.SharedRateLimit(t, replicasOnPostgres(t)) }
+
+func TestReplicasShareOneHelloAssoToken(t *testing.T) { replicas.OneToken(t, replicasOnPostgres(t)) }

@@ -26,3 +26,5 @@ func TestAKilledReplicasEventIsHandledByAnother(t *testing.T) {
 }
 
 func TestReplicasShareOneRateLimit(t *testing.T) { replicas.SharedRateLimit(t, replicasOnRedis(t)) }
+
+func TestReplicasShareOneHelloAssoToken(t *testing.T) { replicas.OneToken(t, replicasOnRedis(t)) }
