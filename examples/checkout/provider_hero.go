@@ -13,7 +13,7 @@ import (
 // the shop adds its name, phone and billing address. With HERO_API_KEY it
 // uses Hero's staging system. Hero sends no webhooks: the return page's
 // verification is what updates the order.
-func heroProvider(getenv func(string) string, base string, logger *slog.Logger) (*Provider, error) {
+func heroProvider(getenv func(string) string, base string, logger *slog.Logger, sh *shared) (*Provider, error) {
 	p := &Provider{Name: payments.Hero, Label: "Hero", Currency: "EUR", Mode: modeSandbox,
 		Prepare: func(r *payments.CreateRequest, _ url.Values) {
 			r.Customer.CompanyName = "Diallo Import SARL"
@@ -22,7 +22,7 @@ func heroProvider(getenv func(string) string, base string, logger *slog.Logger) 
 			r.Options = hero.Options{Type: hero.Pay1X}
 		}}
 	cfg := hero.Config{APIKey: getenv("HERO_API_KEY")}
-	opts := []payments.Option{payments.WithLogger(logger)}
+	opts := append([]payments.Option{payments.WithLogger(logger)}, sh.options()...)
 	if cfg.APIKey == "" {
 		sim := herotest.NewServer()
 		cfg = hero.Config{APIKey: herotest.APIKey, PaymentPageURL: sim.URL}
