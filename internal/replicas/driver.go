@@ -54,29 +54,17 @@ type Replica struct {
 	stderr *bytes.Buffer
 }
 
-var (
-	buildMu sync.Mutex
-	built   = map[string]string{}
-)
-
-// build compiles the replica program once per test process.
+// build compiles the replica program into t's temporary directory (the
+// build cache makes it quick after the first).
 func build(t *testing.T, pkg string) string {
 	t.Helper()
-	buildMu.Lock()
-	defer buildMu.Unlock()
-	if bin, ok := built[pkg]; ok {
-		return bin
-	}
-	dir, err := os.MkdirTemp("", "replica")
-	require.NoError(t, err)
-	bin := filepath.Join(dir, "replica")
+	bin := filepath.Join(t.TempDir(), "replica")
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
 	}
 	out, err := exec.Command(goTool, "build", "-o", bin, pkg).CombinedOutput()
 	require.NoError(t, err, "go build %s: %s", pkg, out)
-	built[pkg] = bin
 	return bin
 }
 

@@ -33,7 +33,9 @@
 // provider delivers again and nothing is lost, and a client fails the call
 // with payments.ErrUnavailable before sending anything. Give the client
 // ContextTimeoutEnabled (as above) so that a caller's deadline bounds each
-// call even when Redis hangs rather than refuses.
+// call even when Redis hangs rather than refuses. go-redis retries a failed
+// command (MaxRetries, 3 by default) with a backoff: with Redis down, a
+// call fails after a second or two; fewer retries answer sooner.
 //
 // Every key starts with a prefix ("payments:" unless WithPrefix changes
 // it), followed by "event:", "token:", "lock:" or "limit:" and the key the
