@@ -1,6 +1,11 @@
 package pgstore_test
 
 import (
+	"context"
+
+	"github.com/stretchr/testify/require"
+
+	pgstore "github.com/unipay/payments/stores/postgres"
 	"testing"
 
 	"github.com/unipay/payments/internal/replicas"
@@ -29,3 +34,11 @@ func TestAKilledReplicasEventIsHandledByAnother(t *testing.T) {
 func TestReplicasShareOneRateLimit(t *testing.T) { replicas.SharedRateLimit(t, replicasOnPostgres(t)) }
 
 func TestReplicasShareOneHelloAssoToken(t *testing.T) { replicas.OneToken(t, replicasOnPostgres(t)) }
+
+func TestWhenPostgreSQLIsDown(t *testing.T) {
+	srv := pgtest.Start(t)
+	pool := srv.Pool(t)
+	require.NoError(t, pgstore.Migrate(context.Background(), pool))
+	s := pgstore.New(pool)
+	replicas.StoreDown(t, replicas.Stores{EventLog: s.EventLog(), TokenStore: s.TokenStore(), RateLimiter: s.RateLimiter()}, srv.Stop)
+}

@@ -1,6 +1,7 @@
 package redisstore_test
 
 import (
+	redisstore "github.com/unipay/payments/stores/redis"
 	"testing"
 
 	"github.com/unipay/payments/internal/replicas"
@@ -28,3 +29,9 @@ func TestAKilledReplicasEventIsHandledByAnother(t *testing.T) {
 func TestReplicasShareOneRateLimit(t *testing.T) { replicas.SharedRateLimit(t, replicasOnRedis(t)) }
 
 func TestReplicasShareOneHelloAssoToken(t *testing.T) { replicas.OneToken(t, replicasOnRedis(t)) }
+
+func TestWhenRedisIsDown(t *testing.T) {
+	srv := redistest.Start(t)
+	s := redisstore.New(srv.Client(t))
+	replicas.StoreDown(t, replicas.Stores{EventLog: s.EventLog(), TokenStore: s.TokenStore(), RateLimiter: s.RateLimiter()}, srv.Stop)
+}
