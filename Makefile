@@ -6,10 +6,10 @@ PORT     ?= 8080
 # with heavier dependencies (the demo and examples, the stores, OpenTelemetry).
 MODULES  := $(shell find . -name go.mod -not -path './.git/*' -exec dirname {} \; | sort)
 
-.PHONY: test demo lint bench fuzz cover browser
+.PHONY: test demo lint bench fuzz cover browser servers
 
 ## test: vet, then every test of every module with the race detector, in random order
-test: browser
+test: browser servers
 	@set -e; for m in $(MODULES); do \
 		echo "== $$m"; \
 		(cd $$m && $(GO) vet ./... && $(GO) test -race -shuffle=on ./...); \
@@ -26,6 +26,21 @@ browser:
 		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium >/dev/null; \
 	else \
 		echo "The demo's browser test needs Chromium or Chrome: install it, or set CHROME_PATH."; exit 1; \
+	fi
+
+## servers: the stores' tests start Debian's redis-server and PostgreSQL (as the tests' own
+## servers, on loopback, in temporary directories); install them if missing
+servers:
+	@pkgs=""; command -v redis-server >/dev/null 2>&1 || pkgs=" redis-server"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || pkgs="$$pkgs postgresql"; \
+	[ -z "$$pkgs" ] && exit 0; \
+	if command -v apt-get >/dev/null 2>&1; then \
+		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
+		echo "Installing Debian's$$pkgs for the stores' tests..."; \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$pkgs >/dev/null; \
+	else \
+		echo "The stores' tests need redis-server and PostgreSQL's initdb and postgres: install them."; exit 1; \
 	fi
 
 ## demo: the demo shop on http://localhost:$(PORT), every provider simulated

@@ -84,6 +84,11 @@ func (s *MemoryTokenStore) Lock(ctx context.Context, key string, ttl time.Durati
 	_, _ = rand.Read(name[:])
 	me := hex.EncodeToString(name[:])
 	for {
+		// A caller that gave up takes no lock, even a free one: it would
+		// hold it with no one to unlock it.
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		s.mu.Lock()
 		if s.locks == nil {
 			s.locks = map[string]memoryValue{}

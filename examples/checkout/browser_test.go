@@ -59,7 +59,7 @@ func startShop(t *testing.T) (string, []*Provider) {
 	base := "http://" + ln.Addr().String()
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	noEnv := func(string) string { return "" }
-	providers, err := buildProviders(noEnv, base, logger)
+	providers, err := buildProviders(noEnv, base, logger, nil)
 	require.NoError(t, err)
 	srv := &http.Server{Handler: NewShop(base, providers, logger).Handler()}
 	go func() { _ = srv.Serve(ln) }()

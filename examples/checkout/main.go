@@ -47,7 +47,12 @@ func run(logger *slog.Logger) error {
 		base = "http://localhost:" + port
 	}
 
-	providers, err := buildProviders(os.Getenv, base, logger)
+	sh, err := openShared(os.Getenv) // REDIS_URL: replicas share their state on Redis
+	if err != nil {
+		return err
+	}
+	defer sh.Close()
+	providers, err := buildProviders(os.Getenv, base, logger, sh)
 	if err != nil {
 		return err
 	}
@@ -59,6 +64,7 @@ func run(logger *slog.Logger) error {
 		}
 	}()
 	shop := NewShop(base, providers, logger)
+	shop.handlerOptions = sh.handlerOptions()
 	srv := &http.Server{Handler: shop.Handler(), ReadHeaderTimeout: 10 * time.Second}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -70,6 +76,7 @@ func run(logger *slog.Logger) error {
 		_ = srv.Shutdown(shutdown)
 	}()
 
+	logger.Info("shared state", "in", sh.where())
 	for _, p := range providers {
 		logger.Info("provider ready", "provider", p.Label, "mode", p.Mode, "currency", p.Currency)
 	}

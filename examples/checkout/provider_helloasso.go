@@ -14,7 +14,7 @@ import (
 // HELLOASSO_ORGANIZATION (and HELLOASSO_SIGNATURE_KEY for signed
 // notifications) it uses HelloAsso's sandbox; HelloAsso then needs https
 // return URLs, so the shop must be reached through an https tunnel.
-func helloassoProvider(getenv func(string) string, base string, logger *slog.Logger) (*Provider, error) {
+func helloassoProvider(getenv func(string) string, base string, logger *slog.Logger, sh *shared) (*Provider, error) {
 	p := &Provider{Name: payments.HelloAsso, Label: "HelloAsso", Currency: "EUR", Mode: modeSandbox,
 		Prepare: func(r *payments.CreateRequest, _ url.Values) {
 			r.Options = helloasso.Options{ItemName: r.Description}
@@ -23,7 +23,8 @@ func helloassoProvider(getenv func(string) string, base string, logger *slog.Log
 		ClientID: getenv("HELLOASSO_CLIENT_ID"), ClientSecret: getenv("HELLOASSO_CLIENT_SECRET"),
 		OrganizationSlug: getenv("HELLOASSO_ORGANIZATION"), SignatureKey: getenv("HELLOASSO_SIGNATURE_KEY"),
 	}
-	opts := []payments.Option{payments.WithLogger(logger)}
+	cfg.TokenStore = sh.tokenStore()
+	opts := append([]payments.Option{payments.WithLogger(logger)}, sh.options()...)
 	if cfg.ClientID == "" {
 		// The simulator follows HelloAsso: a refused card leaves the intent
 		// without an order; the shop reads the refusal with VerifyReturn.
@@ -31,7 +32,7 @@ func helloassoProvider(getenv func(string) string, base string, logger *slog.Log
 		sim := helloassotest.NewServer()
 		sim.SetWebhookURL(base + "/webhooks/helloasso")
 		cfg = helloasso.Config{ClientID: helloassotest.ClientID, ClientSecret: helloassotest.ClientSecret,
-			OrganizationSlug: helloassotest.OrganizationSlug, SignatureKey: helloassotest.SignatureKey}
+			OrganizationSlug: helloassotest.OrganizationSlug, SignatureKey: helloassotest.SignatureKey, TokenStore: sh.tokenStore()}
 		opts = append(opts, payments.WithBaseURL(sim.URL))
 		p.Mode, p.Close = modeSimulator, sim.Close
 	}

@@ -13,7 +13,7 @@ import (
 // the shop adds its name, phone and billing address. With HERO_API_KEY it
 // uses Hero's staging system. Hero sends no webhooks: the return page's
 // verification is what updates the order.
-func heroProvider(getenv func(string) string, base string, logger *slog.Logger) (*Provider, error) {
+func heroProvider(getenv func(string) string, base string, logger *slog.Logger, sh *shared) (*Provider, error) {
 	p := &Provider{Name: payments.Hero, Label: "Hero", Currency: "EUR", Mode: modeSandbox,
 		Prepare: func(r *payments.CreateRequest, _ url.Values) {
 			r.Customer.CompanyName = "Diallo Import SARL"
@@ -25,13 +25,14 @@ func heroProvider(getenv func(string) string, base string, logger *slog.Logger) 
 		c   *hero.Client
 		err error
 	)
+	opts := append([]payments.Option{payments.WithLogger(logger)}, sh.options()...)
 	if key := getenv("HERO_API_KEY"); key != "" {
-		c, err = hero.New(hero.Config{APIKey: key}, payments.WithLogger(logger))
+		c, err = hero.New(hero.Config{APIKey: key}, opts...)
 	} else {
 		sim := herotest.NewServer()
 		// The simulator's payment page has Pay and Decline buttons.
 		p.Mode, p.Close = modeSimulator, sim.Close
-		c, err = sim.NewClient(payments.WithLogger(logger))
+		c, err = sim.NewClient(opts...)
 	}
 	if err != nil {
 		if p.Close != nil {

@@ -16,7 +16,7 @@ import (
 // a USSD confirmation, or its own page). With HUB2_API_KEY and
 // HUB2_MERCHANT_ID (and HUB2_WEBHOOK_SECRET for webhooks) it uses Hub2's
 // sandbox.
-func hub2Provider(getenv func(string) string, base string, logger *slog.Logger) (*Provider, error) {
+func hub2Provider(getenv func(string) string, base string, logger *slog.Logger, sh *shared) (*Provider, error) {
 	p := &Provider{Name: payments.Hub2, Label: "Hub2", Currency: "XOF", Mode: modeSandbox,
 		Prepare: func(r *payments.CreateRequest, form url.Values) {
 			code, country, _ := strings.Cut(form.Get("operator"), ":")
@@ -28,7 +28,7 @@ func hub2Provider(getenv func(string) string, base string, logger *slog.Logger) 
 	if s := getenv("HUB2_WEBHOOK_SECRET"); s != "" {
 		cfg.WebhookSecrets = []string{s}
 	}
-	opts := []payments.Option{payments.WithLogger(logger)}
+	opts := append([]payments.Option{payments.WithLogger(logger)}, sh.options()...)
 	operators := []Operator{
 		{Code: "wave:CI", Label: "Wave", Country: "Côte d'Ivoire"},
 		{Code: "orange:CI", Label: "Orange Money", Country: "Côte d'Ivoire"},

@@ -11,11 +11,11 @@ import (
 
 // monerooProvider is Moneroo's hosted checkout in XOF. With MONEROO_SECRET_KEY
 // (and MONEROO_WEBHOOK_SECRET for webhooks) it uses Moneroo's sandbox.
-func monerooProvider(getenv func(string) string, base string, logger *slog.Logger) (*Provider, error) {
+func monerooProvider(getenv func(string) string, base string, logger *slog.Logger, sh *shared) (*Provider, error) {
 	p := &Provider{Name: payments.Moneroo, Label: "Moneroo", Currency: "XOF",
 		Prepare: func(r *payments.CreateRequest, _ url.Values) {}}
 	cfg := moneroo.Config{SecretKey: getenv("MONEROO_SECRET_KEY"), WebhookSecret: getenv("MONEROO_WEBHOOK_SECRET")}
-	opts := []payments.Option{payments.WithLogger(logger)}
+	opts := append([]payments.Option{payments.WithLogger(logger)}, sh.options()...)
 	p.Mode = modeSandbox
 	if cfg.SecretKey == "" {
 		sim := monerootest.NewServer()

@@ -14,13 +14,14 @@ const (
 
 // providerFunc builds one provider from the environment. base is the shop's
 // own URL, for the simulator's webhooks.
-type providerFunc func(getenv func(string) string, base string, logger *slog.Logger) (*Provider, error)
+type providerFunc func(getenv func(string) string, base string, logger *slog.Logger, sh *shared) (*Provider, error)
 
-// buildProviders builds every provider the shop offers, in the order shown.
-func buildProviders(getenv func(string) string, base string, logger *slog.Logger) ([]*Provider, error) {
+// buildProviders builds every provider the shop offers, in the order shown,
+// their state shared by sh (nil: in memory).
+func buildProviders(getenv func(string) string, base string, logger *slog.Logger, sh *shared) ([]*Provider, error) {
 	var out []*Provider
 	for _, build := range []providerFunc{heroProvider, helloassoProvider, hub2Provider, monerooProvider} {
-		p, err := build(getenv, base, logger)
+		p, err := build(getenv, base, logger, sh)
 		if err != nil {
 			for _, done := range out {
 				if done.Close != nil {

@@ -81,6 +81,9 @@ type Shop struct {
 	store     *Store
 	logger    *slog.Logger
 	tmpl      *template.Template
+	// handlerOptions are added to each webhook handler's (the shared event
+	// log, when replicas share one).
+	handlerOptions []payments.HandlerOption
 }
 
 //go:embed templates/*.html
@@ -148,7 +151,8 @@ func (s *Shop) Handler() http.Handler {
 	post("POST /orders/{id}/simulate", s.simulate)
 	for _, p := range s.providers {
 		if p.Webhooks != nil {
-			mux.Handle("POST /webhooks/"+string(p.Name), payments.WebhookHandler(p.Webhooks, s.webhook(p), payments.WithHandlerLogger(s.logger)))
+			mux.Handle("POST /webhooks/"+string(p.Name), payments.WebhookHandler(p.Webhooks, s.webhook(p),
+				append([]payments.HandlerOption{payments.WithHandlerLogger(s.logger)}, s.handlerOptions...)...))
 		}
 	}
 	return mux
