@@ -471,7 +471,7 @@ func TestHelloAssoRefusalIsReadFromTheReturn(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { shop.Handler().ServeHTTP(w, r) }))
 	t.Cleanup(srv.Close)
 	logger := slog.New(slog.DiscardHandler)
-	prov, err := helloassoProvider(func(string) string { return "" }, srv.URL, logger, &shared{})
+	prov, err := helloassoProvider(func(string) string { return "" }, srv.URL, logger, nil)
 	require.NoError(t, err)
 	t.Cleanup(prov.Close)
 	shop = NewShop(srv.URL, []*Provider{prov}, logger)
