@@ -142,9 +142,6 @@ func (c *Client) learn(secret string) {
 	c.api.Redactor().Learn(secret)
 }
 
-// redact returns b with every known secret replaced.
-func (c *Client) redact(b []byte) []byte { return c.api.Redactor().Bytes(b) }
-
 // decodeError reads Hub2's error body into e: its code, message and request id.
 func decodeError(resp *httpx.Response, e *payments.Error) {
 	var body apiError

@@ -73,9 +73,9 @@ func TestContract(t *testing.T) {
 				{Name: "customer reference with a hash", Field: "Customer.Reference", Request: bad(func(r *payments.CreateRequest) { r.Customer.Reference = "cust#1" })},
 				{Name: "euros", Field: "Amount.Currency", Request: bad(func(r *payments.CreateRequest) { r.Amount = payments.Money{Amount: 5000, Currency: "EUR"} })},
 				{Name: "XAF in Côte d'Ivoire", Field: "Amount.Currency", Request: bad(func(r *payments.CreateRequest) { r.Amount.Currency = "XAF" })},
-				{Name: "below the minimum", Field: "Amount.Amount", Request: bad(func(r *payments.CreateRequest) { r.Amount.Amount = 99 })},
-				{Name: "above the maximum", Field: "Amount.Amount", Request: bad(func(r *payments.CreateRequest) { r.Amount.Amount = 1_500_001 })},
-				{Name: "not a multiple of 5 in Senegal", Field: "Amount.Amount", Request: bad(func(r *payments.CreateRequest) {
+				{Name: "below the minimum", Field: "Amount", Request: bad(func(r *payments.CreateRequest) { r.Amount.Amount = 99 })},
+				{Name: "above the maximum", Field: "Amount", Request: bad(func(r *payments.CreateRequest) { r.Amount.Amount = 1_500_001 })},
+				{Name: "not a multiple of 5 in Senegal", Field: "Amount", Request: bad(func(r *payments.CreateRequest) {
 					r.Options = hub2.Options{Country: "SN", Provider: "orange", MSISDN: "771234567"}
 					r.Amount.Amount = 5001
 				})},
