@@ -122,7 +122,7 @@ func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payme
 		OverrideBusinessName: opts.BusinessName,
 	})
 	if err != nil {
-		return nil, err
+		return nil, createError(err, req)
 	}
 	token := pi.Token
 	if !opts.direct() {
@@ -134,7 +134,7 @@ func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payme
 		Token: token, PaymentMethod: MobileMoney, Country: country, Provider: provider, MobileMoney: mm,
 	})
 	if err != nil {
-		return session(pi, token), err
+		return session(pi, token), createError(err, req)
 	}
 	return session(after, token), nil
 }

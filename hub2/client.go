@@ -87,7 +87,7 @@ func (c *Client) AttemptPayment(ctx context.Context, intentID string, req Attemp
 //
 // The code is sent once, never retried: a provider counts wrong codes.
 func (c *Client) Authenticate(ctx context.Context, intentID, token, code string) (*PaymentIntent, error) {
-	const op = "authenticate payment"
+	const op = opAuthenticate
 	var fe check.FieldErrors
 	check.ID(&fe, "intentID", intentID)
 	checkToken(&fe, "token", token)
@@ -305,5 +305,9 @@ func (c *Client) tokenFor(ctx context.Context, intentID, token string) (string, 
 	}
 	return pi.Token, nil
 }
+
+// opAuthenticate names Authenticate in errors, whose fields are named
+// after its parameters.
+const opAuthenticate = "authenticate payment"
 
 func intentPath(id string) string { return "/payment-intents/" + url.PathEscape(id) }

@@ -142,7 +142,8 @@ func (c *Client) learn(secret string) {
 	c.api.Redactor().Learn(secret)
 }
 
-// decodeError reads Hub2's error body into e: its code, message and request id.
+// decodeError reads Hub2's error body into e: its code, message and request
+// id, and the fields its messages name (see fields.go).
 func decodeError(resp *httpx.Response, e *payments.Error) {
 	var body apiError
 	if json.Unmarshal(resp.Body, &body) != nil {
@@ -152,7 +153,9 @@ func decodeError(resp *httpx.Response, e *payments.Error) {
 	if e.Code == "" {
 		e.Code = body.Error
 	}
-	e.Message = messageText(body.Message)
+	messages := messageList(body.Message)
+	e.Message = strings.Join(messages, "; ")
+	e.Fields = messageFields(e.Op, messages)
 	if e.RequestID == "" {
 		e.RequestID = body.RequestID
 	}

@@ -406,6 +406,26 @@ func TestDecodeErrorReadsBothErrorShapes(t *testing.T) {
 	}
 }
 
+// TestDecodeErrorNamesTheFieldsItsMessagesName: Hub2 names a refused field
+// only at the start of a message; the field is reported by its Go path in
+// the request, Hub2's name beside it.
+func TestDecodeErrorNamesTheFieldsItsMessagesName(t *testing.T) {
+	body := `{"statusCode":400,"error":"Bad Request","message":["amount must be a positive number",` +
+		`"mobileMoney.msisdn should not be empty","property onFinishRedirectionUrl should not exist",` +
+		`"Country not found","something went wrong","purchaseReference"]}`
+	e := payments.Error{Op: "attempt payment"}
+	decodeError(&httpx.Response{Body: []byte(body)}, &e)
+	assert.Equal(t, []payments.FieldError{
+		{Field: "Amount", ProviderField: "amount", Message: "amount must be a positive number"},
+		{Field: "MobileMoney.MSISDN", ProviderField: "mobileMoney.msisdn", Message: "mobileMoney.msisdn should not be empty"},
+		{Field: "OnFinishRedirectionURL", ProviderField: "onFinishRedirectionUrl", Message: "property onFinishRedirectionUrl should not exist"},
+	}, e.Fields, "a message that names no field Hub2 was sent names none")
+
+	e = payments.Error{Op: opAuthenticate}
+	decodeError(&httpx.Response{Body: []byte(`{"status":400,"code":"Bad Request","message":"confirmationCode must be a string"}`)}, &e)
+	assert.Equal(t, []payments.FieldError{{Field: "code", ProviderField: "confirmationCode", Message: "confirmationCode must be a string"}}, e.Fields)
+}
+
 func with(r payments.CreateRequest, f func(*payments.CreateRequest)) payments.CreateRequest {
 	f(&r)
 	return r

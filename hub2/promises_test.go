@@ -2,6 +2,7 @@ package hub2_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -415,4 +416,43 @@ func requireField(t *testing.T, err error, field string, msgAndArgs ...any) {
 	assert.True(t, ok, "names %s: %v", field, perr.Fields)
 	assert.False(t, payments.MaybeSent(err), "refused before sending")
 	assert.Less(t, len(err.Error()), 1000, "a huge value is not echoed back")
+}
+
+// TestHub2sFieldsAreTheMerchantsFields: a field Hub2 refuses in the
+// requests Create builds is named by its Go path in the merchant's
+// CreateRequest, Hub2's own name beside it (issue 12.6).
+func TestHub2sFieldsAreTheMerchantsFields(t *testing.T) {
+	ctx := context.Background()
+	c, srv := newSim(t)
+	refuse := func(method, path string, messages ...string) {
+		b, err := json.Marshal(map[string]any{"status": 400, "code": "Bad Request", "message": messages, "request_id": "req_1"})
+		require.NoError(t, err)
+		srv.Faults.Add(paymentstest.Fault{Method: method, Path: path, Status: http.StatusBadRequest,
+			Header: http.Header{"Content-Type": {"application/json"}}, Body: string(b)})
+	}
+	refuse(http.MethodPost, "/payment-intents", "customerReference must match /^[a-zA-Z0-9-_. ]+$/ regular expression",
+		"overrideBusinessName must be shorter than or equal to 50 characters", "currency must be one of XOF, XAF, GNF")
+	req := order(hub2test.ProviderRedirect)
+	req.CancelURL = "https://shop.example.com/cart"
+	_, err := c.Create(ctx, req)
+	require.ErrorIs(t, err, payments.ErrInvalidRequest)
+	var perr *payments.Error
+	require.ErrorAs(t, err, &perr)
+	assert.Equal(t, []payments.FieldError{
+		{Field: "Customer.Reference", ProviderField: "customerReference", Message: "customerReference must match /^[a-zA-Z0-9-_. ]+$/ regular expression"},
+		{Field: "Options.BusinessName", ProviderField: "overrideBusinessName", Message: "overrideBusinessName must be shorter than or equal to 50 characters"},
+		{Field: "Amount.Currency", ProviderField: "currency", Message: "currency must be one of XOF, XAF, GNF"},
+	}, perr.Fields)
+
+	refuse(http.MethodPost, "/payment-intents/pi_", "mobileMoney.msisdn must be a valid phone number",
+		"mobileMoney.onFailedRedirectionUrl must be a URL address", "token must be a jwt string")
+	s, err := c.Create(ctx, req)
+	require.NotNil(t, s, "the intent exists")
+	require.ErrorAs(t, err, &perr)
+	assert.Equal(t, "attempt payment", perr.Op)
+	assert.Equal(t, []payments.FieldError{
+		{Field: "Options.MSISDN", ProviderField: "mobileMoney.msisdn", Message: "mobileMoney.msisdn must be a valid phone number"},
+		{Field: "CancelURL", ProviderField: "mobileMoney.onFailedRedirectionUrl", Message: "mobileMoney.onFailedRedirectionUrl must be a URL address"},
+		{Field: "token", ProviderField: "token", Message: "token must be a jwt string"},
+	}, perr.Fields, "a field the merchant does not fill keeps Hub2's name")
 }

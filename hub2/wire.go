@@ -395,18 +395,21 @@ func (a *NextAction) toNextAction() (na *payments.NextAction, redirect string) {
 	return na, redirect
 }
 
-// messageText reads Hub2's error message: a string, or a list of strings.
-func messageText(raw json.RawMessage) string {
+// messageList reads Hub2's error message: a string, or a list of strings.
+func messageList(raw json.RawMessage) []string {
 	if len(raw) == 0 {
-		return ""
+		return nil
 	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
-		return s
+		if s == "" {
+			return nil
+		}
+		return []string{s}
 	}
 	var list []string
 	if json.Unmarshal(raw, &list) == nil {
-		return strings.Join(list, "; ")
+		return list
 	}
-	return ""
+	return nil
 }
