@@ -158,9 +158,9 @@ type Server struct {
 
 // Delivery records one webhook the simulator sent.
 type Delivery struct {
-	Type   string
-	Status int   // the answer's HTTP status, 0 if none came
-	Err    error // why no answer came
+	Type   string // the event's type, such as payment_intent.succeeded
+	Status int    // the answer's HTTP status, 0 if none came
+	Err    error  // why no answer came
 }
 
 type intent struct {
