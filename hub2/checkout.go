@@ -215,8 +215,8 @@ func session(pi *PaymentIntent, token string) *payments.Session {
 // keeps the intent read in Raw.
 func (c *Client) RedirectURL(ctx context.Context, paymentID string) (string, error) {
 	const op = "redirect url"
-	pi, err := c.getIntent(ctx, op, "PaymentID", paymentID, false)
-	if err != nil {
+	pi := new(PaymentIntent)
+	if err := c.readIntent(ctx, op, "PaymentID", paymentID, false, pi); err != nil {
 		return "", err
 	}
 	if _, u := pi.PendingAction().toNextAction(); u != "" {
@@ -236,11 +236,11 @@ func (c *Client) RedirectURL(ctx context.Context, paymentID string) (string, err
 // An answer about another intent than paymentID, or holding another
 // intent's payment, is ErrIntegrity: it proves nothing about this one.
 func (c *Client) Verify(ctx context.Context, paymentID string) (*payments.Payment, error) {
-	pi, err := c.getIntent(ctx, "verify", "PaymentID", paymentID, false)
-	if err != nil {
+	v := new(intentView)
+	if err := c.readIntent(ctx, "verify", "PaymentID", paymentID, false, v); err != nil {
 		return nil, err
 	}
-	return pi.toPayment(pi.raw), nil
+	return v.toPayment(), nil
 }
 
 // Refund returns ErrUnsupported: Hub2 has no refund for pay-ins (its refunds

@@ -43,7 +43,8 @@ func (c *Client) CreatePaymentIntent(ctx context.Context, req CreateIntentReques
 	if err := fe.Err(payments.Hub2, op); err != nil {
 		return nil, err
 	}
-	pi, resp, err := c.intent(ctx, &httpx.Request{Op: op, Method: http.MethodPost, Path: "/payment-intents", JSON: req}, "")
+	pi := new(PaymentIntent)
+	resp, err := c.intent(ctx, &httpx.Request{Op: op, Method: http.MethodPost, Path: "/payment-intents", JSON: req}, "", pi)
 	if err != nil {
 		return nil, err
 	}
@@ -75,9 +76,8 @@ func (c *Client) AttemptPayment(ctx context.Context, intentID string, req Attemp
 		return nil, err
 	}
 	req.Token = token
-	pi, _, err := c.intent(ctx, &httpx.Request{Op: op, Method: http.MethodPost, Path: intentPath(intentID) + "/payments",
+	return c.sendingToken(ctx, token, &httpx.Request{Op: op, Method: http.MethodPost, Path: intentPath(intentID) + "/payments",
 		Route: "/payment-intents/{intentId}/payments", JSON: req, NoRetry: true}, intentID)
-	return pi, err
 }
 
 // Authenticate sends the one-time code the customer entered for a payment
@@ -101,12 +101,11 @@ func (c *Client) Authenticate(ctx context.Context, intentID, token, code string)
 	if err != nil {
 		return nil, err
 	}
-	pi, _, err := c.intent(ctx, &httpx.Request{
+	return c.sendingToken(ctx, token, &httpx.Request{
 		Op: op, Method: http.MethodPost, Path: intentPath(intentID) + "/authentication", NoRetry: true,
 		Route: "/payment-intents/{intentId}/authentication",
 		JSON:  authenticateRequest{Token: token, ConfirmationCode: code},
 	}, intentID)
-	return pi, err
 }
 
 // GetPaymentIntent reads an intent with its payments
@@ -114,20 +113,24 @@ func (c *Client) Authenticate(ctx context.Context, intentID, token, code string)
 // intent; to wait for an outcome, use WaitForFinal or webhooks. An answer
 // about another intent is ErrIntegrity.
 func (c *Client) GetPaymentIntent(ctx context.Context, intentID string) (*PaymentIntent, error) {
-	return c.getIntent(ctx, "get payment intent", "intentID", intentID, false)
+	pi := new(PaymentIntent)
+	if err := c.readIntent(ctx, "get payment intent", "intentID", intentID, false, pi); err != nil {
+		return nil, err
+	}
+	return pi, nil
 }
 
-// getIntent reads an intent for op, whose caller names the id field; once
-// sends the request without retries.
-func (c *Client) getIntent(ctx context.Context, op, field, intentID string, once bool) (*PaymentIntent, error) {
+// readIntent reads an intent into out for op, whose caller names the id
+// field; once sends the request without retries.
+func (c *Client) readIntent(ctx context.Context, op, field, intentID string, once bool, out intentAnswer) error {
 	var fe check.FieldErrors
 	check.ID(&fe, field, intentID)
 	if err := fe.Err(payments.Hub2, op); err != nil {
-		return nil, err
+		return err
 	}
-	pi, _, err := c.intent(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: intentPath(intentID),
-		Route: "/payment-intents/{intentId}", Query: c.readQuery(intentID), NoRetry: once}, intentID)
-	return pi, err
+	_, err := c.intent(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: intentPath(intentID),
+		Route: "/payment-intents/{intentId}", Query: c.readQuery(intentID), NoRetry: once}, intentID, out)
+	return err
 }
 
 // PaymentIntentStatus reads only an intent's status
@@ -255,48 +258,51 @@ func (c *Client) RegisterWebhook(ctx context.Context, req WebhookRequest) (*Webh
 	return &out, nil
 }
 
-// intent sends req and reads the PaymentIntent it answers, learning its
-// token so that it never reaches a log. want is the id of the intent asked
+// intent sends req and reads the intent it answers into out (the whole
+// PaymentIntent, or Verify's view). want is the id of the intent asked
 // about ("" for a creation): an answer about another intent, or holding
 // another intent's payment, is ErrIntegrity.
-func (c *Client) intent(ctx context.Context, req *httpx.Request, want string) (*PaymentIntent, *httpx.Response, error) {
+//
+// The intent's token is not learnt by the redactor here: in every answer
+// it sits under the "token" key, which the redactor scrubs wherever it is,
+// valid JSON or not. A request that sends it guards it (sendingToken,
+// readQuery). Learning every token read would cost each call a rebuild of
+// the redactor's forms, slow every later scrub, and push out of the
+// redactor's ring the tokens of the calls in flight.
+func (c *Client) intent(ctx context.Context, req *httpx.Request, want string, out intentAnswer) (*httpx.Response, error) {
 	resp, err := c.api.Do(ctx, req, nil)
 	if err != nil {
-		return nil, resp, err
+		return resp, err
 	}
-	pi := new(PaymentIntent)
-	if err := c.api.Decode(req.Op, resp, pi); err != nil {
-		return nil, resp, err
+	if err := c.api.Decode(req.Op, resp, out); err != nil {
+		return resp, err
 	}
-	c.learn(pi.Token)
+	id, token := out.about()
 	switch {
-	case pi.ID == "":
-		return nil, resp, c.api.Malformed(req.Op, resp, "the answer has no PaymentIntent id", nil)
-	case want != "" && pi.ID != want:
-		return nil, resp, c.api.Integrity(req.Op, resp, "asked about payment intent "+want+", Hub2 answered about "+check.Quote(pi.ID))
+	case id == "":
+		return resp, c.api.Malformed(req.Op, resp, "the answer has no PaymentIntent id", nil)
+	case want != "" && id != want:
+		return resp, c.api.Integrity(req.Op, resp, "asked about payment intent "+want+", Hub2 answered about "+check.Quote(id))
 	}
-	for i := range pi.Payments {
-		if p := &pi.Payments[i]; p.IntentID != "" && p.IntentID != pi.ID {
-			return nil, resp, c.api.Integrity(req.Op, resp, "payment intent "+pi.ID+" holds payment "+check.Quote(p.ID)+
-				" of intent "+check.Quote(p.IntentID))
-		}
+	if pay, of, found := out.foreign(); found {
+		return resp, c.api.Integrity(req.Op, resp, "payment intent "+id+" holds payment "+check.Quote(pay)+" of intent "+check.Quote(of))
 	}
-	pi.raw = c.api.Raw(resp)
-	c.tokens.put(pi.ID, pi.Token)
-	return pi, resp, nil
+	out.keep(c.api.Raw(resp))
+	c.tokens.put(id, token)
+	return resp, nil
 }
 
-// tokenFor returns token, learnt as a secret, or the intent's own token
-// read from Hub2 when token is empty.
+// tokenFor returns token, or the intent's own token read from Hub2 when
+// token is empty.
 func (c *Client) tokenFor(ctx context.Context, intentID, token string) (string, error) {
 	if token != "" {
-		c.learn(token)
 		c.tokens.put(intentID, token)
 		return token, nil
 	}
 	const op = "get payment intent"
-	pi, resp, err := c.intent(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: intentPath(intentID),
-		Route: "/payment-intents/{intentId}", Query: c.readQuery(intentID)}, intentID)
+	pi := new(PaymentIntent)
+	resp, err := c.intent(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: intentPath(intentID),
+		Route: "/payment-intents/{intentId}", Query: c.readQuery(intentID)}, intentID, pi)
 	if err != nil {
 		return "", err
 	}

@@ -156,7 +156,19 @@ func decodeError(resp *httpx.Response, e *payments.Error) {
 	messages := messageList(body.Message)
 	e.Message = strings.Join(messages, "; ")
 	e.Fields = messageFields(e.Op, messages)
-	if e.RequestID == "" {
+	if e.RequestID == "" && requestID(body.RequestID) {
 		e.RequestID = body.RequestID
 	}
+}
+
+// requestID reports whether id looks like Hub2's request ids (req_ and
+// letters, digits, '-' or '_'): a body's request_id is kept only then,
+// since httpx does not scrub it as it scrubs the message.
+func requestID(id string) bool {
+	if len(id) > 64 || !strings.HasPrefix(id, "req_") {
+		return false
+	}
+	return strings.IndexFunc(id, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-')
+	}) < 0
 }

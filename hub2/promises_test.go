@@ -456,3 +456,85 @@ func TestHub2sFieldsAreTheMerchantsFields(t *testing.T) {
 		{Field: "token", ProviderField: "token", Message: "token must be a jwt string"},
 	}, perr.Fields, "a field the merchant does not fill keeps Hub2's name")
 }
+
+// TestTheTokenSentIsScrubbedFromEveryEcho: the client JWT a request sends
+// is scrubbed wherever Hub2 echoes it, in an error's message or in an
+// answer outside its "token" key, whether the client logs at Debug or not.
+func TestTheTokenSentIsScrubbedFromEveryEcho(t *testing.T) {
+	for _, debug := range []bool{false, true} {
+		t.Run(map[bool]string{false: "quiet", true: "debug"}[debug], func(t *testing.T) {
+			ctx := context.Background()
+			var logs syncBuffer
+			level := slog.LevelInfo
+			if debug {
+				level = slog.LevelDebug
+			}
+			c, srv := newSim(t, payments.WithLogger(slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: level}))))
+			s, err := c.Create(ctx, order(hub2test.ProviderOTP))
+			require.NoError(t, err)
+			token := s.ClientToken
+
+			srv.Faults.Add(paymentstest.Fault{Method: http.MethodPost, Status: http.StatusBadRequest,
+				Header: http.Header{"Content-Type": {"application/json"}},
+				Body:   `{"status":400,"code":"Bad Request","message":["token ` + token + ` is not valid"],"request_id":"req_` + token + `"}`})
+			_, err = c.Authenticate(ctx, s.ID, token, "1234")
+			require.ErrorIs(t, err, payments.ErrInvalidRequest)
+			var perr *payments.Error
+			require.ErrorAs(t, err, &perr)
+			assert.NotContains(t, err.Error(), token)
+			assert.NotContains(t, perr.Message, token)
+			assert.NotContains(t, perr.RequestID, token)
+			assert.NotContains(t, string(perr.Raw), token)
+			require.NotEmpty(t, perr.Fields, "the message names the token field")
+			assert.NotContains(t, perr.Fields[0].Message, token)
+
+			// A 201 to the attempt that quotes the token outside its key:
+			// Session.Raw keeps the answer, without the token.
+			echoing := &echoToken{inner: http.DefaultTransport}
+			c2, err := srv.NewClient(payments.WithHTTPClient(&http.Client{Transport: echoing}),
+				payments.WithLogger(slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: level}))))
+			require.NoError(t, err)
+			s2, err := c2.Create(ctx, order(hub2test.ProviderOTP))
+			require.NoError(t, err)
+			require.Equal(t, 1, echoing.echoed, "the attempt's answer quoted the token")
+			assert.Contains(t, string(s2.Raw), `"note":"paid with `, "the answer is kept")
+			assert.NotContains(t, string(s2.Raw), s2.ClientToken)
+			assert.NotContains(t, logs.String(), s2.ClientToken)
+			assert.NotContains(t, logs.String(), token)
+		})
+	}
+}
+
+// echoToken adds to the answer of an attempt a note quoting the token the
+// attempt sent.
+type echoToken struct {
+	inner  http.RoundTripper
+	echoed int
+}
+
+func (e *echoToken) RoundTrip(r *http.Request) (*http.Response, error) {
+	var sent struct{ Token string }
+	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/payments") && r.GetBody != nil {
+		body, err := r.GetBody()
+		if err != nil {
+			return nil, err
+		}
+		if err := json.NewDecoder(body).Decode(&sent); err != nil {
+			return nil, err
+		}
+	}
+	resp, err := e.inner.RoundTrip(r)
+	if err != nil || sent.Token == "" {
+		return resp, err
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	b = append(b[:len(b)-1], []byte(`,"note":"paid with `+sent.Token+`"}`)...)
+	e.echoed++
+	resp.Body, resp.ContentLength = io.NopCloser(strings.NewReader(string(b))), int64(len(b))
+	resp.Header.Del("Content-Length")
+	return resp, nil
+}

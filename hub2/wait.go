@@ -67,15 +67,15 @@ func (c *Client) WaitForFinal(ctx context.Context, intentID string) (*payments.P
 			w.ok()
 		}
 		// Final, not worth polling, or no status to read: read the intent.
-		pi, err := c.getIntent(ctx, "get payment intent", "intentID", intentID, true)
-		if err != nil {
+		v := new(intentView)
+		if err := c.readIntent(ctx, "get payment intent", "intentID", intentID, true, v); err != nil {
 			if err := w.failed(ctx, err); err != nil {
 				return nil, err
 			}
 			continue
 		}
 		w.ok()
-		p := pi.toPayment(pi.raw)
+		p := v.toPayment()
 		if !pollable(p.Status) {
 			return p, nil
 		}

@@ -394,19 +394,29 @@ type webhookEnvelope struct {
 // successful one if there is one, else the most recent; nil before any
 // attempt.
 func (pi *PaymentIntent) LastPayment() *Payment {
-	if len(pi.Payments) == 0 {
+	i := decisive(pi.Payments, func(p *Payment) (PaymentStatus, time.Time) { return p.Status, p.CreatedAt })
+	if i < 0 {
 		return nil
 	}
-	for i := range pi.Payments {
-		if pi.Payments[i].Status == PaymentSuccessful {
-			return &pi.Payments[i]
-		}
+	return &pi.Payments[i]
+}
+
+// decisive returns the index of the attempt that decides an intent's
+// state: the successful one if there is one, else the most recent; -1
+// before any attempt.
+func decisive[P any](ps []P, read func(*P) (PaymentStatus, time.Time)) int {
+	if len(ps) == 0 {
+		return -1
 	}
-	last := &pi.Payments[0]
-	for i := range pi.Payments[1:] {
-		p := &pi.Payments[i+1]
-		if !p.CreatedAt.Before(last.CreatedAt) {
-			last = p
+	last := 0
+	_, lastAt := read(&ps[0])
+	for i := range ps {
+		status, at := read(&ps[i])
+		if status == PaymentSuccessful {
+			return i
+		}
+		if i > 0 && !at.Before(lastAt) {
+			last, lastAt = i, at
 		}
 	}
 	return last
@@ -432,27 +442,87 @@ func (pi *PaymentIntent) PendingAction() *NextAction {
 	return pi.NextAction
 }
 
-// money returns the intent's amount as payments.Money.
-func (pi *PaymentIntent) money() payments.Money {
-	return payments.Money{Amount: int64(pi.Amount), Currency: pi.Currency}
+// intentView is what Verify and WaitForFinal read of an intent: what
+// payments.Payment shows, and the ids the integrity check compares. Fees,
+// taxes and next actions stay undecoded (Raw keeps them): decoding the
+// whole PaymentIntent of a paid intent costs a third more allocations.
+type intentView struct {
+	ID                string        `json:"id"`
+	CreatedAt         time.Time     `json:"createdAt"`
+	UpdatedAt         time.Time     `json:"updatedAt"`
+	PurchaseReference string        `json:"purchaseReference"`
+	Amount            Amount        `json:"amount"`
+	Currency          string        `json:"currency"`
+	Token             string        `json:"token,omitempty"`
+	Status            IntentStatus  `json:"status"`
+	Payments          []paymentView `json:"payments"`
+
+	raw []byte // the body it was read from, secrets removed
 }
 
-// toPayment converts an intent to the payments view. raw is the provider's
-// JSON, secrets already removed.
-func (pi *PaymentIntent) toPayment(raw []byte) *payments.Payment {
+// paymentView is what intentView reads of a payment attempt.
+type paymentView struct {
+	ID        string        `json:"id"`
+	IntentID  string        `json:"intentId"`
+	CreatedAt time.Time     `json:"createdAt"`
+	Status    PaymentStatus `json:"status"`
+	Method    PaymentMethod `json:"method,omitempty"`
+	Country   string        `json:"country,omitempty"`
+	Provider  string        `json:"provider,omitempty"`
+	Failure   *Failure      `json:"failure,omitempty"`
+}
+
+// intentAnswer is a decoded answer about an intent: the whole
+// PaymentIntent, or Verify's view of it. Client.intent checks it is about
+// the intent asked for.
+type intentAnswer interface {
+	// about returns the intent's id and its client JWT.
+	about() (id, token string)
+	// foreign returns an attempt that belongs to another intent, if any.
+	foreign() (paymentID, intentID string, found bool)
+	// keep keeps the body the answer was read from, secrets removed.
+	keep(raw []byte)
+}
+
+func (pi *PaymentIntent) about() (string, string) { return pi.ID, pi.Token }
+func (pi *PaymentIntent) keep(raw []byte)         { pi.raw = raw }
+func (pi *PaymentIntent) foreign() (string, string, bool) {
+	for i := range pi.Payments {
+		if p := &pi.Payments[i]; p.IntentID != "" && p.IntentID != pi.ID {
+			return p.ID, p.IntentID, true
+		}
+	}
+	return "", "", false
+}
+
+func (v *intentView) about() (string, string) { return v.ID, v.Token }
+func (v *intentView) keep(raw []byte)         { v.raw = raw }
+func (v *intentView) foreign() (string, string, bool) {
+	for i := range v.Payments {
+		if p := &v.Payments[i]; p.IntentID != "" && p.IntentID != v.ID {
+			return p.ID, p.IntentID, true
+		}
+	}
+	return "", "", false
+}
+
+// toPayment converts the intent to the payments view, with the method and
+// failure of the attempt that decides it.
+func (v *intentView) toPayment() *payments.Payment {
 	p := &payments.Payment{
 		Provider:       payments.Hub2,
-		ID:             pi.ID,
-		Reference:      pi.PurchaseReference,
-		Status:         intentStatus(pi.Status),
-		ProviderStatus: string(pi.Status),
-		Amount:         pi.money(),
-		CreatedAt:      pi.CreatedAt,
-		UpdatedAt:      pi.UpdatedAt,
-		Raw:            raw,
+		ID:             v.ID,
+		Reference:      v.PurchaseReference,
+		Status:         intentStatus(v.Status),
+		ProviderStatus: string(v.Status),
+		Amount:         payments.Money{Amount: int64(v.Amount), Currency: v.Currency},
+		CreatedAt:      v.CreatedAt,
+		UpdatedAt:      v.UpdatedAt,
+		Raw:            v.raw,
 	}
-	if last := pi.LastPayment(); last != nil {
-		p.Method = last.method()
+	if i := decisive(v.Payments, func(p *paymentView) (PaymentStatus, time.Time) { return p.Status, p.CreatedAt }); i >= 0 {
+		last := &v.Payments[i]
+		p.Method = methodName(last.Method, last.Provider, last.Country)
 		if last.Failure != nil && last.Status == PaymentFailed {
 			p.FailureCode, p.FailureMessage = last.Failure.Code, last.Failure.Message
 		}
@@ -460,18 +530,18 @@ func (pi *PaymentIntent) toPayment(raw []byte) *payments.Payment {
 	return p
 }
 
-// method names how an attempt pays: "orange_ci" for mobile money (provider and
-// country), else Hub2's method, such as "credit_card".
-func (p *Payment) method() string {
-	if p.Method == MobileMoney || p.Method == "" {
-		if p.Provider != "" && p.Country != "" {
-			return strings.ToLower(p.Provider) + "_" + strings.ToLower(p.Country)
+// methodName names how an attempt pays: "orange_ci" for mobile money
+// (provider and country), else Hub2's method, such as "credit_card".
+func methodName(method PaymentMethod, provider, country string) string {
+	if method == MobileMoney || method == "" {
+		if provider != "" && country != "" {
+			return strings.ToLower(provider) + "_" + strings.ToLower(country)
 		}
-		if p.Provider != "" {
-			return strings.ToLower(p.Provider)
+		if provider != "" {
+			return strings.ToLower(provider)
 		}
 	}
-	return string(p.Method)
+	return string(method)
 }
 
 // toNextAction converts Hub2's next action to the payments view, and says
