@@ -62,7 +62,9 @@ func (c *Client) CreatePaymentIntent(ctx context.Context, req CreateIntentReques
 //
 // Each attempt creates a new payment at Hub2, so this request is never
 // retried: on ErrUnavailable, read the intent to learn whether it arrived
-// before attempting again.
+// before attempting again. An answer about another intent is ErrIntegrity.
+// The token sent is kept out of every log line, error and Raw field, even
+// where Hub2 would quote it.
 func (c *Client) AttemptPayment(ctx context.Context, intentID string, req AttemptRequest) (*PaymentIntent, error) {
 	const op = "attempt payment"
 	var fe check.FieldErrors
@@ -85,7 +87,9 @@ func (c *Client) AttemptPayment(ctx context.Context, intentID string, req Attemp
 // token is the intent's client JWT (Session.ClientToken); when empty it is
 // read from Hub2 first. The answer is the intent as Hub2 returns it.
 //
-// The code is sent once, never retried: a provider counts wrong codes.
+// The code is sent once, never retried: a provider counts wrong codes. An
+// answer about another intent is ErrIntegrity. The token sent is kept out
+// of every log line, error and Raw field, even where Hub2 would quote it.
 func (c *Client) Authenticate(ctx context.Context, intentID, token, code string) (*PaymentIntent, error) {
 	const op = opAuthenticate
 	var fe check.FieldErrors
