@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -179,12 +180,14 @@ func TestReplayOrangeWorkflow(t *testing.T) {
 // to the headers, for intents whose token the client has seen.
 func TestReplayReadWithToken(t *testing.T) {
 	ctx := context.Background()
+	const otherIntent = "pi_z1urYtVFgEebtcj8fxp4v" // intent_successful.json's
 	for _, on := range []bool{false, true} {
 		r := newReplay(t)
 		r.on("POST", "https://api.hub2.io/payment-intents", 201, "create_intent.json")
 		r.on("GET", "https://api.hub2.io/payment-intents/"+fixtureIntent, 200, "authenticate_successful.json")
-		r.on("GET", "https://api.hub2.io/payment-intents/"+fixtureIntent+"/status", 200, "docs_intent_status.json")
-		r.on("GET", "https://api.hub2.io/payment-intents/pi_other", 200, "intent_successful.json")
+		r.onAbout("GET", "https://api.hub2.io/payment-intents/"+fixtureIntent+"/status", 200, "docs_intent_status.json",
+			strings.NewReplacer("pi_QW2d6JnqiatcH8KhK0mD1", fixtureIntent))
+		r.on("GET", "https://api.hub2.io/payment-intents/"+otherIntent, 200, "intent_successful.json")
 		c := r.clientWith(Config{APIKey: "sk_test_3f9a", MerchantID: "3", ReadWithToken: on})
 
 		s, err := c.Create(ctx, payments.CreateRequest{Amount: payments.Money{Amount: 200, Currency: "XOF"}, Reference: "Test_YYYY_MM_DD_01"})
@@ -193,7 +196,7 @@ func TestReplayReadWithToken(t *testing.T) {
 		require.NoError(t, err)
 		_, err = c.PaymentIntentStatus(ctx, s.ID)
 		require.NoError(t, err)
-		_, err = c.GetPaymentIntent(ctx, "pi_other")
+		_, err = c.GetPaymentIntent(ctx, otherIntent)
 		require.NoError(t, err)
 
 		reqs := r.requests()
@@ -204,7 +207,7 @@ func TestReplayReadWithToken(t *testing.T) {
 		}
 		assert.Equal(t, "https://api.hub2.io/payment-intents/"+fixtureIntent+query, reqs[1].url, "ReadWithToken %v", on)
 		assert.Equal(t, "https://api.hub2.io/payment-intents/"+fixtureIntent+"/status"+query, reqs[2].url, "ReadWithToken %v", on)
-		assert.Equal(t, "https://api.hub2.io/payment-intents/pi_other", reqs[3].url, "no token known for an intent never seen")
+		assert.Equal(t, "https://api.hub2.io/payment-intents/"+otherIntent, reqs[3].url, "no token known for an intent never seen")
 		for _, q := range reqs[1:] {
 			assertHeaders(t, q.header, "sandbox", false)
 		}

@@ -108,6 +108,7 @@ func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payme
 			fe.Add("ReturnURL", "is required for Wave: Hub2 sends the customer back to it after Wave's page")
 		}
 	}
+	check.Text(&fe, "Options.BusinessName", opts.BusinessName, MaxBusinessName)
 	checkAmount(&fe, req.Amount, country, provider)
 	if err := fe.Err(payments.Hub2, op); err != nil {
 		return nil, err
@@ -121,7 +122,7 @@ func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payme
 		OverrideBusinessName: opts.BusinessName,
 	})
 	if err != nil {
-		return nil, err
+		return nil, createError(err, req)
 	}
 	token := pi.Token
 	if !opts.direct() {
@@ -133,35 +134,27 @@ func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payme
 		Token: token, PaymentMethod: MobileMoney, Country: country, Provider: provider, MobileMoney: mm,
 	})
 	if err != nil {
-		return session(pi, token), err
+		return session(pi, token), createError(err, req)
 	}
 	return session(after, token), nil
 }
 
-// checkDirect records what the direct flow lacks.
+// checkDirect records what the direct flow lacks, or what Hub2 would
+// refuse in it.
 func checkDirect(fe *check.FieldErrors, o Options, country, provider string) {
 	if country == "" {
 		fe.Add("Options.Country", "is required to attempt the payment, such as CI")
 	}
-	switch {
-	case provider == "":
+	if provider == "" {
 		fe.Add("Options.Provider", "is required to attempt the payment, such as orange, mtn, moov or wave")
-	case strings.IndexFunc(provider, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') }) >= 0:
-		fe.Addf("Options.Provider", "%q is not a Hub2 provider code such as orange or mtn", o.Provider)
 	}
-	switch {
-	case o.MSISDN == "":
-		fe.Add("Options.MSISDN", "is required to attempt the payment: the payer's number in local format")
-	case strings.HasPrefix(o.MSISDN, "+"):
-		fe.Addf("Options.MSISDN", "%q has a country prefix: Hub2 takes the local format, such as 0700000000", o.MSISDN)
-	case !digits(o.MSISDN, 8, 12):
-		fe.Addf("Options.MSISDN", "%q is not a local mobile number (8 to 12 digits)", o.MSISDN)
-	}
+	checkCode(fe, "Options.Provider", provider)
+	checkMSISDN(fe, "Options.MSISDN", o.MSISDN)
 	if o.OTP != "" && !digits(o.OTP, 4, 8) {
 		fe.Add("Options.OTP", "must be the 4 to 8 digits the customer generated")
 	}
 	if o.Workflow != "" && o.Workflow != WorkflowOTP && o.Workflow != WorkflowRedirection {
-		fe.Addf("Options.Workflow", "%q is neither %q nor %q", o.Workflow, WorkflowOTP, WorkflowRedirection)
+		fe.Addf("Options.Workflow", "%q is neither %q nor %q", check.Quote(o.Workflow), WorkflowOTP, WorkflowRedirection)
 	}
 }
 
@@ -218,17 +211,20 @@ func session(pi *PaymentIntent, token string) *payments.Session {
 // RedirectURL returns the page where the customer completes a pending
 // redirection (Wave, Orange's payment link, card 3-D Secure), or
 // ErrUnsupported when the intent waits for no redirection: a flow with an
-// OTP or USSD, no attempt yet, or an outcome already settled.
+// OTP or USSD, no attempt yet, or an outcome already settled. The error then
+// keeps the intent read in Raw.
 func (c *Client) RedirectURL(ctx context.Context, paymentID string) (string, error) {
-	pi, err := c.GetPaymentIntent(ctx, paymentID)
-	if err != nil {
+	const op = "redirect url"
+	pi := new(PaymentIntent)
+	if err := c.readIntent(ctx, op, "PaymentID", paymentID, false, pi); err != nil {
 		return "", err
 	}
 	if _, u := pi.PendingAction().toNextAction(); u != "" {
 		return u, nil
 	}
-	return "", check.Unsupported(payments.Hub2, "redirect url",
-		"payment intent "+pi.ID+" ("+string(pi.Status)+") waits for no redirection")
+	// Not check.Unsupported: a read was sent, and its answer is the reason.
+	return "", &payments.Error{Provider: payments.Hub2, Op: op, Kind: payments.ErrUnsupported, Raw: pi.raw,
+		Message: "payment intent " + pi.ID + " (" + string(pi.Status) + ") waits for no redirection"}
 }
 
 // Verify reads the intent (GET /payment-intents/{id}) and returns its state,
@@ -236,12 +232,15 @@ func (c *Client) RedirectURL(ctx context.Context, paymentID string) (string, err
 // endpoints are cheaper but carry no amount, which VerifyPaid needs. Hub2
 // allows one read per 5 seconds per intent: to wait for an outcome use
 // WaitForFinal, or better, webhooks.
+//
+// An answer about another intent than paymentID, or holding another
+// intent's payment, is ErrIntegrity: it proves nothing about this one.
 func (c *Client) Verify(ctx context.Context, paymentID string) (*payments.Payment, error) {
-	pi, err := c.GetPaymentIntent(ctx, paymentID)
-	if err != nil {
+	v := new(intentView)
+	if err := c.readIntent(ctx, "verify", "PaymentID", paymentID, false, v); err != nil {
 		return nil, err
 	}
-	return pi.toPayment(pi.raw), nil
+	return v.toPayment(), nil
 }
 
 // Refund returns ErrUnsupported: Hub2 has no refund for pay-ins (its refunds

@@ -2,6 +2,7 @@ package hub2
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -20,7 +21,9 @@ import (
 // payment page, and never log it.
 //
 // The request is retried only when it surely never reached Hub2 (connection
-// refused, 429), since Hub2 takes no idempotency key.
+// refused, 429), since Hub2 takes no idempotency key. An answer for another
+// amount or currency than asked is ErrIntegrity: the intent is not shown to
+// anyone.
 func (c *Client) CreatePaymentIntent(ctx context.Context, req CreateIntentRequest) (*PaymentIntent, error) {
 	const op = "create payment intent"
 	var fe check.FieldErrors
@@ -34,12 +37,22 @@ func (c *Client) CreatePaymentIntent(ctx context.Context, req CreateIntentReques
 		fe.Add("Amount", "must be positive")
 	}
 	if _, ok := currencyCountries[req.Currency]; !ok {
-		fe.Addf("Currency", "%q is not a Hub2 currency (XOF, XAF, GNF)", req.Currency)
+		fe.Addf("Currency", "%q is not a Hub2 currency (XOF, XAF, GNF)", check.Quote(req.Currency))
 	}
+	check.Text(&fe, "OverrideBusinessName", req.OverrideBusinessName, MaxBusinessName)
 	if err := fe.Err(payments.Hub2, op); err != nil {
 		return nil, err
 	}
-	return c.intent(ctx, &httpx.Request{Op: op, Method: http.MethodPost, Path: "/payment-intents", JSON: req})
+	pi := new(PaymentIntent)
+	resp, err := c.intent(ctx, &httpx.Request{Op: op, Method: http.MethodPost, Path: "/payment-intents", JSON: req}, "", pi)
+	if err != nil {
+		return nil, err
+	}
+	if pi.Amount != req.Amount || pi.Currency != req.Currency {
+		return nil, c.api.Integrity(op, resp, fmt.Sprintf("asked for an intent of %d %s, Hub2 answered with intent %s of %d %s",
+			req.Amount, req.Currency, pi.ID, pi.Amount, check.Quote(pi.Currency)))
+	}
+	return pi, nil
 }
 
 // AttemptPayment attempts a payment on an intent
@@ -49,10 +62,15 @@ func (c *Client) CreatePaymentIntent(ctx context.Context, req CreateIntentReques
 //
 // Each attempt creates a new payment at Hub2, so this request is never
 // retried: on ErrUnavailable, read the intent to learn whether it arrived
-// before attempting again.
+// before attempting again. An answer about another intent is ErrIntegrity.
+// The token sent is kept out of every log line, error and Raw field, even
+// where Hub2 would quote it.
 func (c *Client) AttemptPayment(ctx context.Context, intentID string, req AttemptRequest) (*PaymentIntent, error) {
 	const op = "attempt payment"
-	if err := checkID(op, "intentID", intentID); err != nil {
+	var fe check.FieldErrors
+	check.ID(&fe, "intentID", intentID)
+	checkAttempt(&fe, req)
+	if err := fe.Err(payments.Hub2, op); err != nil {
 		return nil, err
 	}
 	token, err := c.tokenFor(ctx, intentID, req.Token)
@@ -60,7 +78,8 @@ func (c *Client) AttemptPayment(ctx context.Context, intentID string, req Attemp
 		return nil, err
 	}
 	req.Token = token
-	return c.intent(ctx, &httpx.Request{Op: op, Method: http.MethodPost, Path: intentPath(intentID) + "/payments", JSON: req, NoRetry: true})
+	return c.sendingToken(ctx, token, &httpx.Request{Op: op, Method: http.MethodPost, Path: intentPath(intentID) + "/payments",
+		Route: "/payment-intents/{intentId}/payments", JSON: req, NoRetry: true}, intentID)
 }
 
 // Authenticate sends the one-time code the customer entered for a payment
@@ -68,15 +87,16 @@ func (c *Client) AttemptPayment(ctx context.Context, intentID string, req Attemp
 // token is the intent's client JWT (Session.ClientToken); when empty it is
 // read from Hub2 first. The answer is the intent as Hub2 returns it.
 //
-// The code is sent once, never retried: a provider counts wrong codes.
+// The code is sent once, never retried: a provider counts wrong codes. An
+// answer about another intent is ErrIntegrity. The token sent is kept out
+// of every log line, error and Raw field, even where Hub2 would quote it.
 func (c *Client) Authenticate(ctx context.Context, intentID, token, code string) (*PaymentIntent, error) {
-	const op = "authenticate payment"
+	const op = opAuthenticate
 	var fe check.FieldErrors
-	if strings.TrimSpace(intentID) == "" {
-		fe.Add("intentID", "is required")
-	}
+	check.ID(&fe, "intentID", intentID)
+	checkToken(&fe, "token", token)
 	if !digits(code, 1, 12) {
-		fe.Add("code", "must be the digits the customer received")
+		fe.Add("code", "must be the digits the customer received (at most 12)")
 	}
 	if err := fe.Err(payments.Hub2, op); err != nil {
 		return nil, err
@@ -85,60 +105,98 @@ func (c *Client) Authenticate(ctx context.Context, intentID, token, code string)
 	if err != nil {
 		return nil, err
 	}
-	return c.intent(ctx, &httpx.Request{
+	return c.sendingToken(ctx, token, &httpx.Request{
 		Op: op, Method: http.MethodPost, Path: intentPath(intentID) + "/authentication", NoRetry: true,
-		JSON: authenticateRequest{Token: token, ConfirmationCode: code},
-	})
+		Route: "/payment-intents/{intentId}/authentication",
+		JSON:  authenticateRequest{Token: token, ConfirmationCode: code},
+	}, intentID)
 }
 
 // GetPaymentIntent reads an intent with its payments
 // (GET /payment-intents/{id}). Hub2 allows this once per 5 seconds per
-// intent; to wait for an outcome, use WaitForFinal or webhooks.
+// intent; to wait for an outcome, use WaitForFinal or webhooks. An answer
+// about another intent is ErrIntegrity.
 func (c *Client) GetPaymentIntent(ctx context.Context, intentID string) (*PaymentIntent, error) {
-	return c.getIntent(ctx, intentID, false)
-}
-
-// getIntent reads an intent; once sends the request without retries.
-func (c *Client) getIntent(ctx context.Context, intentID string, once bool) (*PaymentIntent, error) {
-	const op = "get payment intent"
-	if err := checkID(op, "intentID", intentID); err != nil {
+	pi := new(PaymentIntent)
+	if err := c.readIntent(ctx, "get payment intent", "intentID", intentID, false, pi); err != nil {
 		return nil, err
 	}
-	return c.intent(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: intentPath(intentID), Query: c.readQuery(intentID), NoRetry: once})
+	return pi, nil
+}
+
+// readIntent reads an intent into out for op, whose caller names the id
+// field; once sends the request without retries.
+func (c *Client) readIntent(ctx context.Context, op, field, intentID string, once bool, out intentAnswer) error {
+	var fe check.FieldErrors
+	check.ID(&fe, field, intentID)
+	if err := fe.Err(payments.Hub2, op); err != nil {
+		return err
+	}
+	_, err := c.intent(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: intentPath(intentID),
+		Route: "/payment-intents/{intentId}", Query: c.readQuery(intentID), NoRetry: once}, intentID, out)
+	return err
 }
 
 // PaymentIntentStatus reads only an intent's status
 // (GET /payment-intents/{id}/status), which Hub2 limits less tightly than the
-// intent itself (5 per 5 seconds per intent).
+// intent itself (5 per 5 seconds per intent). An answer without a status is
+// ErrMalformedResponse; one about another intent, ErrIntegrity.
 func (c *Client) PaymentIntentStatus(ctx context.Context, intentID string) (*StatusResponse, error) {
-	return c.intentStatus(ctx, intentID, false)
+	st, err := c.intentStatus(ctx, intentID, false)
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
 }
 
 // intentStatus reads an intent's status; once sends the request without
-// retries.
+// retries. An answer without a status comes with an ErrMalformedResponse
+// error, for the caller to judge (WaitForFinal reads the whole intent
+// instead).
 func (c *Client) intentStatus(ctx context.Context, intentID string, once bool) (*StatusResponse, error) {
 	const op = "get payment intent status"
-	if err := checkID(op, "intentID", intentID); err != nil {
+	var fe check.FieldErrors
+	check.ID(&fe, "intentID", intentID)
+	if err := fe.Err(payments.Hub2, op); err != nil {
 		return nil, err
 	}
-	var out StatusResponse
-	req := &httpx.Request{Op: op, Method: http.MethodGet, Path: intentPath(intentID) + "/status", Query: c.readQuery(intentID), NoRetry: once}
-	if _, err := c.api.Do(ctx, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	req := &httpx.Request{Op: op, Method: http.MethodGet, Path: intentPath(intentID) + "/status",
+		Route: "/payment-intents/{intentId}/status", Query: c.readQuery(intentID), NoRetry: once}
+	return c.status(ctx, req, "intent", intentID)
 }
 
 // PaymentStatus reads one payment attempt's status
-// (GET /payments/{id}/status), with a pay_… id.
+// (GET /payments/{id}/status), with a pay_… id. An answer without a status
+// is ErrMalformedResponse; one about another payment, ErrIntegrity.
 func (c *Client) PaymentStatus(ctx context.Context, paymentID string) (*StatusResponse, error) {
 	const op = "get payment status"
-	if err := checkID(op, "paymentID", paymentID); err != nil {
+	var fe check.FieldErrors
+	check.ID(&fe, "paymentID", paymentID)
+	if err := fe.Err(payments.Hub2, op); err != nil {
 		return nil, err
 	}
-	var out StatusResponse
-	if _, err := c.api.Do(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: "/payments/" + url.PathEscape(paymentID) + "/status"}, &out); err != nil {
+	st, err := c.status(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: "/payments/" + url.PathEscape(paymentID) + "/status",
+		Route: "/payments/{paymentId}/status"}, "payment", paymentID)
+	if err != nil {
 		return nil, err
+	}
+	return st, nil
+}
+
+// status sends a read of a status endpoint and checks that the answer is
+// about id. An answer without a status is returned (its status empty) with
+// an ErrMalformedResponse error.
+func (c *Client) status(ctx context.Context, req *httpx.Request, what, id string) (*StatusResponse, error) {
+	var out StatusResponse
+	resp, err := c.api.Do(ctx, req, &out)
+	if err != nil {
+		return nil, err
+	}
+	if out.ID != "" && out.ID != id {
+		return nil, c.api.Integrity(req.Op, resp, "asked for the status of "+what+" "+id+", Hub2 answered about "+check.Quote(out.ID))
+	}
+	if out.Status == "" {
+		return &out, c.api.Malformed(req.Op, resp, "the answer has no status", nil)
 	}
 	return &out, nil
 }
@@ -149,9 +207,7 @@ func (c *Client) PaymentStatus(ctx context.Context, paymentID string) (*StatusRe
 func (c *Client) PaymentFees(ctx context.Context, intentID string, q FeesQuery) ([]Fee, error) {
 	const op = "get payment fees"
 	var fe check.FieldErrors
-	if strings.TrimSpace(intentID) == "" {
-		fe.Add("intentID", "is required")
-	}
+	check.ID(&fe, "intentID", intentID)
 	if q.Country == "" {
 		fe.Add("Country", "is required")
 	}
@@ -161,12 +217,16 @@ func (c *Client) PaymentFees(ctx context.Context, intentID string, q FeesQuery) 
 	if q.PaymentMethod == "" {
 		q.PaymentMethod = MobileMoney
 	}
+	checkCountry(&fe, "Country", q.Country)
+	checkCode(&fe, "Provider", strings.ToLower(q.Provider))
+	checkCode(&fe, "PaymentMethod", string(q.PaymentMethod))
 	if err := fe.Err(payments.Hub2, op); err != nil {
 		return nil, err
 	}
 	query := url.Values{"country": {q.Country}, "provider": {strings.ToLower(q.Provider)}, "paymentMethod": {string(q.PaymentMethod)}}
 	var out []Fee
-	if _, err := c.api.Do(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: intentPath(intentID) + "/payment-fees", Query: query}, &out); err != nil {
+	if _, err := c.api.Do(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: intentPath(intentID) + "/payment-fees",
+		Route: "/payment-intents/{intentId}/payment-fees", Query: query}, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -175,16 +235,13 @@ func (c *Client) PaymentFees(ctx context.Context, intentID string, q FeesQuery) 
 // RegisterWebhook registers a URL for the given events (POST /webhooks), such
 // as "payment_intent.succeeded" or "payment.failed". The answer's Secret signs
 // the deliveries; Hub2 shows it only now: store it and add it to
-// Config.WebhookSecrets. It is never logged.
+// Config.WebhookSecrets. It is never logged. Like a create, the request is
+// retried only when it surely never reached Hub2: registering twice makes
+// two webhooks.
 func (c *Client) RegisterWebhook(ctx context.Context, req WebhookRequest) (*Webhook, error) {
 	const op = "register webhook"
 	var fe check.FieldErrors
-	if msg := check.URL(req.URL, false); msg != "" {
-		fe.Add("URL", msg)
-	}
-	if len(req.Events) == 0 {
-		fe.Add("Events", "name at least one event, such as payment_intent.succeeded")
-	}
+	checkWebhook(&fe, req)
 	if err := fe.Err(payments.Hub2, op); err != nil {
 		return nil, err
 	}
@@ -199,56 +256,68 @@ func (c *Client) RegisterWebhook(ctx context.Context, req WebhookRequest) (*Webh
 		return nil, err
 	}
 	c.learn(out.Secret)
+	if out.ID == "" {
+		return nil, c.api.Malformed(op, resp, "the answer has no webhook id", nil)
+	}
 	return &out, nil
 }
 
-// intent sends req through hc and reads the PaymentIntent it answers,
-// learning its token so that it never reaches a log.
-func (c *Client) intent(ctx context.Context, req *httpx.Request) (*PaymentIntent, error) {
+// intent sends req and reads the intent it answers into out (the whole
+// PaymentIntent, or Verify's view). want is the id of the intent asked
+// about ("" for a creation): an answer about another intent, or holding
+// another intent's payment, is ErrIntegrity.
+//
+// The intent's token is not learnt by the redactor here: in every answer
+// it sits under the "token" key, which the redactor scrubs wherever it is,
+// valid JSON or not. A request that sends it guards it (sendingToken,
+// readQuery). Learning every token read would cost each call a rebuild of
+// the redactor's forms, slow every later scrub, and push out of the
+// redactor's ring the tokens of the calls in flight.
+func (c *Client) intent(ctx context.Context, req *httpx.Request, want string, out intentAnswer) (*httpx.Response, error) {
 	resp, err := c.api.Do(ctx, req, nil)
 	if err != nil {
-		return nil, err
+		return resp, err
 	}
-	var pi PaymentIntent
-	if err := c.api.Decode(req.Op, resp, &pi); err != nil {
-		return nil, err
+	if err := c.api.Decode(req.Op, resp, out); err != nil {
+		return resp, err
 	}
-	c.learn(pi.Token)
-	if pi.ID == "" {
-		return nil, &payments.Error{Provider: payments.Hub2, Op: req.Op, Kind: payments.ErrMalformedResponse,
-			Message: "the answer has no PaymentIntent id", HTTPStatus: resp.StatusCode, Raw: c.redact(resp.Body)}
+	id, token := out.about()
+	switch {
+	case id == "":
+		return resp, c.api.Malformed(req.Op, resp, "the answer has no PaymentIntent id", nil)
+	case want != "" && id != want:
+		return resp, c.api.Integrity(req.Op, resp, "asked about payment intent "+want+", Hub2 answered about "+check.Quote(id))
 	}
-	pi.raw = c.redact(resp.Body)
-	c.tokens.put(pi.ID, pi.Token)
-	return &pi, nil
+	if pay, of, found := out.foreign(); found {
+		return resp, c.api.Integrity(req.Op, resp, "payment intent "+id+" holds payment "+check.Quote(pay)+" of intent "+check.Quote(of))
+	}
+	out.keep(c.api.Raw(resp))
+	c.tokens.put(id, token)
+	return resp, nil
 }
 
-// tokenFor returns token, learnt as a secret, or the intent's own token
-// read from Hub2 when token is empty.
+// tokenFor returns token, or the intent's own token read from Hub2 when
+// token is empty.
 func (c *Client) tokenFor(ctx context.Context, intentID, token string) (string, error) {
 	if token != "" {
-		c.learn(token)
 		c.tokens.put(intentID, token)
 		return token, nil
 	}
-	pi, err := c.GetPaymentIntent(ctx, intentID)
+	const op = "get payment intent"
+	pi := new(PaymentIntent)
+	resp, err := c.intent(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: intentPath(intentID),
+		Route: "/payment-intents/{intentId}", Query: c.readQuery(intentID)}, intentID, pi)
 	if err != nil {
 		return "", err
 	}
 	if pi.Token == "" {
-		return "", &payments.Error{Provider: payments.Hub2, Op: "get payment intent", Kind: payments.ErrMalformedResponse,
-			Message: "the intent " + intentID + " came without its token"}
+		return "", c.api.Malformed(op, resp, "the intent "+intentID+" came without its token", nil)
 	}
 	return pi.Token, nil
 }
 
-func intentPath(id string) string { return "/payment-intents/" + url.PathEscape(id) }
+// opAuthenticate names Authenticate in errors, whose fields are named
+// after its parameters.
+const opAuthenticate = "authenticate payment"
 
-// checkID refuses an empty id before it makes a path such as
-// /payment-intents//payments.
-func checkID(op, field, id string) error {
-	if strings.TrimSpace(id) == "" {
-		return check.InvalidRequest(payments.Hub2, op, payments.FieldError{Field: field, Message: "is required"})
-	}
-	return nil
-}
+func intentPath(id string) string { return "/payment-intents/" + url.PathEscape(id) }

@@ -142,10 +142,8 @@ func (c *Client) learn(secret string) {
 	c.api.Redactor().Learn(secret)
 }
 
-// redact returns b with every known secret replaced.
-func (c *Client) redact(b []byte) []byte { return c.api.Redactor().Bytes(b) }
-
-// decodeError reads Hub2's error body into e: its code, message and request id.
+// decodeError reads Hub2's error body into e: its code, message and request
+// id, and the fields its messages name (see fields.go).
 func decodeError(resp *httpx.Response, e *payments.Error) {
 	var body apiError
 	if json.Unmarshal(resp.Body, &body) != nil {
@@ -155,8 +153,22 @@ func decodeError(resp *httpx.Response, e *payments.Error) {
 	if e.Code == "" {
 		e.Code = body.Error
 	}
-	e.Message = messageText(body.Message)
-	if e.RequestID == "" {
+	messages := messageList(body.Message)
+	e.Message = strings.Join(messages, "; ")
+	e.Fields = messageFields(e.Op, messages)
+	if e.RequestID == "" && requestID(body.RequestID) {
 		e.RequestID = body.RequestID
 	}
+}
+
+// requestID reports whether id looks like Hub2's request ids (req_ and
+// letters, digits, '-' or '_'): a body's request_id is kept only then,
+// since httpx does not scrub it as it scrubs the message.
+func requestID(id string) bool {
+	if len(id) > 64 || !strings.HasPrefix(id, "req_") {
+		return false
+	}
+	return strings.IndexFunc(id, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-')
+	}) < 0
 }

@@ -82,6 +82,47 @@
 //   - The rate-limit headers are not published: on a 429 the adapter honours
 //     Retry-After when present, else waits 5 s, doubling.
 //
+// # What the client checks
+//
+// Before any request: the amount against Hub2's published limits
+// (limits.go); references against Hub2's charset; and, since Hub2
+// publishes no length for any field, the library's own bounds, naming the
+// field by its Go path in the merchant's request (Reference,
+// Customer.Reference, Options.BusinessName, MobileMoney.MSISDN…):
+// references MaxReference (255) characters, Options.BusinessName and
+// overrideBusinessName MaxBusinessName (255) bytes, the client JWT
+// MaxToken (4096) bytes, provider, method and workflow codes 32 bytes of
+// lowercase letters, digits and '_', numbers 8 to 12 digits, OTPs 4 to 8,
+// a webhook registration 1 to 50 events of at most 64 bytes, a 4096-byte
+// description and CreateRequest's metadata bounds. Text must be valid
+// UTF-8 without control characters. An id goes into a URL path only when
+// it is letters, digits and - _ . ~ :, at most 128 bytes: Verify and
+// RedirectURL name PaymentID, the typed calls intentID or paymentID, and
+// ParseReturn refuses such an id in hub2_intent.
+//
+// After: an answer about another intent or payment than the one asked
+// for, or an intent holding another intent's attempt, is
+// payments.ErrIntegrity (Verify(A) answered with paid intent B proves
+// nothing about A); an intent created for another amount or currency than
+// asked is refused the same way. A 200 that is not the object expected
+// (null, empty, without its id or status) is ErrMalformedResponse. Every
+// error built from an answer keeps it in Raw, scrubbed like every Raw: of
+// the API key, the webhook secrets, and the intent's JWT, which the
+// redactor removes under its "token" key wherever it sits (even in a body
+// cut short), and by value once the client sends it (see Client.Authenticate
+// and AttemptPayment), so that an error quoting it is scrubbed too.
+//
+// Hub2's errors name no field but in their messages, in the manner of
+// "mobileMoney.msisdn should not be empty": such a field is reported as a
+// payments.FieldError with Hub2's name in ProviderField and the Go path of
+// the merchant's request in Field (Create maps its own: Options.MSISDN,
+// Customer.Reference, CancelURL…); a name it does not know stays Hub2's.
+//
+// The client keeps one rate limit, named "requests": 30 requests per 5
+// seconds, the stricter of Hub2's published caps on creating intents and
+// attempts. payments.WithProviderLimit("requests", n, per) changes it; 0
+// removes it.
+//
 // # What no source settles
 //
 // Hub2's reference, its Postman collection and the public integrations
@@ -132,11 +173,16 @@
 //     paces itself. Polling an intent that is payment_required, successful or
 //     failed gets the caller's IP throttled, so WaitForFinal does not.
 //   - The client JWT (Session.ClientToken) is a secret: the library keeps it
-//     out of logs, errors and Raw fields; keep it out of yours.
+//     out of logs, errors and Raw fields; keep it out of yours. (The
+//     redactor holds by value only the 32 tokens most recently learnt: a
+//     token is learnt just before it is sent when the client logs at
+//     Debug, else only when an echo of it needs scrubbing.)
 //   - There is no refund of a pay-in: Refund returns ErrUnsupported.
 //   - Webhook secrets rotate: during the 24 hours after a rotation Hub2 signs
 //     with both (s1 new, s0 old). Put the new secret first in WebhookSecrets
 //     and keep the old one until then.
 //
-// Package hub2test is a simulator of all this, for tests and demos.
+// Package hub2test is a simulator of all this, for tests and demos:
+// hub2test.Start(t) returns it with a client pointed at it, and its Walk
+// plays the customer's part in a session's next action.
 package hub2

@@ -1,4 +1,4 @@
-package hub2
+package hub2_test
 
 import (
 	"bytes"
@@ -16,7 +16,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/hub2"
 	"github.com/unipay/payments/hub2/hub2test"
+	"github.com/unipay/payments/internal/simkit"
 	"github.com/unipay/payments/paymentstest"
 )
 
@@ -38,7 +40,7 @@ func TestOTPFlowSucceeds(t *testing.T) {
 
 	pi, err := c.Authenticate(ctx, s.ID, s.ClientToken, "1234")
 	require.NoError(t, err)
-	assert.Equal(t, IntentSuccessful, pi.Status)
+	assert.Equal(t, hub2.IntentSuccessful, pi.Status)
 
 	p, err := payments.VerifyPaid(ctx, c, s.ID, xof5000)
 	require.NoError(t, err)
@@ -56,7 +58,7 @@ func TestOTPFlowFailsOnARefusedCode(t *testing.T) {
 
 	pi, err := c.Authenticate(ctx, s.ID, s.ClientToken, "12345")
 	require.NoError(t, err, "a refused code fails the payment; the call itself succeeds")
-	assert.Equal(t, IntentFailed, pi.Status)
+	assert.Equal(t, hub2.IntentFailed, pi.Status)
 
 	p, err := payments.VerifyPaid(ctx, c, s.ID, xof5000)
 	require.ErrorIs(t, err, payments.ErrNotPaid)
@@ -73,7 +75,7 @@ func TestAuthenticateReadsTheTokenWhenNotGiven(t *testing.T) {
 	before := srv.Requests()
 	pi, err := c.Authenticate(ctx, s.ID, "", "4321")
 	require.NoError(t, err)
-	assert.Equal(t, IntentSuccessful, pi.Status)
+	assert.Equal(t, hub2.IntentSuccessful, pi.Status)
 	assert.Equal(t, before+2, srv.Requests(), "one read of the intent for its token, one authentication")
 }
 
@@ -91,7 +93,7 @@ func TestAuthenticateRefusesANonNumericCodeBeforeSending(t *testing.T) {
 func TestOTPGivenWithTheAttempt(t *testing.T) {
 	c, _ := newSim(t)
 	req := order(hub2test.ProviderOTP)
-	req.Options = Options{Country: "CI", Provider: "orange", MSISDN: hub2test.TestMSISDN, OTP: "2468"}
+	req.Options = hub2.Options{Country: "CI", Provider: "orange", MSISDN: hub2test.TestMSISDN, OTP: "2468"}
 	s, err := c.Create(context.Background(), req)
 	require.NoError(t, err)
 	assert.Equal(t, payments.StatusSucceeded, s.Status)
@@ -140,7 +142,7 @@ func TestInsufficientFundsFailsAtOnceAndAnotherAttemptMaySucceed(t *testing.T) {
 	ctx := context.Background()
 	c, _ := newSim(t)
 	req := order(hub2test.ProviderUSSD)
-	req.Options = Options{Country: "CI", Provider: "mtn", MSISDN: hub2test.MSISDNInsufficientFunds}
+	req.Options = hub2.Options{Country: "CI", Provider: "mtn", MSISDN: hub2test.MSISDNInsufficientFunds}
 	s, err := c.Create(ctx, req)
 	require.NoError(t, err)
 	assert.Equal(t, payments.StatusFailed, s.Status)
@@ -149,10 +151,10 @@ func TestInsufficientFundsFailsAtOnceAndAnotherAttemptMaySucceed(t *testing.T) {
 	assert.Equal(t, "customer_insufficient_funds", p.FailureCode)
 
 	// Hub2 allows a new attempt on the same intent after a failure.
-	pi, err := c.AttemptPayment(ctx, s.ID, AttemptRequest{Token: s.ClientToken, PaymentMethod: MobileMoney, Country: "CI", Provider: "orange",
-		MobileMoney: &MobileMoneyDetail{MSISDN: hub2test.TestMSISDN, OTP: "1111"}})
+	pi, err := c.AttemptPayment(ctx, s.ID, hub2.AttemptRequest{Token: s.ClientToken, PaymentMethod: hub2.MobileMoney, Country: "CI", Provider: "orange",
+		MobileMoney: &hub2.MobileMoneyDetail{MSISDN: hub2test.TestMSISDN, OTP: "1111"}})
 	require.NoError(t, err)
-	assert.Equal(t, IntentSuccessful, pi.Status)
+	assert.Equal(t, hub2.IntentSuccessful, pi.Status)
 	assert.Len(t, pi.Payments, 2)
 	p, err = payments.VerifyPaid(ctx, c, s.ID, xof5000)
 	require.NoError(t, err)
@@ -173,23 +175,23 @@ func TestClientTokenFlow(t *testing.T) {
 	assert.Equal(t, 3, strings.Count(s.ClientToken, ".")+1, "a JWT")
 
 	// payment_required is not polled: WaitForFinal returns at once.
-	c.sleep = func(context.Context, time.Duration) error {
+	hub2.SetSleep(c, func(context.Context, time.Duration) error {
 		t.Fatal("WaitForFinal must not wait on payment_required")
 		return nil
-	}
+	})
 	p, err := c.WaitForFinal(ctx, s.ID)
 	require.NoError(t, err)
 	assert.Equal(t, payments.StatusPending, p.Status)
 	assert.Equal(t, "payment_required", p.ProviderStatus)
 
 	// The merchant's page attempts with the token.
-	pi, err := c.AttemptPayment(ctx, s.ID, AttemptRequest{Token: s.ClientToken, PaymentMethod: MobileMoney, Country: "CI", Provider: "wave",
-		MobileMoney: &MobileMoneyDetail{MSISDN: hub2test.TestMSISDN,
+	pi, err := c.AttemptPayment(ctx, s.ID, hub2.AttemptRequest{Token: s.ClientToken, PaymentMethod: hub2.MobileMoney, Country: "CI", Provider: "wave",
+		MobileMoney: &hub2.MobileMoneyDetail{MSISDN: hub2test.TestMSISDN,
 			OnSuccessRedirectionURL: "https://shop.example.com/ok", OnFailedRedirectionURL: "https://shop.example.com/ko"}})
 	require.NoError(t, err)
-	assert.Equal(t, IntentActionRequired, pi.Status)
+	assert.Equal(t, hub2.IntentActionRequired, pi.Status)
 	require.NotNil(t, pi.PendingAction())
-	assert.Equal(t, ActionRedirection, pi.PendingAction().Type)
+	assert.Equal(t, hub2.ActionRedirection, pi.PendingAction().Type)
 	u, err := c.RedirectURL(ctx, s.ID)
 	require.NoError(t, err)
 	assert.Equal(t, pi.PendingAction().Data.URL, u)
@@ -228,8 +230,8 @@ func TestAttemptsAreNeverRetried(t *testing.T) {
 			f.Method, f.Path, f.Times = http.MethodPost, "/payment-intents/"+s.ID+"/payments", 3
 			srv.Faults.Add(f)
 			before := srv.Requests()
-			_, err = c.AttemptPayment(ctx, s.ID, AttemptRequest{Token: s.ClientToken, PaymentMethod: MobileMoney, Country: "CI", Provider: "mtn",
-				MobileMoney: &MobileMoneyDetail{MSISDN: hub2test.TestMSISDN}})
+			_, err = c.AttemptPayment(ctx, s.ID, hub2.AttemptRequest{Token: s.ClientToken, PaymentMethod: hub2.MobileMoney, Country: "CI", Provider: "mtn",
+				MobileMoney: &hub2.MobileMoneyDetail{MSISDN: hub2test.TestMSISDN}})
 			require.Error(t, err)
 			assert.Equal(t, before+1, srv.Requests(), "an attempt is sent once: each one creates a payment")
 		})
@@ -287,13 +289,13 @@ func TestHub2ErrorsKeepTheirDetails(t *testing.T) {
 
 	srv := hub2test.NewServer()
 	defer srv.Close()
-	live, err := New(Config{APIKey: hub2test.APIKey, MerchantID: hub2test.MerchantID, Environment: payments.Production}, payments.WithBaseURL(srv.URL))
+	live, err := hub2.New(hub2.Config{APIKey: hub2test.APIKey, MerchantID: hub2test.MerchantID, Environment: payments.Production}, payments.WithBaseURL(srv.URL))
 	require.NoError(t, err)
 	_, err = live.Create(ctx, order(hub2test.ProviderOTP))
 	require.ErrorIs(t, err, payments.ErrAuthentication, "a sandbox key sent to live")
 	assert.Contains(t, err.Error(), "sandbox environment")
 
-	wrong, err := New(Config{APIKey: "not-the-key", MerchantID: hub2test.MerchantID}, payments.WithBaseURL(srv.URL))
+	wrong, err := hub2.New(hub2.Config{APIKey: "not-the-key", MerchantID: hub2test.MerchantID}, payments.WithBaseURL(srv.URL))
 	require.NoError(t, err)
 	_, err = wrong.Verify(ctx, "pi_x")
 	require.ErrorIs(t, err, payments.ErrAuthentication)
@@ -301,7 +303,7 @@ func TestHub2ErrorsKeepTheirDetails(t *testing.T) {
 }
 
 func TestConfigIsChecked(t *testing.T) {
-	_, err := New(Config{})
+	_, err := hub2.New(hub2.Config{})
 	require.ErrorIs(t, err, payments.ErrInvalidRequest)
 	var perr *payments.Error
 	require.ErrorAs(t, err, &perr)
@@ -309,9 +311,9 @@ func TestConfigIsChecked(t *testing.T) {
 		_, ok := perr.Field(f)
 		assert.True(t, ok, f)
 	}
-	_, err = New(Config{APIKey: "k", MerchantID: "1", Environment: payments.Environment(7)})
+	_, err = hub2.New(hub2.Config{APIKey: "k", MerchantID: "1", Environment: payments.Environment(7)})
 	assert.ErrorIs(t, err, payments.ErrInvalidRequest)
-	_, err = New(Config{APIKey: "k", MerchantID: "1"}, payments.WithBaseURL("http://api.hub2.io"))
+	_, err = hub2.New(hub2.Config{APIKey: "k", MerchantID: "1"}, payments.WithBaseURL("http://api.hub2.io"))
 	assert.ErrorIs(t, err, payments.ErrInvalidRequest, "plain http off loopback")
 }
 
@@ -325,7 +327,7 @@ func TestRefundIsUnsupportedAndSendsNothing(t *testing.T) {
 
 func TestRedirectFlowReturnAndACustomerWhoComesBackTwice(t *testing.T) {
 	ctx := context.Background()
-	c, _ := newSim(t)
+	c, srv := newSim(t)
 	req := order(hub2test.ProviderRedirect)
 	req.CancelURL = "https://shop.example.com/cart"
 	s, err := c.Create(ctx, req)
@@ -334,16 +336,20 @@ func TestRedirectFlowReturnAndACustomerWhoComesBackTwice(t *testing.T) {
 	assert.Equal(t, payments.NextActionRedirect, s.NextAction.Type)
 	assert.Equal(t, s.RedirectURL, s.NextAction.URL)
 
-	back := submit(t, s, "pay")
-	assert.Equal(t, s.ID, back.Get(ReturnIntentParam))
+	back := walk(t, srv, s, true)
+	assert.Equal(t, s.ID, back.Get(hub2.ReturnIntentParam))
 	assert.NotEmpty(t, back.Get("order"), "the merchant's own parameters come back")
 	r, err := c.ParseReturn(back)
 	require.NoError(t, err)
 	assert.Equal(t, s.ID, r.PaymentID)
 	assert.Equal(t, payments.StatusSucceeded, r.ClaimedStatus, "Wave's success URL claims success, which only Verify proves")
 
-	again := submit(t, s, "decline")
-	assert.Equal(t, "success", again.Get(ReturnOutcomeParam), "a settled payment only sends the customer back")
+	_, err = srv.Walk(ctx, s, false)
+	assert.Error(t, err, "the page offers nothing once the payment is settled")
+	// A customer who posts the page's form again is only sent back.
+	again, err := simkit.SubmitForm(ctx, s.RedirectURL+"/decline", nil)
+	require.NoError(t, err)
+	assert.Equal(t, "success", again.Query().Get(hub2.ReturnOutcomeParam), "a settled payment only sends the customer back")
 	p, err := payments.VerifyPaid(ctx, c, s.ID, xof5000)
 	require.NoError(t, err, "a second visit changes nothing")
 	assert.Equal(t, "wave_ci", p.Method)
@@ -352,8 +358,8 @@ func TestRedirectFlowReturnAndACustomerWhoComesBackTwice(t *testing.T) {
 
 	s2, err := c.Create(ctx, req)
 	require.NoError(t, err)
-	back = submit(t, s2, "decline")
-	assert.Equal(t, "failed", back.Get(ReturnOutcomeParam))
+	back = walk(t, srv, s2, false)
+	assert.Equal(t, "failed", back.Get(hub2.ReturnOutcomeParam))
 	assert.NotContains(t, back, "order", "back to the CancelURL, which has no order parameter")
 	r, err = c.ParseReturn(back)
 	require.NoError(t, err)
@@ -370,8 +376,8 @@ func TestExpiredIntent(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, payments.StatusFailed, p.Status)
 	assert.Equal(t, "payment_intent_expired", p.FailureCode)
-	_, err = c.AttemptPayment(ctx, s.ID, AttemptRequest{Token: s.ClientToken, PaymentMethod: MobileMoney, Country: "CI", Provider: "mtn",
-		MobileMoney: &MobileMoneyDetail{MSISDN: hub2test.TestMSISDN}})
+	_, err = c.AttemptPayment(ctx, s.ID, hub2.AttemptRequest{Token: s.ClientToken, PaymentMethod: hub2.MobileMoney, Country: "CI", Provider: "mtn",
+		MobileMoney: &hub2.MobileMoneyDetail{MSISDN: hub2test.TestMSISDN}})
 	assert.ErrorIs(t, err, payments.ErrConflict)
 }
 
@@ -380,10 +386,10 @@ func TestFeesAndPaymentStatus(t *testing.T) {
 	c, _ := newSim(t)
 	s, err := c.Create(ctx, order(hub2test.ProviderUSSD))
 	require.NoError(t, err)
-	fees, err := c.PaymentFees(ctx, s.ID, FeesQuery{Country: "CI", Provider: "MTN"})
+	fees, err := c.PaymentFees(ctx, s.ID, hub2.FeesQuery{Country: "CI", Provider: "MTN"})
 	require.NoError(t, err)
 	require.Len(t, fees, 1)
-	assert.Equal(t, Amount(100), fees[0].Amount, "2 % of 5000")
+	assert.Equal(t, hub2.Amount(100), fees[0].Amount, "2 % of 5000")
 	assert.Equal(t, "percent", fees[0].RateType)
 
 	pi, err := c.GetPaymentIntent(ctx, s.ID)
@@ -413,8 +419,8 @@ func TestSecretsNeverReachTheLog(t *testing.T) {
 	require.NoError(t, err)
 	token := s.ClientToken
 	require.NotEmpty(t, token)
-	_, err = c.AttemptPayment(ctx, s.ID, AttemptRequest{Token: token, PaymentMethod: MobileMoney, Country: "CI", Provider: "orange",
-		MobileMoney: &MobileMoneyDetail{MSISDN: hub2test.TestMSISDN}})
+	_, err = c.AttemptPayment(ctx, s.ID, hub2.AttemptRequest{Token: token, PaymentMethod: hub2.MobileMoney, Country: "CI", Provider: "orange",
+		MobileMoney: &hub2.MobileMoneyDetail{MSISDN: hub2test.TestMSISDN}})
 	require.NoError(t, err)
 	_, err = c.GetPaymentIntent(ctx, s.ID)
 	require.NoError(t, err)
@@ -431,7 +437,7 @@ func TestSecretsNeverReachTheLog(t *testing.T) {
 	_, err = c.Authenticate(ctx, s.ID, "", "1234")
 	require.NoError(t, err, "with the token read from Hub2")
 
-	wh, err := c.RegisterWebhook(ctx, WebhookRequest{URL: "https://shop.example.com/hooks/hub2", Events: []string{"payment_intent.succeeded"}})
+	wh, err := c.RegisterWebhook(ctx, hub2.WebhookRequest{URL: "https://shop.example.com/hooks/hub2", Events: []string{"payment_intent.succeeded"}})
 	require.NoError(t, err)
 	assert.Equal(t, hub2test.WebhookSecret, wh.Secret)
 
@@ -499,7 +505,7 @@ func TestRegisteredWebhookGetsOnlyItsEventsAndSurvivesARotation(t *testing.T) {
 		return nil
 	}))
 	defer hook.Close()
-	_, err := c.RegisterWebhook(ctx, WebhookRequest{URL: hook.URL, Events: []string{"payment_intent.succeeded", "payment_intent.payment_failed"}})
+	_, err := c.RegisterWebhook(ctx, hub2.WebhookRequest{URL: hook.URL, Events: []string{"payment_intent.succeeded", "payment_intent.payment_failed"}})
 	require.NoError(t, err)
 
 	// The secret rotates; the client still knows only the old one, which
@@ -567,8 +573,8 @@ func TestWaveRedirectWhateverTheStatus(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, s.RedirectURL, u)
 
-			back := submit(t, s, "pay")
-			assert.Equal(t, "success", back.Get(ReturnOutcomeParam))
+			back := walk(t, srv, s, true)
+			assert.Equal(t, "success", back.Get(hub2.ReturnOutcomeParam))
 			_, err = payments.VerifyPaid(ctx, c, s.ID, xof5000)
 			require.NoError(t, err)
 		})
@@ -577,15 +583,15 @@ func TestWaveRedirectWhateverTheStatus(t *testing.T) {
 
 func TestOrangeRedirectionWorkflow(t *testing.T) {
 	ctx := context.Background()
-	c, _ := newSim(t)
+	c, srv := newSim(t)
 	req := order(hub2test.ProviderOTP)
-	req.Options = Options{Country: "CI", Provider: "orange", MSISDN: hub2test.TestMSISDN, Workflow: "redirection"}
+	req.Options = hub2.Options{Country: "CI", Provider: "orange", MSISDN: hub2test.TestMSISDN, Workflow: "redirection"}
 	s, err := c.Create(ctx, req)
 	require.NoError(t, err)
 	require.NotNil(t, s.NextAction)
 	assert.Equal(t, payments.NextActionRedirect, s.NextAction.Type, "Orange's payment link, not an OTP")
-	back := submit(t, s, "pay")
-	assert.Equal(t, "finish", back.Get(ReturnOutcomeParam), "Orange returns through onFinishRedirectionUrl")
+	back := walk(t, srv, s, true)
+	assert.Equal(t, "finish", back.Get(hub2.ReturnOutcomeParam), "Orange returns through onFinishRedirectionUrl")
 	_, err = payments.VerifyPaid(ctx, c, s.ID, xof5000)
 	require.NoError(t, err)
 }
@@ -597,7 +603,7 @@ func TestReadWithTokenWhenHub2RequiresIt(t *testing.T) {
 	var buf syncBuffer
 	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	for _, on := range []bool{false, true} {
-		c, err := New(Config{APIKey: hub2test.APIKey, MerchantID: hub2test.MerchantID, ReadWithToken: on},
+		c, err := hub2.New(hub2.Config{APIKey: hub2test.APIKey, MerchantID: hub2test.MerchantID, ReadWithToken: on},
 			payments.WithBaseURL(srv.URL), payments.WithLogger(logger))
 		require.NoError(t, err)
 		s, err := c.Create(ctx, order(hub2test.ProviderUSSD))

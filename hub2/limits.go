@@ -89,7 +89,7 @@ func checkAmount(fe *check.FieldErrors, m payments.Money, country, provider stri
 	wide, ok := currencyLimits[m.Currency]
 	if !ok {
 		if m.Currency != "" {
-			fe.Addf("Amount.Currency", "%q is not a Hub2 currency: use XOF, XAF or GNF", m.Currency)
+			fe.Addf("Amount.Currency", "%q is not a Hub2 currency: use XOF, XAF or GNF", check.Quote(m.Currency))
 		}
 		return
 	}
@@ -97,7 +97,7 @@ func checkAmount(fe *check.FieldErrors, m payments.Money, country, provider stri
 	if country != "" {
 		cl, ok := countryLimit(country)
 		if !ok {
-			fe.Addf("Options.Country", "%q is not a Hub2 country (%s)", country, strings.Join(hub2Countries(), ", "))
+			fe.Addf("Options.Country", "%q is not a Hub2 country (%s)", check.Quote(country), strings.Join(hub2Countries(), ", "))
 			return
 		}
 		if cl.Currency != m.Currency {
@@ -114,9 +114,9 @@ func checkAmount(fe *check.FieldErrors, m payments.Money, country, provider stri
 	}
 	switch {
 	case m.Amount < l.Min || m.Amount > l.Max:
-		fe.Addf("Amount.Amount", "%s is outside Hub2's limits for %s: %d to %d %s", m, where, l.Min, l.Max, m.Currency)
+		fe.Addf("Amount", "%s is outside Hub2's limits for %s: %d to %d %s", m, where, l.Min, l.Max, m.Currency)
 	case m.Amount%l.Multiple != 0:
-		fe.Addf("Amount.Amount", "%s is not a multiple of %d, as Hub2 requires in %s", m, l.Multiple, where)
+		fe.Addf("Amount", "%s is not a multiple of %d, as Hub2 requires in %s", m, l.Multiple, where)
 	}
 }
 
@@ -134,7 +134,7 @@ func hub2Countries() []string {
 func checkReference(fe *check.FieldErrors, field, ref string) {
 	for _, r := range ref {
 		if !referenceRune(r) {
-			fe.Add(field, fmt.Sprintf("%q has %q: Hub2 takes only letters, digits, '-', '_', '.' and space", ref, r))
+			fe.Add(field, fmt.Sprintf("%q has %q: Hub2 takes only letters, digits, '-', '_', '.' and space", check.Quote(ref), r))
 			return
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/check"
 )
 
 // The pace of WaitForFinal. Hub2 allows, per intent, 5 status reads per
@@ -37,7 +38,9 @@ const (
 // (5xx, network) are retried with the same backoff, five times in a row at
 // most. The context bounds the whole wait.
 func (c *Client) WaitForFinal(ctx context.Context, intentID string) (*payments.Payment, error) {
-	if err := checkID("wait for final", "intentID", intentID); err != nil {
+	var fe check.FieldErrors
+	check.ID(&fe, "intentID", intentID)
+	if err := fe.Err(payments.Hub2, "wait for final"); err != nil {
 		return nil, err
 	}
 	w := &waiter{c: c, interval: pollFirst}
@@ -45,32 +48,34 @@ func (c *Client) WaitForFinal(ctx context.Context, intentID string) (*payments.P
 	for {
 		if !noStatus {
 			st, err := c.intentStatus(ctx, intentID, true)
-			if err != nil {
+			switch {
+			case st != nil && st.Status == "" && errors.Is(err, payments.ErrMalformedResponse):
+				// Its body is not published: read the whole intent.
+				noStatus = true
+			case err != nil:
 				if err := w.failed(ctx, err); err != nil {
 					return nil, err
 				}
 				continue
-			}
-			w.ok()
-			if st.Status == "" {
-				noStatus = true
-			} else if pollable(intentStatus(st.Status)) {
+			case pollable(intentStatus(st.Status)):
+				w.ok()
 				if err := w.pause(ctx, 0); err != nil {
 					return nil, err
 				}
 				continue
 			}
+			w.ok()
 		}
 		// Final, not worth polling, or no status to read: read the intent.
-		pi, err := c.getIntent(ctx, intentID, true)
-		if err != nil {
+		v := new(intentView)
+		if err := c.readIntent(ctx, "get payment intent", "intentID", intentID, true, v); err != nil {
 			if err := w.failed(ctx, err); err != nil {
 				return nil, err
 			}
 			continue
 		}
 		w.ok()
-		p := pi.toPayment(pi.raw)
+		p := v.toPayment()
 		if !pollable(p.Status) {
 			return p, nil
 		}
@@ -86,6 +91,10 @@ type waiter struct {
 	interval  time.Duration // the next wait between two polls
 	throttled int           // 429s in a row
 	failures  int           // transient failures in a row
+	// last is the failure that made WaitForFinal wait, kept so that
+	// giving up reports what Hub2 answered (its Kind and Raw), not only
+	// that the context ended.
+	last *payments.Error
 }
 
 // pause waits the current interval (at least floor), then lengthens it.
@@ -95,17 +104,31 @@ func (w *waiter) pause(ctx context.Context, floor time.Duration) error {
 	return w.sleep(ctx, d)
 }
 
-// sleep waits d, or returns an error when ctx ends first.
+// sleep waits d, or returns an error when ctx ends first: the last failure
+// Hub2 answered, if the wait followed one, else ErrUnavailable; both match
+// the context's error with errors.Is.
 func (w *waiter) sleep(ctx context.Context, d time.Duration) error {
 	if err := w.c.sleep(ctx, d); err != nil {
-		return &payments.Error{Provider: payments.Hub2, Op: "wait for final", Kind: payments.ErrUnavailable,
-			Message: "gave up waiting: " + err.Error(), Err: err}
+		return w.gaveUp(err)
 	}
 	return nil
 }
 
+// gaveUp is the error of a wait cut short by the context (cause): the last
+// failure Hub2 answered, if any, else ErrUnavailable.
+func (w *waiter) gaveUp(cause error) error {
+	if w.last != nil {
+		e := *w.last
+		e.Op, e.Err, e.Retryable = "wait for final", cause, false
+		e.Message = "gave up waiting (" + cause.Error() + ") after: " + w.last.Message
+		return &e
+	}
+	return &payments.Error{Provider: payments.Hub2, Op: "wait for final", Kind: payments.ErrUnavailable,
+		Message: "gave up waiting: " + cause.Error(), Err: cause}
+}
+
 // ok records a successful read.
-func (w *waiter) ok() { w.throttled, w.failures = 0, 0 }
+func (w *waiter) ok() { w.throttled, w.failures, w.last = 0, 0, nil }
 
 // failed decides what a failed read means: after a 429 or a transient
 // failure it waits and returns nil so that the caller polls again; any other
@@ -121,6 +144,7 @@ func (w *waiter) failed(ctx context.Context, err error) error {
 		// least what it asked.
 		d := min(throttleBase<<min(w.throttled, 8), throttleMax)
 		w.throttled++
+		w.last = perr
 		w.interval = min(max(w.interval*2, throttleBase), pollMax)
 		return w.sleep(ctx, max(d, perr.RetryAfter))
 	case perr.Retryable && ctx.Err() == nil:
@@ -128,7 +152,14 @@ func (w *waiter) failed(ctx context.Context, err error) error {
 		if w.failures >= maxFailures {
 			return err
 		}
+		w.last = perr
 		return w.pause(ctx, throttleBase)
+	}
+	if w.last != nil && (ctx.Err() != nil || perr.NotSent) {
+		// The poll after a failure never reached Hub2 (the context ended,
+		// or the client's own rate limit had no turn before its deadline):
+		// report what Hub2 last answered.
+		return w.gaveUp(err)
 	}
 	return err
 }

@@ -1,4 +1,4 @@
-package hub2
+package hub2_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/hub2"
 	"github.com/unipay/payments/hub2/hub2test"
 	"github.com/unipay/payments/internal/httpx"
 	"github.com/unipay/payments/paymentstest"
@@ -58,13 +59,13 @@ func (c *clock) total() time.Duration {
 // waitSim is a simulator enforcing Hub2's per-intent limits on a test clock,
 // a client whose waits follow that clock, and an intent waiting for the
 // customer's USSD confirmation.
-func waitSim(t *testing.T) (*Client, *hub2test.Server, *clock, string) {
+func waitSim(t *testing.T) (*hub2.Client, *hub2test.Server, *clock, string) {
 	t.Helper()
 	c, srv := newSim(t)
 	clk := &clock{now: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)}
 	srv.SetClock(clk.Now)
 	srv.SetRateLimits(true)
-	c.sleep = clk.sleep
+	hub2.SetSleep(c, clk.sleep)
 	s, err := c.Create(context.Background(), order(hub2test.ProviderUSSD))
 	require.NoError(t, err)
 	require.Equal(t, payments.StatusActionRequired, s.Status)
@@ -107,8 +108,8 @@ func TestWaitForFinalStaysFarBelowTheLimitsOverTenMinutes(t *testing.T) {
 	assert.Equal(t, 25, polls, "about one poll per 30 s once slowed down")
 	assert.Zero(t, srv.Throttled())
 	for _, d := range clk.waits {
-		assert.LessOrEqual(t, d, pollMax)
-		assert.GreaterOrEqual(t, d, pollFirst)
+		assert.LessOrEqual(t, d, hub2.PollMax)
+		assert.GreaterOrEqual(t, d, hub2.PollFirst)
 	}
 }
 
@@ -172,16 +173,16 @@ func TestWaitForFinalGivesUpAfterRepeatedFailures(t *testing.T) {
 	before := srv.Requests()
 	_, err := c.WaitForFinal(context.Background(), id)
 	require.ErrorIs(t, err, payments.ErrUnavailable)
-	assert.Equal(t, maxFailures, srv.Requests()-before)
-	assert.Len(t, clk.waits, maxFailures-1)
+	assert.Equal(t, hub2.MaxFailures, srv.Requests()-before)
+	assert.Len(t, clk.waits, hub2.MaxFailures-1)
 	for _, d := range clk.waits {
-		assert.GreaterOrEqual(t, d, throttleBase)
+		assert.GreaterOrEqual(t, d, hub2.ThrottleBase)
 	}
 }
 
 func TestWaitForFinalReturnsOtherErrorsAtOnce(t *testing.T) {
 	c, srv := newSim(t)
-	c.sleep = func(context.Context, time.Duration) error { t.Fatal("no wait for a missing intent"); return nil }
+	hub2.SetSleep(c, func(context.Context, time.Duration) error { t.Fatal("no wait for a missing intent"); return nil })
 	_, err := c.WaitForFinal(context.Background(), "pi_missing")
 	require.ErrorIs(t, err, payments.ErrNotFound)
 	assert.Equal(t, 1, srv.Requests())
@@ -208,17 +209,17 @@ func TestWaitForFinalWithoutAStatusField(t *testing.T) {
 	assert.Equal(t, 1+4, srv.Requests()-before, "one status read, then the intent only")
 	assert.Zero(t, srv.Throttled(), "the intent is read once per 5 s at most")
 	for _, d := range clk.waits {
-		assert.GreaterOrEqual(t, d, intentGap)
+		assert.GreaterOrEqual(t, d, hub2.IntentGap)
 	}
 }
 
 func TestWaitForFinalEndsWithTheContext(t *testing.T) {
 	c, _, _, id := waitSim(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	c.sleep = func(ctx context.Context, d time.Duration) error {
+	hub2.SetSleep(c, func(ctx context.Context, d time.Duration) error {
 		cancel()
 		return httpx.Sleep(ctx, d) // the real wait, which must end on cancel
-	}
+	})
 	_, err := c.WaitForFinal(ctx, id)
 	require.ErrorIs(t, err, context.Canceled)
 	require.ErrorIs(t, err, payments.ErrUnavailable)

@@ -107,11 +107,20 @@ func (c *Client) signedBy(header string, body []byte) bool {
 // other flows' "finish" claims StatusProcessing and "cancel"
 // StatusCanceled. None is proof of anything (whether Hub2 has settled the
 // payment when Wave sends the customer back is not documented): call Verify.
+// An id that could not be an intent's ("..", "a/b", more than 128 bytes) is
+// ErrInvalidRequest, naming hub2_intent.
 func (c *Client) ParseReturn(q url.Values) (*payments.Return, error) {
 	id := q.Get(ReturnIntentParam)
 	if id == "" {
 		return nil, check.InvalidRequest(payments.Hub2, "parse return",
 			payments.FieldError{Field: ReturnIntentParam, Message: "is missing: the return URL does not come from a Hub2 checkout"})
+	}
+	// Whoever typed the URL chose the id: refuse one that could not be put
+	// in Verify's path as it is.
+	var fe check.FieldErrors
+	check.ID(&fe, ReturnIntentParam, id)
+	if err := fe.Err(payments.Hub2, "parse return"); err != nil {
+		return nil, err
 	}
 	r := &payments.Return{Provider: payments.Hub2, PaymentID: id, ClaimedStatus: payments.StatusUnknown, Query: q}
 	switch q.Get(ReturnOutcomeParam) {

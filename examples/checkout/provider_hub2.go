@@ -39,7 +39,7 @@ func hub2Provider(getenv func(string) string, base string, logger *slog.Logger, 
 	if cfg.APIKey == "" {
 		sim := hub2test.NewServer()
 		sim.SetWebhookURL(base + "/webhooks/hub2")
-		cfg = hub2.Config{APIKey: hub2test.APIKey, MerchantID: hub2test.MerchantID, WebhookSecrets: []string{hub2test.WebhookSecret}}
+		cfg = sim.Config()
 		opts = append(opts, payments.WithBaseURL(sim.URL))
 		p.Mode, p.Close = modeSimulator, sim.Close
 		p.Simulate = &Simulate{Pay: sim.Pay, Decline: sim.Decline}

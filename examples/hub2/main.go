@@ -26,7 +26,6 @@ import (
 	"fmt"
 	"io"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -36,7 +35,6 @@ import (
 	"github.com/unipay/payments"
 	"github.com/unipay/payments/hub2"
 	"github.com/unipay/payments/hub2/hub2test"
-	"github.com/unipay/payments/internal/simkit"
 )
 
 func main() {
@@ -61,10 +59,7 @@ func run(ctx context.Context, w io.Writer, getenv func(string) string, stdin io.
 func simulated(ctx context.Context, out *lockedWriter) error {
 	srv := hub2test.NewServer()
 	defer srv.Close()
-	client, err := hub2.New(hub2.Config{
-		APIKey: hub2test.APIKey, MerchantID: hub2test.MerchantID,
-		WebhookSecrets: []string{hub2test.WebhookSecret},
-	}, payments.WithBaseURL(srv.URL))
+	client, err := srv.NewClient()
 	if err != nil {
 		return err
 	}
@@ -106,7 +101,7 @@ func simulated(ctx context.Context, out *lockedWriter) error {
 		return err
 	}
 	out.printf("the customer confirms on the handset\n")
-	if err := srv.Pay(s.ID); err != nil {
+	if _, err := srv.Walk(ctx, s, true); err != nil {
 		return err
 	}
 	p, err := client.WaitForFinal(ctx, s.ID)
@@ -123,7 +118,7 @@ func simulated(ctx context.Context, out *lockedWriter) error {
 		return err
 	}
 	out.printf("the customer pays on the page\n")
-	back, err := simkit.SubmitForm(ctx, s.RedirectURL+"/pay", url.Values{})
+	back, err := srv.Walk(ctx, s, true)
 	if err != nil {
 		return err
 	}

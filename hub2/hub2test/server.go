@@ -3,10 +3,20 @@
 // error bodies and signed webhooks) so that code using package hub2 can be
 // tested with no account and no network.
 //
-//	srv := hub2test.NewServer()
-//	defer srv.Close()
-//	client, _ := hub2.New(hub2.Config{APIKey: hub2test.APIKey, MerchantID: hub2test.MerchantID,
-//		WebhookSecrets: []string{hub2test.WebhookSecret}}, payments.WithBaseURL(srv.URL))
+//	srv, client := hub2test.Start(t) // closed when the test ends
+//	s, err := client.Create(ctx, payments.CreateRequest{…, Options: hub2.Options{
+//		Country: hub2test.Country, Provider: hub2test.ProviderUSSD, MSISDN: hub2test.TestMSISDN}})
+//	back, err := srv.Walk(ctx, s, true) // the customer confirms on the handset
+//
+// Outside a test, NewServer starts one (Close it) and NewClient returns a
+// client pointed at it; Config gives the simulator's credentials to build
+// your own. The shape is the same for every simulator of this module:
+// Start, NewServer, NewClient, URL, Close, Requests, Faults, SetWebhookURL,
+// Pay, Decline and Expire to decide an outcome directly, and Walk to play
+// the customer's part as they would (here, Hub2's next action: the
+// provider's page of a redirection, an OTP or a USSD confirmation). Hub2's
+// own extras are RotateSecret, Event, Deliveries, SetRateLimits, SetClock,
+// Throttled, SetRedirectStatus and RequireReadToken.
 //
 // # Sandbox behaviour
 //
@@ -23,7 +33,8 @@
 //     onCancelRedirectionUrl. A workflow other than "otp" or "redirection"
 //     is refused with 400.
 //   - ProviderUSSD ("mtn", and "moov") answers with a USSD NextAction; the
-//     customer's confirmation on the handset is played by Pay or Decline.
+//     customer's confirmation on the handset is played by Walk, or by Pay
+//     or Decline.
 //   - ProviderRedirect ("wave") answers with a redirection NextAction to a
 //     hosted page under URL whose Pay and Decline buttons settle the payment,
 //     then send the browser to the attempt's
@@ -73,8 +84,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
+	"github.com/unipay/payments"
+	"github.com/unipay/payments/hub2"
 	"github.com/unipay/payments/internal/simkit"
 	"github.com/unipay/payments/paymentstest"
 )
@@ -115,8 +129,9 @@ var providers = map[string]string{
 type Server struct {
 	// URL is the simulator's origin: give it to payments.WithBaseURL.
 	URL string
-	// Faults injects failures in front of the API (not the hosted page).
-	Faults paymentstest.Faults
+	// Faults injects failures in front of the API: not the provider's page
+	// a redirection opens, nor Walk, Pay, Decline or Expire.
+	Faults *paymentstest.Faults
 
 	srv      *httptest.Server
 	requests simkit.Counter
@@ -143,9 +158,9 @@ type Server struct {
 
 // Delivery records one webhook the simulator sent.
 type Delivery struct {
-	Type   string
-	Status int   // the answer's HTTP status, 0 if none came
-	Err    error // why no answer came
+	Type   string // the event's type, such as payment_intent.succeeded
+	Status int    // the answer's HTTP status, 0 if none came
+	Err    error  // why no answer came
 }
 
 type intent struct {
@@ -245,6 +260,7 @@ type event struct {
 // NewServer starts a simulator on 127.0.0.1 with a random port.
 func NewServer() *Server {
 	s := &Server{
+		Faults:  &paymentstest.Faults{},
 		intents: map[string]*intent{}, paymentIdx: map[string]*payment{},
 		secret: WebhookSecret, now: time.Now, hits: map[string][]time.Time{},
 		redirectStatus: "action_required",
@@ -271,6 +287,39 @@ func NewServer() *Server {
 	s.srv = httptest.NewServer(root)
 	s.URL = s.srv.URL
 	return s
+}
+
+// Start starts a simulator for test t, closed when t ends, and returns it
+// with a client pointed at it (NewClient with opts).
+func Start(t testing.TB, opts ...payments.Option) (*Server, *hub2.Client) {
+	t.Helper()
+	s := NewServer()
+	t.Cleanup(s.Close)
+	c, err := s.NewClient(opts...)
+	if err != nil {
+		t.Fatalf("hub2test: %v", err)
+	}
+	return s, c
+}
+
+// Config returns the configuration NewClient uses: the credentials the
+// simulator accepts and its webhook secrets (the current one, then the
+// previous one after a RotateSecret). Change it (ReadWithToken…) and give
+// it to hub2.New with payments.WithBaseURL(s.URL).
+func (s *Server) Config() hub2.Config {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	secrets := []string{s.secret}
+	if s.previous != "" {
+		secrets = append(secrets, s.previous)
+	}
+	return hub2.Config{APIKey: APIKey, MerchantID: MerchantID, WebhookSecrets: secrets}
+}
+
+// NewClient returns a Hub2 client pointed at the simulator (Config, and
+// payments.WithBaseURL(s.URL) before opts: WithRetries, WithLogger…).
+func (s *Server) NewClient(opts ...payments.Option) (*hub2.Client, error) {
+	return hub2.New(s.Config(), append([]payments.Option{payments.WithBaseURL(s.URL)}, opts...)...)
 }
 
 // Close shuts the simulator down.
