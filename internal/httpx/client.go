@@ -369,7 +369,11 @@ func (c *Client) requestID(h http.Header) string {
 	if c.cfg.RequestIDHeader == "" {
 		return ""
 	}
-	return h.Get(c.cfg.RequestIDHeader)
+	id := h.Get(c.cfg.RequestIDHeader)
+	if id == "" {
+		return ""
+	}
+	return c.redactor.String(id) // a provider may echo anything in a header
 }
 
 // checkBaseURL parses u and refuses anything but https, or plain http on a

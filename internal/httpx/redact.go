@@ -29,13 +29,28 @@ const maxLearnt = 32
 // scrubbed as well as a whole one). It is safe for concurrent use.
 type Redactor struct {
 	mu      sync.RWMutex
-	fixed   []string            // secrets from the configuration, kept for good
-	learnt  [][]string          // a ring of secrets learnt at run time, each with its forms
+	fixed   []*secretForms      // secrets from the configuration, kept for good
+	learnt  []*secretForms      // a ring of secrets learnt at run time
 	next    int                 // next slot of learnt to overwrite
 	known   map[string]struct{} // every secret held, for cheap lookups
-	forms   []form              // every form of every secret, longest first
+	order   []*secretForms      // every secret, longest first; replaced, never changed, once shared
 	headers map[string]struct{} // canonical header names
 	keys    *keySet             // JSON and form keys; replaced, never changed, once shared
+}
+
+// secretForms is a secret value with the forms it may be written in.
+type secretForms struct {
+	value string
+	forms []form
+}
+
+func newSecret(s string) *secretForms {
+	fs := forms(s)
+	out := &secretForms{value: s, forms: make([]form, len(fs))}
+	for i, f := range fs {
+		out.forms[i] = newForm(f)
+	}
+	return out
 }
 
 // form is one way a secret may be written, with the index of its rarest
@@ -137,9 +152,10 @@ func (r *Redactor) Add(secrets ...string) {
 			continue
 		}
 		r.known[s] = struct{}{}
-		r.fixed = append(r.fixed, forms(s)...)
+		sec := newSecret(s)
+		r.fixed = append(r.fixed, sec)
+		r.order = insertByLength(r.order, sec, nil)
 	}
-	r.rebuild()
 }
 
 // Learn registers a secret met at run time (a token in a response). Only the
@@ -154,48 +170,45 @@ func (r *Redactor) Learn(secret string) {
 	if ok {
 		return
 	}
+	sec := newSecret(secret) // outside the lock: it is the costly part
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if _, ok := r.known[secret]; ok {
 		return
 	}
-	f := forms(secret)
+	var gone *secretForms
 	if len(r.learnt) < maxLearnt {
-		r.learnt = append(r.learnt, f)
+		r.learnt = append(r.learnt, sec)
 	} else {
-		delete(r.known, r.learnt[r.next][0])
-		r.learnt[r.next] = f
+		gone = r.learnt[r.next]
+		delete(r.known, gone.value)
+		r.learnt[r.next] = sec
 		r.next = (r.next + 1) % maxLearnt
 	}
 	r.known[secret] = struct{}{}
-	r.rebuild()
+	r.order = insertByLength(r.order, sec, gone)
 }
 
-// rebuild lists every form of every secret, longest first, so that a
-// secret containing another is replaced whole. r.mu must be held.
-func (r *Redactor) rebuild() {
-	all := append([]string(nil), r.fixed...)
-	for _, f := range r.learnt {
-		all = append(all, f...)
-	}
-	seen := make(map[string]struct{}, len(all))
-	out := all[:0]
-	for _, s := range all {
-		if _, dup := seen[s]; !dup {
-			seen[s] = struct{}{}
-			out = append(out, s)
+// insertByLength returns a new list: order without gone, and with sec
+// placed among the longest-first secrets, so that a secret containing
+// another is replaced whole. Readers keep the list they took.
+func insertByLength(order []*secretForms, sec, gone *secretForms) []*secretForms {
+	out := make([]*secretForms, 0, len(order)+1)
+	placed := false
+	for _, x := range order {
+		if x == gone {
+			continue
 		}
-	}
-	// Insertion sort by length, descending: the lists are short.
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && len(out[j]) > len(out[j-1]); j-- {
-			out[j], out[j-1] = out[j-1], out[j]
+		if !placed && len(sec.value) > len(x.value) {
+			out = append(out, sec)
+			placed = true
 		}
+		out = append(out, x)
 	}
-	r.forms = make([]form, len(out))
-	for i, f := range out {
-		r.forms[i] = newForm(f)
+	if !placed {
+		out = append(out, sec)
 	}
+	return out
 }
 
 // forms returns the ways s may be written in a body or a log line: as it
@@ -206,25 +219,35 @@ func (r *Redactor) rebuild() {
 func forms(s string) []string {
 	out := []string{s}
 	add := func(f string) {
-		if len(f) >= minSecret {
-			out = append(out, f)
+		if len(f) < minSecret {
+			return
+		}
+		for _, x := range out {
+			if x == f {
+				return
+			}
+		}
+		out = append(out, f)
+	}
+	if strings.IndexFunc(s, needsJSONEscape) >= 0 || strings.Contains(s, "/") {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		for _, html := range []bool{true, false} {
+			b.Reset()
+			enc.SetEscapeHTML(html)
+			if enc.Encode(s) == nil {
+				q := strings.TrimSuffix(b.String(), "\n")
+				q = q[1 : len(q)-1]
+				add(q)
+				add(strings.ReplaceAll(q, "/", `\/`))
+			}
 		}
 	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	for _, html := range []bool{true, false} {
-		b.Reset()
-		enc.SetEscapeHTML(html)
-		if enc.Encode(s) == nil {
-			q := strings.TrimSuffix(b.String(), "\n")
-			q = q[1 : len(q)-1]
-			add(q)
-			add(strings.ReplaceAll(q, "/", `\/`))
+	if strings.IndexFunc(s, needsURLEscape) >= 0 {
+		for _, e := range []string{url.QueryEscape(s), url.PathEscape(s)} {
+			add(e)
+			add(lowerHex(e))
 		}
-	}
-	for _, e := range []string{url.QueryEscape(s), url.PathEscape(s)} {
-		add(e)
-		add(lowerHex(e))
 	}
 	for _, alphabet := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
 		for shift := 0; shift < 3; shift++ {
@@ -232,6 +255,19 @@ func forms(s string) []string {
 		}
 	}
 	return out
+}
+
+// needsJSONEscape reports whether encoding/json writes r otherwise than as
+// it is: quotes, backslashes, control characters, HTML's <, > and &, and
+// the line separators JSON escapes for JavaScript.
+func needsJSONEscape(r rune) bool {
+	return r < 0x20 || r == '"' || r == '\\' || r == '<' || r == '>' || r == '&' || r == '\u2028' || r == '\u2029' || r == utf8.RuneError
+}
+
+// needsURLEscape reports whether a URL encoder writes r otherwise than as
+// it is: anything but letters, digits and - . _ ~.
+func needsURLEscape(r rune) bool {
+	return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r == '_' || r == '~')
 }
 
 // base64Core returns the characters of the base64 encoding of s, preceded
@@ -302,12 +338,14 @@ func (r *Redactor) Bytes(b []byte) []byte {
 		return b
 	}
 	r.mu.RLock()
-	forms, keys := r.forms, r.keys
+	order, keys := r.order, r.keys
 	r.mu.RUnlock()
 	out := b
-	for _, f := range forms {
-		if f.in(out) {
-			out = bytes.ReplaceAll(out, f.b, redacted)
+	for _, sec := range order {
+		for _, f := range sec.forms {
+			if f.in(out) {
+				out = bytes.ReplaceAll(out, f.b, redacted)
+			}
 		}
 	}
 	if scrubbed, changed := scrubKeys(out, keys); changed {
