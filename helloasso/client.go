@@ -26,7 +26,7 @@ func (c *Client) CreateCheckoutIntent(ctx context.Context, body *CheckoutIntentR
 	var out CheckoutIntentCreated
 	resp, err := c.do(ctx, &httpx.Request{
 		Op: "create checkout intent", Method: http.MethodPost,
-		Path: c.orgPath("/checkout-intents"), JSON: body,
+		Path: c.orgPath("/checkout-intents"), Route: orgRoute + "/checkout-intents", JSON: body,
 	}, &out)
 	if err != nil {
 		return nil, err
@@ -41,6 +41,7 @@ func (c *Client) GetCheckoutIntent(ctx context.Context, id int64) (*CheckoutInte
 	var out CheckoutIntent
 	resp, err := c.do(ctx, &httpx.Request{
 		Op: "get checkout intent", Path: c.orgPath("/checkout-intents/" + strconv.FormatInt(id, 10)),
+		Route: orgRoute + "/checkout-intents/{checkoutIntentId}",
 	}, &out)
 	if err != nil {
 		return nil, err
@@ -52,7 +53,7 @@ func (c *Client) GetCheckoutIntent(ctx context.Context, id int64) (*CheckoutInte
 // GetOrder reads an order: GET /v5/orders/{id}.
 func (c *Client) GetOrder(ctx context.Context, id int64) (*Order, error) {
 	var out Order
-	resp, err := c.do(ctx, &httpx.Request{Op: "get order", Path: "/v5/orders/" + strconv.FormatInt(id, 10)}, &out)
+	resp, err := c.do(ctx, &httpx.Request{Op: "get order", Path: "/v5/orders/" + strconv.FormatInt(id, 10), Route: "/v5/orders/{orderId}"}, &out)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +64,7 @@ func (c *Client) GetOrder(ctx context.Context, id int64) (*Order, error) {
 // GetPayment reads a payment: GET /v5/payments/{id}.
 func (c *Client) GetPayment(ctx context.Context, id int64) (*PaymentDetail, error) {
 	var out PaymentDetail
-	resp, err := c.do(ctx, &httpx.Request{Op: "get payment", Path: "/v5/payments/" + strconv.FormatInt(id, 10)}, &out)
+	resp, err := c.do(ctx, &httpx.Request{Op: "get payment", Path: "/v5/payments/" + strconv.FormatInt(id, 10), Route: "/v5/payments/{paymentId}"}, &out)
 	if err != nil {
 		return nil, err
 	}
@@ -105,6 +106,7 @@ func (c *Client) RefundPayment(ctx context.Context, paymentID int64, p RefundPar
 	resp, err := c.do(ctx, &httpx.Request{
 		Op: "refund payment", Method: http.MethodPost,
 		Path: "/v5/payments/" + strconv.FormatInt(paymentID, 10) + "/refund", Query: q,
+		Route: "/v5/payments/{paymentId}/refund",
 	}, &out)
 	if err != nil {
 		return nil, err
@@ -118,7 +120,8 @@ func (c *Client) RefundPayment(ctx context.Context, paymentID int64, p RefundPar
 func (c *Client) CancelOrder(ctx context.Context, orderID int64) error {
 	_, err := c.do(ctx, &httpx.Request{
 		Op: "cancel order", Method: http.MethodPost,
-		Path: "/v5/orders/" + strconv.FormatInt(orderID, 10) + "/cancel",
+		Path:  "/v5/orders/" + strconv.FormatInt(orderID, 10) + "/cancel",
+		Route: "/v5/orders/{orderId}/cancel",
 	}, nil)
 	return err
 }
@@ -128,6 +131,10 @@ func (c *Client) CancelOrder(ctx context.Context, orderID int64) error {
 func (c *Client) do(ctx context.Context, req *httpx.Request, out any) (*httpx.Response, error) {
 	return c.http.Do(withTokenSlot(ctx), req, out)
 }
+
+// orgRoute is orgPath's prefix as a URL template, for observers: the
+// organization's slug names the merchant, so it stays out of traces too.
+const orgRoute = "/v5/organizations/{organizationSlug}"
 
 // orgPath returns the path of an organization resource.
 func (c *Client) orgPath(rest string) string {

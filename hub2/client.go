@@ -60,7 +60,7 @@ func (c *Client) AttemptPayment(ctx context.Context, intentID string, req Attemp
 		return nil, err
 	}
 	req.Token = token
-	return c.intent(ctx, &httpx.Request{Op: op, Method: http.MethodPost, Path: intentPath(intentID) + "/payments", JSON: req, NoRetry: true})
+	return c.intent(ctx, &httpx.Request{Op: op, Method: http.MethodPost, Path: intentPath(intentID) + "/payments", Route: intentRoute + "/payments", JSON: req, NoRetry: true})
 }
 
 // Authenticate sends the one-time code the customer entered for a payment
@@ -86,7 +86,7 @@ func (c *Client) Authenticate(ctx context.Context, intentID, token, code string)
 		return nil, err
 	}
 	return c.intent(ctx, &httpx.Request{
-		Op: op, Method: http.MethodPost, Path: intentPath(intentID) + "/authentication", NoRetry: true,
+		Op: op, Method: http.MethodPost, Path: intentPath(intentID) + "/authentication", Route: intentRoute + "/authentication", NoRetry: true,
 		JSON: authenticateRequest{Token: token, ConfirmationCode: code},
 	})
 }
@@ -104,7 +104,7 @@ func (c *Client) getIntent(ctx context.Context, intentID string, once bool) (*Pa
 	if err := checkID(op, "intentID", intentID); err != nil {
 		return nil, err
 	}
-	return c.intent(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: intentPath(intentID), Query: c.readQuery(intentID), NoRetry: once})
+	return c.intent(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: intentPath(intentID), Route: intentRoute, Query: c.readQuery(intentID), NoRetry: once})
 }
 
 // PaymentIntentStatus reads only an intent's status
@@ -122,7 +122,7 @@ func (c *Client) intentStatus(ctx context.Context, intentID string, once bool) (
 		return nil, err
 	}
 	var out StatusResponse
-	req := &httpx.Request{Op: op, Method: http.MethodGet, Path: intentPath(intentID) + "/status", Query: c.readQuery(intentID), NoRetry: once}
+	req := &httpx.Request{Op: op, Method: http.MethodGet, Path: intentPath(intentID) + "/status", Route: intentRoute + "/status", Query: c.readQuery(intentID), NoRetry: once}
 	if _, err := c.api.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -137,7 +137,7 @@ func (c *Client) PaymentStatus(ctx context.Context, paymentID string) (*StatusRe
 		return nil, err
 	}
 	var out StatusResponse
-	if _, err := c.api.Do(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: "/payments/" + url.PathEscape(paymentID) + "/status"}, &out); err != nil {
+	if _, err := c.api.Do(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: "/payments/" + url.PathEscape(paymentID) + "/status", Route: "/payments/{paymentId}/status"}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -166,7 +166,7 @@ func (c *Client) PaymentFees(ctx context.Context, intentID string, q FeesQuery) 
 	}
 	query := url.Values{"country": {q.Country}, "provider": {strings.ToLower(q.Provider)}, "paymentMethod": {string(q.PaymentMethod)}}
 	var out []Fee
-	if _, err := c.api.Do(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: intentPath(intentID) + "/payment-fees", Query: query}, &out); err != nil {
+	if _, err := c.api.Do(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: intentPath(intentID) + "/payment-fees", Route: intentRoute + "/payment-fees", Query: query}, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -243,6 +243,9 @@ func (c *Client) tokenFor(ctx context.Context, intentID, token string) (string, 
 }
 
 func intentPath(id string) string { return "/payment-intents/" + url.PathEscape(id) }
+
+// intentRoute is intentPath as a URL template, for observers: no id in it.
+const intentRoute = "/payment-intents/{intentId}"
 
 // checkID refuses an empty id before it makes a path such as
 // /payment-intents//payments.

@@ -90,6 +90,7 @@ func (c *Client) transaction(ctx context.Context, op, paymentID, suffix string) 
 	var out envelope[Transaction]
 	resp, err := c.http.Do(ctx, &httpx.Request{
 		Op: op, Method: http.MethodGet, Path: pathPayments + url.PathEscape(paymentID) + suffix,
+		Route: pathPayments + "{paymentId}" + suffix,
 	}, &out)
 	if err != nil {
 		return nil, err
