@@ -51,7 +51,9 @@ type OperationEnd struct {
 	Attempts int
 	// StatusCode is the last attempt's HTTP status, 0 if none arrived.
 	StatusCode int
-	// Kind classifies the error the operation failed with; "" on success.
+	// Kind classifies the error the operation failed with, a 2xx answer
+	// whose body could not be decoded included (ErrMalformedResponse, while
+	// its attempt succeeded); "" on success.
 	Kind Kind
 	// Duration is the whole operation's, waits included.
 	Duration time.Duration

@@ -240,3 +240,18 @@ func TestObserverSeesOperationsAndAttempts(t *testing.T) {
 		assert.NotContains(t, op.Route, "py_1", "no id in the route")
 	}
 }
+
+func TestObserverCountsAnUnreadableAnswerAsAFailedOperation(t *testing.T) {
+	srv := newServer(t, status(200, `{"id":"py_1"`))
+	rec := &recorder{}
+	c, _ := newClient(t, srv.URL, payments.WithObserver(rec))
+	_, err := c.Do(context.Background(), &Request{Op: "verify payment", Path: "/v1/payments/py_1/verify"}, &struct{}{})
+	require.ErrorIs(t, err, payments.ErrMalformedResponse)
+
+	require.Len(t, rec.ends, 1)
+	assert.Equal(t, 200, rec.ends[0].StatusCode)
+	assert.Empty(t, rec.ends[0].Kind, "the HTTP attempt itself succeeded")
+	require.Len(t, rec.opEnds, 1)
+	assert.Equal(t, payments.ErrMalformedResponse, rec.opEnds[0].Kind, "the operation did not")
+	assert.Equal(t, 200, rec.opEnds[0].StatusCode)
+}

@@ -24,8 +24,11 @@ type budget struct{ left atomic.Int64 }
 // take spends one retry, if any is left.
 func (b *budget) take() bool { return b.left.Add(-1) >= 0 }
 
-// send runs p until it succeeds, fails for good, or runs out of retries.
-func (c *Client) send(ctx context.Context, p *prepared) (*Response, error) {
+// send runs p until it succeeds, fails for good, or runs out of retries,
+// then decodes a 2xx answer's JSON body into out unless out is nil. The
+// decoding is part of the observed operation, so that an observer counts a
+// 200 whose body is unusable as the failure it is.
+func (c *Client) send(ctx context.Context, p *prepared, out any) (*Response, error) {
 	if b, _ := ctx.Value(budgetKey{}).(*budget); b == nil {
 		b = &budget{}
 		b.left.Store(int64(c.cfg.Settings.Retries))
@@ -34,12 +37,13 @@ func (c *Client) send(ctx context.Context, p *prepared) (*Response, error) {
 	obs := c.cfg.Settings.Observer
 	if obs == nil {
 		resp, err, _ := c.run(ctx, p, nil)
-		return resp, err
+		return c.decode(p, resp, err, out)
 	}
 	start := time.Now()
 	op := payments.Operation{Provider: c.cfg.Provider, Name: p.op, Method: p.method, Route: p.route, Host: c.base.Host}
 	ctx, end := obs.StartOperation(ctx, op)
 	resp, err, st := c.run(ctx, p, &op)
+	resp, err = c.decode(p, resp, err, out)
 	oe := payments.OperationEnd{Attempts: st.attempts, Duration: time.Since(start), RateLimitWait: st.limitWait, RetryWait: st.retryWait}
 	if resp != nil {
 		oe.StatusCode = resp.StatusCode
@@ -47,6 +51,14 @@ func (c *Client) send(ctx context.Context, p *prepared) (*Response, error) {
 	oe.Kind = kindOf(err)
 	end(oe)
 	return resp, err
+}
+
+// decode reads a successful answer into out, if out is not nil.
+func (c *Client) decode(p *prepared, resp *Response, err error, out any) (*Response, error) {
+	if err != nil || out == nil {
+		return resp, err
+	}
+	return resp, c.Decode(p.op, resp, out)
 }
 
 // runStats is what an operation's observer is told at its end.
