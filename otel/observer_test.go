@@ -160,9 +160,9 @@ func TestARetryIsASecondAttemptSpan(t *testing.T) {
 
 	m := tm.collect(t)
 	assert.Equal(t, map[string]int64{
-		"http.response.status_code=201,payments.operation=initialize payment,payments.provider=moneroo,payments.retry=false":                                1,
+		"http.response.status_code=201,payments.operation=initialize payment,payments.provider=moneroo,payments.retry=false":                             1,
 		"error.type=provider unavailable,http.response.status_code=503,payments.operation=verify payment,payments.provider=moneroo,payments.retry=false": 1,
-		"http.response.status_code=200,payments.operation=verify payment,payments.provider=moneroo,payments.retry=true":                                     1,
+		"http.response.status_code=200,payments.operation=verify payment,payments.provider=moneroo,payments.retry=true":                                  1,
 	}, counts(t, m["payments.client.attempts"]))
 	assert.NotContains(t, m, "payments.client.errors", "the call succeeded in the end")
 }
