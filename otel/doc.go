@@ -33,11 +33,9 @@
 //
 //	payments.provider        "moneroo", "hub2", "helloasso", "hero"
 //	payments.operation       "verify payment", "create payment intent"…
-//	server.address           the provider's host
-//	server.port              its port (when the base URL names one, else 443 for https)
 //	payments.attempts        how many HTTP attempts were made
 //	payments.retry.wait      seconds waited between retries, if any
-//	payments.rate_limit.wait seconds spent getting turns from the rate limiter
+//	payments.rate_limit.wait seconds waited for the rate limiter, if 1 ms or more
 //	error.type               the payments.Kind on failure, such as "provider unavailable"
 //
 // Attempt spans carry http.request.method, url.template, server.address,
@@ -46,9 +44,13 @@
 // failure), payments.provider, payments.operation, payments.retry.wait (the
 // wait before this attempt), payments.rate_limit.wait, and payments.will_retry
 // when the client sends the request again. A failed operation or attempt
-// has status Error. The rate-limit wait is the time spent getting a turn,
-// the limiter's own work included (microseconds in memory, a round trip
-// for a shared limiter); it is absent only when the client keeps no limit.
+// has status Error. Spans show a rate-limit wait of 1 ms or more; the
+// payments.client.rate_limit.wait metric records every attempt's, the
+// limiter's own work included (microseconds in memory, a round trip for a
+// shared limiter).
+//
+// server.port is the port the base URL names, else 443: the library sends
+// plain http only to loopback simulators, whose base URL names a port.
 //
 // An operation fails when its last attempt did, or when its 2xx answer
 // could not be decoded (its attempt then succeeded). Errors an adapter

@@ -53,12 +53,8 @@ func (m *instruments) init(meter metric.Meter) error {
 }
 
 // operationEnded records an operation's duration, and its error.
-func (m *instruments) operationEnded(ctx context.Context, op payments.Operation, e payments.OperationEnd) {
-	attrs := []attribute.KeyValue{keyProvider.String(string(op.Provider)), keyOperation.String(op.Name)}
-	if e.Kind != "" {
-		attrs = append(attrs, semconv.ErrorTypeKey.String(string(e.Kind)))
-	}
-	set := metric.WithAttributeSet(attribute.NewSet(attrs...))
+func (m *instruments) operationEnded(ctx context.Context, info *opInfo, e payments.OperationEnd) {
+	set := info.opEnd(e.Kind)
 	m.opDuration.Record(ctx, e.Duration.Seconds(), set)
 	if e.Kind != "" {
 		m.errors.Add(ctx, 1, set)
@@ -67,31 +63,11 @@ func (m *instruments) operationEnded(ctx context.Context, op payments.Operation,
 
 // attemptEnded records an HTTP attempt: its count, its rate-limit wait, and
 // its duration as the HTTP conventions define it.
-func (m *instruments) attemptEnded(ctx context.Context, a payments.Attempt, method attribute.KeyValue, srv server, e payments.AttemptEnd) {
-	op := attribute.NewSet(keyProvider.String(string(a.Provider)), keyOperation.String(a.Name))
-	m.rateLimitWait.Record(ctx, e.RateLimitWait.Seconds(), metric.WithAttributeSet(op))
-
-	attrs := make([]attribute.KeyValue, 0, 6)
-	attrs = append(attrs, keyProvider.String(string(a.Provider)), keyOperation.String(a.Name), keyRetry.Bool(a.Number > 0))
-	if e.StatusCode != 0 {
-		attrs = append(attrs, semconv.HTTPResponseStatusCode(e.StatusCode))
-	}
-	if e.Kind != "" {
-		attrs = append(attrs, semconv.ErrorTypeKey.String(string(e.Kind)))
-	}
-	m.attempts.Add(ctx, 1, metric.WithAttributeSet(attribute.NewSet(attrs...)))
-
-	attrs = append(attrs[:0], method, semconv.ServerAddress(srv.address), semconv.URLTemplate(a.Route))
-	if srv.port > 0 {
-		attrs = append(attrs, semconv.ServerPort(srv.port))
-	}
-	if e.StatusCode != 0 {
-		attrs = append(attrs, semconv.HTTPResponseStatusCode(e.StatusCode))
-	}
-	if e.Kind != "" {
-		attrs = append(attrs, semconv.ErrorTypeKey.String(string(e.Kind)))
-	}
-	m.httpDuration.RecordSet(ctx, e.Duration.Seconds(), attribute.NewSet(attrs...))
+func (m *instruments) attemptEnded(ctx context.Context, info *opInfo, number int, e payments.AttemptEnd) {
+	m.rateLimitWait.Record(ctx, e.RateLimitWait.Seconds(), info.named)
+	opts := info.attemptEnd(attemptKey{status: e.StatusCode, kind: e.Kind, retry: number > 0})
+	m.attempts.Add(ctx, 1, opts.attempts)
+	m.httpDuration.RecordSet(ctx, e.Duration.Seconds(), opts.http)
 }
 
 // deliveryAnswered counts a webhook delivery and records how long it took.

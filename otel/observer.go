@@ -18,6 +18,11 @@ import (
 // Observer uses.
 const ScopeName = "github.com/unipay/payments/otel"
 
+// minSpanWait is the shortest rate-limit wait a span shows: asking an
+// in-memory limiter for a turn takes microseconds even when there is no
+// wait. The metric records every wait.
+const minSpanWait = time.Millisecond
+
 // Option configures an Observer.
 type Option func(*config)
 
@@ -41,6 +46,7 @@ func WithMeterProvider(mp metric.MeterProvider) Option { return func(c *config) 
 type Observer struct {
 	tracer trace.Tracer
 	m      instruments
+	ops    operations
 }
 
 var _ payments.Observer = (*Observer)(nil)
@@ -73,18 +79,10 @@ func NewObserver(opts ...Option) (*Observer, error) {
 // StartOperation implements payments.Observer: it starts the operation's
 // span, child of the span in ctx, and returns ctx with it.
 func (o *Observer) StartOperation(ctx context.Context, op payments.Operation) (context.Context, func(payments.OperationEnd)) {
-	srv := serverOf(op.Host)
-	ctx, span := o.tracer.Start(ctx, string(op.Provider)+" "+op.Name, trace.WithSpanKind(trace.SpanKindInternal),
-		trace.WithAttributes(
-			keyProvider.String(string(op.Provider)),
-			keyOperation.String(op.Name),
-			semconv.ServerAddress(srv.address),
-		))
-	if srv.port > 0 {
-		span.SetAttributes(semconv.ServerPort(srv.port))
-	}
+	info := o.ops.get(op)
+	ctx, span := o.tracer.Start(ctx, info.opSpan, trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(info.opStart...))
 	return ctx, func(e payments.OperationEnd) {
-		o.m.operationEnded(ctx, op, e)
+		o.m.operationEnded(ctx, info, e)
 		if !span.IsRecording() {
 			return
 		}
@@ -93,7 +91,7 @@ func (o *Observer) StartOperation(ctx context.Context, op payments.Operation) (c
 		if e.RetryWait > 0 {
 			attrs = append(attrs, keyRetryWait.Float64(e.RetryWait.Seconds()))
 		}
-		if e.RateLimitWait > 0 {
+		if e.RateLimitWait >= minSpanWait {
 			attrs = append(attrs, keyRateLimitWait.Float64(e.RateLimitWait.Seconds()))
 		}
 		if e.Kind != "" {
@@ -108,38 +106,19 @@ func (o *Observer) StartOperation(ctx context.Context, op payments.Operation) (c
 // StartAttempt implements payments.Observer: it starts the attempt's span,
 // child of the operation's (which is in ctx), and returns ctx with it.
 func (o *Observer) StartAttempt(ctx context.Context, a payments.Attempt) (context.Context, func(payments.AttemptEnd)) {
-	srv := serverOf(a.Host)
-	method := methodAttr(a.Method)
-	name := method.Value.AsString()
-	if name == semconv.HTTPRequestMethodOther.Value.AsString() {
-		name = "HTTP" // as the conventions name a span whose method is not a known one
+	info := o.ops.get(a.Operation)
+	ctx, span := o.tracer.Start(ctx, info.attemptSpan, trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(info.attemptStart...))
+	if span.IsRecording() {
+		if a.Number > 0 {
+			span.SetAttributes(semconv.HTTPRequestResendCount(a.Number))
+		}
+		if a.RetryWait > 0 {
+			span.SetAttributes(keyRetryWait.Float64(a.RetryWait.Seconds()))
+		}
 	}
-	if a.Route != "" {
-		name += " " + a.Route
-	}
-	attrs := make([]attribute.KeyValue, 0, 10)
-	attrs = append(attrs,
-		method,
-		semconv.ServerAddress(srv.address),
-		semconv.URLTemplate(a.Route),
-		keyProvider.String(string(a.Provider)),
-		keyOperation.String(a.Name),
-	)
-	if method == semconv.HTTPRequestMethodOther {
-		attrs = append(attrs, semconv.HTTPRequestMethodOriginal(a.Method))
-	}
-	if srv.port > 0 {
-		attrs = append(attrs, semconv.ServerPort(srv.port))
-	}
-	if a.Number > 0 {
-		attrs = append(attrs, semconv.HTTPRequestResendCount(a.Number))
-	}
-	if a.RetryWait > 0 {
-		attrs = append(attrs, keyRetryWait.Float64(a.RetryWait.Seconds()))
-	}
-	ctx, span := o.tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...))
+	number := a.Number
 	return ctx, func(e payments.AttemptEnd) {
-		o.m.attemptEnded(ctx, a, method, srv, e)
+		o.m.attemptEnded(ctx, info, number, e)
 		if !span.IsRecording() {
 			return
 		}
@@ -147,7 +126,7 @@ func (o *Observer) StartAttempt(ctx context.Context, a payments.Attempt) (contex
 		if e.StatusCode != 0 {
 			end = append(end, semconv.HTTPResponseStatusCode(e.StatusCode))
 		}
-		if e.RateLimitWait > 0 {
+		if e.RateLimitWait >= minSpanWait {
 			end = append(end, keyRateLimitWait.Float64(e.RateLimitWait.Seconds()))
 		}
 		if e.Retry {

@@ -62,16 +62,11 @@ func TestAnOperationIsASpanWithAChildPerAttempt(t *testing.T) {
 	op := tm.one(t, "moneroo verify payment")
 	assert.Equal(t, trace.SpanKindInternal, op.SpanKind())
 	assert.Equal(t, codes.Unset, op.Status().Code)
-	opAttrs := attrs(op)
-	assert.Less(t, opAttrs["payments.rate_limit.wait"].AsFloat64(), 0.05)
-	delete(opAttrs, "payments.rate_limit.wait")
 	assert.Equal(t, map[attribute.Key]attribute.Value{
 		"payments.provider":  attribute.StringValue("moneroo"),
 		"payments.operation": attribute.StringValue("verify payment"),
-		"server.address":     attribute.StringValue("127.0.0.1"),
-		"server.port":        attribute.Int64Value(simPort(t, srv.URL)),
 		"payments.attempts":  attribute.Int64Value(1),
-	}, opAttrs)
+	}, attrs(op), "no rate-limit wait shown: the limiter had a turn at once")
 
 	children := tm.childrenOf(op)
 	require.Len(t, children, 1)
@@ -80,11 +75,6 @@ func TestAnOperationIsASpanWithAChildPerAttempt(t *testing.T) {
 	assert.Equal(t, trace.SpanKindClient, attempt.SpanKind())
 	assert.Equal(t, op.SpanContext().TraceID(), attempt.SpanContext().TraceID())
 	assert.Equal(t, codes.Unset, attempt.Status().Code)
-	got := attrs(attempt)
-	// The time spent asking the rate limiter for a turn (Moneroo's 120 a
-	// minute), however short.
-	assert.Less(t, got["payments.rate_limit.wait"].AsFloat64(), 0.05)
-	delete(got, "payments.rate_limit.wait")
 	assert.Equal(t, map[attribute.Key]attribute.Value{
 		"http.request.method":       attribute.StringValue("GET"),
 		"url.template":              attribute.StringValue("/v1/payments/{paymentId}/verify"),
@@ -93,7 +83,7 @@ func TestAnOperationIsASpanWithAChildPerAttempt(t *testing.T) {
 		"http.response.status_code": attribute.Int64Value(200),
 		"payments.provider":         attribute.StringValue("moneroo"),
 		"payments.operation":        attribute.StringValue("verify payment"),
-	}, got)
+	}, attrs(attempt))
 	assert.False(t, attempt.StartTime().Before(op.StartTime()), "the attempt starts within the operation")
 	assert.False(t, attempt.EndTime().After(op.EndTime()), "and ends within it")
 
@@ -233,11 +223,13 @@ func TestRateLimitWaitsAreMeasured(t *testing.T) {
 	attempt := tm.childrenOf(op)[0]
 	assert.Equal(t, wait, attrs(attempt)["payments.rate_limit.wait"].AsFloat64())
 	create := tm.one(t, "moneroo initialize payment")
-	assert.Less(t, attrs(create)["payments.rate_limit.wait"].AsFloat64(), 0.05, "the first request had its turn at once")
+	assert.NotContains(t, attrs(create), attribute.Key("payments.rate_limit.wait"), "the first request had its turn at once")
 
 	waits := histogram(t, tm.collect(t)["payments.client.rate_limit.wait"])
 	v := waits["payments.operation=verify payment,payments.provider=moneroo"]
 	assert.Equal(t, uint64(1), v.Count)
 	assert.InDelta(t, wait, v.Sum, 1e-9)
-	assert.Equal(t, uint64(1), waits["payments.operation=initialize payment,payments.provider=moneroo"].Count)
+	first := waits["payments.operation=initialize payment,payments.provider=moneroo"]
+	assert.Equal(t, uint64(1), first.Count, "the metric records every wait")
+	assert.Less(t, first.Sum, 0.001)
 }

@@ -61,18 +61,42 @@ func BenchmarkHTTPX(b *testing.B) {
 		}
 	})
 
-	b.Run("httpx", func(b *testing.B) {
-		c, err := New(Config{Provider: payments.Moneroo, BaseURL: srv.URL, Settings: NewSettings(), Auth: BearerAuth("sk_test_key")})
-		if err != nil {
-			b.Fatal(err)
-		}
-		req := &Request{Op: "verify payment", Method: http.MethodGet, Path: "/v1/payments/k4su1ii7abdz/verify"}
-		b.ReportAllocs()
-		for b.Loop() {
-			var out benchOut
-			if _, err := c.Do(ctx, req, &out); err != nil || out.Data.ID == "" {
+	// httpx without an observer, then with one that does nothing: the cost
+	// of the observer hook itself (the otel module measures its Observer).
+	for _, bc := range []struct {
+		name string
+		opts []payments.Option
+	}{
+		{"httpx", nil},
+		{"httpx+observer", []payments.Option{payments.WithObserver(nopObserver{})}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			c, err := New(Config{Provider: payments.Moneroo, BaseURL: srv.URL, Settings: NewSettings(bc.opts...), Auth: BearerAuth("sk_test_key")})
+			if err != nil {
 				b.Fatal(err)
 			}
-		}
-	})
+			req := &Request{Op: "verify payment", Method: http.MethodGet, Path: "/v1/payments/k4su1ii7abdz/verify",
+				Route: "/v1/payments/{paymentId}/verify"}
+			b.ReportAllocs()
+			for b.Loop() {
+				var out benchOut
+				if _, err := c.Do(ctx, req, &out); err != nil || out.Data.ID == "" {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
+
+// nopObserver is told everything and does nothing.
+type nopObserver struct{}
+
+func (nopObserver) StartOperation(ctx context.Context, _ payments.Operation) (context.Context, func(payments.OperationEnd)) {
+	return ctx, func(payments.OperationEnd) {}
+}
+
+func (nopObserver) StartAttempt(ctx context.Context, _ payments.Attempt) (context.Context, func(payments.AttemptEnd)) {
+	return ctx, func(payments.AttemptEnd) {}
+}
+
+func (nopObserver) WebhookDelivery(context.Context, payments.WebhookDelivery) {}
