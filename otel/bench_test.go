@@ -90,7 +90,7 @@ func BenchmarkVerify(b *testing.B) {
 func BenchmarkObserverAlone(b *testing.B) {
 	op := payments.Operation{Provider: payments.Moneroo, Name: "verify payment", Method: "GET",
 		Route: "/v1/payments/{paymentId}/verify", Host: "api.moneroo.io"}
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(discard{}))
+	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(discard{}))
 	defer tp.Shutdown(context.Background())
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
 	defer mp.Shutdown(context.Background())
