@@ -23,7 +23,7 @@ func helloassoProvider(getenv func(string) string, base string, logger *slog.Log
 		ClientID: getenv("HELLOASSO_CLIENT_ID"), ClientSecret: getenv("HELLOASSO_CLIENT_SECRET"),
 		OrganizationSlug: getenv("HELLOASSO_ORGANIZATION"), SignatureKey: getenv("HELLOASSO_SIGNATURE_KEY"),
 	}
-	opts := []payments.Option{payments.WithLogger(logger)}
+	opts := clientOptions(logger)
 	if cfg.ClientID == "" {
 		sim := helloassotest.NewServer()
 		// Until the shop verifies HelloAsso returns with VerifyReturn, the

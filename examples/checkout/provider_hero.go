@@ -22,7 +22,7 @@ func heroProvider(getenv func(string) string, base string, logger *slog.Logger) 
 			r.Options = hero.Options{Type: hero.Pay1X}
 		}}
 	cfg := hero.Config{APIKey: getenv("HERO_API_KEY")}
-	opts := []payments.Option{payments.WithLogger(logger)}
+	opts := clientOptions(logger)
 	if cfg.APIKey == "" {
 		sim := herotest.NewServer()
 		cfg = hero.Config{APIKey: herotest.APIKey, PaymentPageURL: sim.URL}

@@ -123,7 +123,7 @@ func (s *Shop) Handler() http.Handler {
 	mux.HandleFunc("POST /orders/{id}/simulate", s.simulate)
 	for _, p := range s.providers {
 		if p.Webhooks != nil {
-			mux.Handle("POST /webhooks/"+string(p.Name), payments.WebhookHandler(p.Webhooks, s.webhook(p), payments.WithHandlerLogger(s.logger)))
+			mux.Handle("POST /webhooks/"+string(p.Name), payments.WebhookHandler(p.Webhooks, s.webhook(p), webhookOptions(s.logger)...))
 		}
 	}
 	return mux
