@@ -21,6 +21,7 @@ type telemetry struct {
 	tp     *sdktrace.TracerProvider
 	spans  *tracetest.SpanRecorder
 	reader *sdkmetric.ManualReader
+	mp     *sdkmetric.MeterProvider
 }
 
 func newTelemetry(t *testing.T) *telemetry {
@@ -28,6 +29,7 @@ func newTelemetry(t *testing.T) *telemetry {
 	tm := &telemetry{spans: tracetest.NewSpanRecorder(), reader: sdkmetric.NewManualReader()}
 	tm.tp = sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(tm.spans))
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(tm.reader))
+	tm.mp = mp
 	t.Cleanup(func() {
 		_ = tm.tp.Shutdown(context.Background())
 		_ = mp.Shutdown(context.Background())

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
@@ -17,6 +18,7 @@ import (
 	"github.com/unipay/payments"
 	"github.com/unipay/payments/moneroo"
 	"github.com/unipay/payments/moneroo/monerootest"
+	paymentsotel "github.com/unipay/payments/otel"
 	"github.com/unipay/payments/paymentstest"
 )
 
@@ -232,4 +234,20 @@ func TestRateLimitWaitsAreMeasured(t *testing.T) {
 	first := waits["payments.operation=initialize payment,payments.provider=moneroo"]
 	assert.Equal(t, uint64(1), first.Count, "the metric records every wait")
 	assert.Less(t, first.Sum, 0.001)
+}
+
+func TestTheGlobalProvidersAreTheDefault(t *testing.T) {
+	tm := newTelemetry(t)
+	tp, mp := otel.GetTracerProvider(), otel.GetMeterProvider()
+	t.Cleanup(func() { otel.SetTracerProvider(tp); otel.SetMeterProvider(mp) })
+	otel.SetTracerProvider(tm.tp)
+	otel.SetMeterProvider(tm.mp)
+
+	obs, err := paymentsotel.NewObserver()
+	require.NoError(t, err)
+	_, c := monerootest.Start(t, payments.WithObserver(obs))
+	_, err = c.Create(context.Background(), monerooOrder())
+	require.NoError(t, err)
+	tm.one(t, "moneroo initialize payment")
+	assert.Contains(t, tm.collect(t), "payments.client.operation.duration")
 }
