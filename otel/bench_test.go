@@ -119,4 +119,17 @@ func BenchmarkObserverAlone(b *testing.B) {
 			}
 		})
 	}
+	// The floor: the SDK's own cost for two spans, parent and child, with
+	// no attribute and no metric.
+	b.Run("sdk-bare-spans", func(b *testing.B) {
+		tracer := tp.Tracer("bench")
+		ctx := context.Background()
+		b.ReportAllocs()
+		for b.Loop() {
+			octx, parent := tracer.Start(ctx, "operation")
+			_, child := tracer.Start(octx, "attempt")
+			child.End()
+			parent.End()
+		}
+	})
 }
