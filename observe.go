@@ -14,7 +14,10 @@ import (
 // It sees no secret and no customer data: provider, operation, HTTP method,
 // a URL template without ids, attempt numbers, status codes, error kinds and
 // durations. Its methods run on the caller's goroutine, so they must be
-// quick, and safe for concurrent use.
+// quick, and safe for concurrent use. The contexts they return must be
+// derived from the ones they are given (context.WithValue, a tracer's
+// Start): the call goes on in them, and a context that lost the caller's
+// deadline would let it run on. A nil context or end function is ignored.
 type Observer interface {
 	// StartOperation is called when a call to the provider starts (one
 	// operation: its HTTP attempts, their retries and rate-limit waits). The
@@ -51,7 +54,9 @@ type OperationEnd struct {
 	Attempts int
 	// StatusCode is the last attempt's HTTP status, 0 if none arrived.
 	StatusCode int
-	// Kind classifies the error the operation failed with; "" on success.
+	// Kind classifies the error the operation failed with, a 2xx answer
+	// whose body could not be decoded included (ErrMalformedResponse, while
+	// its attempt succeeded); "" on success.
 	Kind Kind
 	// Duration is the whole operation's, waits included.
 	Duration time.Duration

@@ -47,6 +47,20 @@ func run(logger *slog.Logger) error {
 		base = "http://localhost:" + port
 	}
 
+	// PAYMENTS_OTEL=stdout or OTEL_EXPORTER_OTLP_ENDPOINT: see telemetry.go.
+	tel, err := newTelemetry(context.Background(), os.Getenv, os.Stdout)
+	if err != nil {
+		return err
+	}
+	if tel != nil {
+		observer = tel.observer
+		defer func() {
+			flush, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = tel.shutdown(flush)
+		}()
+	}
+
 	sh, err := openShared(os.Getenv) // REDIS_URL: replicas share their state on Redis
 	if err != nil {
 		return err
@@ -65,7 +79,11 @@ func run(logger *slog.Logger) error {
 	}()
 	shop := NewShop(base, providers, logger)
 	shop.handlerOptions = sh.handlerOptions()
-	srv := &http.Server{Handler: shop.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	handler := shop.Handler()
+	if tel != nil {
+		handler = tel.handler(handler)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -24,7 +24,7 @@ func helloassoProvider(getenv func(string) string, base string, logger *slog.Log
 		OrganizationSlug: getenv("HELLOASSO_ORGANIZATION"), SignatureKey: getenv("HELLOASSO_SIGNATURE_KEY"),
 	}
 	cfg.TokenStore = sh.tokenStore()
-	opts := append([]payments.Option{payments.WithLogger(logger)}, sh.options()...)
+	opts := append(clientOptions(logger), sh.options()...)
 	if cfg.ClientID == "" {
 		// The simulator follows HelloAsso: a refused card leaves the intent
 		// without an order; the shop reads the refusal with VerifyReturn.

@@ -25,7 +25,7 @@ func heroProvider(getenv func(string) string, base string, logger *slog.Logger, 
 		c   *hero.Client
 		err error
 	)
-	opts := append([]payments.Option{payments.WithLogger(logger)}, sh.options()...)
+	opts := append(clientOptions(logger), sh.options()...)
 	if key := getenv("HERO_API_KEY"); key != "" {
 		c, err = hero.New(hero.Config{APIKey: key}, opts...)
 	} else {

@@ -28,7 +28,7 @@ func hub2Provider(getenv func(string) string, base string, logger *slog.Logger, 
 	if s := getenv("HUB2_WEBHOOK_SECRET"); s != "" {
 		cfg.WebhookSecrets = []string{s}
 	}
-	opts := append([]payments.Option{payments.WithLogger(logger)}, sh.options()...)
+	opts := append(clientOptions(logger), sh.options()...)
 	operators := []Operator{
 		{Code: "wave:CI", Label: "Wave", Country: "Côte d'Ivoire"},
 		{Code: "orange:CI", Label: "Orange Money", Country: "Côte d'Ivoire"},

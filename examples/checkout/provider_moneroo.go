@@ -15,7 +15,7 @@ func monerooProvider(getenv func(string) string, base string, logger *slog.Logge
 	p := &Provider{Name: payments.Moneroo, Label: "Moneroo", Currency: "XOF",
 		Prepare: func(r *payments.CreateRequest, _ url.Values) {}}
 	cfg := moneroo.Config{SecretKey: getenv("MONEROO_SECRET_KEY"), WebhookSecret: getenv("MONEROO_WEBHOOK_SECRET")}
-	opts := append([]payments.Option{payments.WithLogger(logger)}, sh.options()...)
+	opts := append(clientOptions(logger), sh.options()...)
 	p.Mode = modeSandbox
 	if cfg.SecretKey == "" {
 		sim := monerootest.NewServer()

@@ -152,7 +152,7 @@ func (s *Shop) Handler() http.Handler {
 	for _, p := range s.providers {
 		if p.Webhooks != nil {
 			mux.Handle("POST /webhooks/"+string(p.Name), payments.WebhookHandler(p.Webhooks, s.webhook(p),
-				append([]payments.HandlerOption{payments.WithHandlerLogger(s.logger)}, s.handlerOptions...)...))
+				append(webhookOptions(s.logger), s.handlerOptions...)...))
 		}
 	}
 	return mux

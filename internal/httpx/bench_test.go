@@ -3,8 +3,10 @@ package httpx
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/unipay/payments"
@@ -63,19 +65,83 @@ func BenchmarkHTTPX(b *testing.B) {
 		}
 	})
 
-	b.Run("library", func(b *testing.B) {
-		defer benchkit.CPU(b)()
-		c, err := New(Config{Provider: payments.Moneroo, BaseURL: srv.URL, Settings: NewSettings(), Auth: BearerAuth("sk_test_key")})
-		if err != nil {
-			b.Fatal(err)
-		}
-		req := &Request{Op: "verify payment", Method: http.MethodGet, Path: "/v1/payments/k4su1ii7abdz/verify"}
-		b.ReportAllocs()
-		for b.Loop() {
-			var out benchOut
-			if _, err := c.Do(ctx, req, &out); err != nil || out.Data.ID == "" {
+	// httpx without an observer, then with one that does nothing: the cost
+	// of the observer hook itself (the otel module measures its Observer).
+	for _, bc := range []struct {
+		name string
+		opts []payments.Option
+	}{
+		{"library", nil},
+		{"library+observer", []payments.Option{payments.WithObserver(nopObserver{})}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			defer benchkit.CPU(b)()
+			c, err := New(Config{Provider: payments.Moneroo, BaseURL: srv.URL, Settings: NewSettings(bc.opts...), Auth: BearerAuth("sk_test_key")})
+			if err != nil {
 				b.Fatal(err)
 			}
-		}
-	})
+			req := &Request{Op: "verify payment", Method: http.MethodGet, Path: "/v1/payments/k4su1ii7abdz/verify",
+				Route: "/v1/payments/{paymentId}/verify"}
+			b.ReportAllocs()
+			for b.Loop() {
+				var out benchOut
+				if _, err := c.Do(ctx, req, &out); err != nil || out.Data.ID == "" {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// nopObserver is told everything and does nothing.
+type nopObserver struct{}
+
+func (nopObserver) StartOperation(ctx context.Context, _ payments.Operation) (context.Context, func(payments.OperationEnd)) {
+	return ctx, func(payments.OperationEnd) {}
+}
+
+func (nopObserver) StartAttempt(ctx context.Context, _ payments.Attempt) (context.Context, func(payments.AttemptEnd)) {
+	return ctx, func(payments.AttemptEnd) {}
+}
+
+func (nopObserver) WebhookDelivery(context.Context, payments.WebhookDelivery) {}
+
+// canned answers every request with benchPayment, in memory.
+type canned struct{}
+
+func (canned) RoundTrip(r *http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(benchPayment)), Request: r}, nil
+}
+
+// BenchmarkObserverHook is BenchmarkHTTPX's call over an in-memory
+// transport, so that the observer hook's share of httpx's own work shows:
+// with no observer, then with one that does nothing.
+func BenchmarkObserverHook(b *testing.B) {
+	ctx := context.Background()
+	for _, bc := range []struct {
+		name string
+		opts []payments.Option
+	}{
+		{"observer=nil", nil},
+		{"observer=nop", []payments.Option{payments.WithObserver(nopObserver{})}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			opts := append([]payments.Option{payments.WithHTTPClient(&http.Client{Transport: canned{}})}, bc.opts...)
+			c, err := New(Config{Provider: payments.Moneroo, BaseURL: "https://api.moneroo.io", Settings: NewSettings(opts...),
+				Auth: BearerAuth("sk_test_key")})
+			if err != nil {
+				b.Fatal(err)
+			}
+			req := &Request{Op: "verify payment", Method: http.MethodGet, Path: "/v1/payments/k4su1ii7abdz/verify",
+				Route: "/v1/payments/{paymentId}/verify"}
+			b.ReportAllocs()
+			for b.Loop() {
+				var out benchOut
+				if _, err := c.Do(ctx, req, &out); err != nil || out.Data.ID == "" {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

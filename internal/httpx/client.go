@@ -196,16 +196,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, erro
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.send(ctx, p)
-	if err != nil {
-		return resp, err
-	}
-	if out != nil {
-		if err := c.Decode(req.Op, resp, out); err != nil {
-			return resp, err
-		}
-	}
-	return resp, nil
+	return c.send(ctx, p, out)
 }
 
 // Decode reads resp's JSON body into out, or returns an ErrMalformedResponse
@@ -303,7 +294,6 @@ type prepared struct {
 	idempotent bool
 	noRetry    bool
 	auth       bool
-	budget     *budget // the call's retries left, set by send
 }
 
 func (c *Client) prepare(req *Request) (*prepared, error) {

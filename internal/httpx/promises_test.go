@@ -240,3 +240,48 @@ func TestObserverSeesOperationsAndAttempts(t *testing.T) {
 		assert.NotContains(t, op.Route, "py_1", "no id in the route")
 	}
 }
+
+func TestObserverCountsAnUnreadableAnswerAsAFailedOperation(t *testing.T) {
+	srv := newServer(t, status(200, `{"id":"py_1"`))
+	rec := &recorder{}
+	c, _ := newClient(t, srv.URL, payments.WithObserver(rec))
+	_, err := c.Do(context.Background(), &Request{Op: "verify payment", Path: "/v1/payments/py_1/verify"}, &struct{}{})
+	require.ErrorIs(t, err, payments.ErrMalformedResponse)
+
+	require.Len(t, rec.ends, 1)
+	assert.Equal(t, 200, rec.ends[0].StatusCode)
+	assert.Empty(t, rec.ends[0].Kind, "the HTTP attempt itself succeeded")
+	require.Len(t, rec.opEnds, 1)
+	assert.Equal(t, payments.ErrMalformedResponse, rec.opEnds[0].Kind, "the operation did not")
+	assert.Equal(t, 200, rec.opEnds[0].StatusCode)
+}
+
+// careless is an observer that returns contexts without the call's values,
+// or none at all, and no end functions.
+type careless struct{ nilContext bool }
+
+func (o careless) StartOperation(context.Context, payments.Operation) (context.Context, func(payments.OperationEnd)) {
+	if o.nilContext {
+		return nil, nil
+	}
+	return context.Background(), nil
+}
+
+func (o careless) StartAttempt(context.Context, payments.Attempt) (context.Context, func(payments.AttemptEnd)) {
+	if o.nilContext {
+		return nil, nil
+	}
+	return context.Background(), nil
+}
+
+func (careless) WebhookDelivery(context.Context, payments.WebhookDelivery) {}
+
+func TestACarelessObserverBreaksNoCall(t *testing.T) {
+	for _, obs := range []careless{{nilContext: true}, {nilContext: false}} {
+		srv := newServer(t, status(503, `{}`), status(503, `{}`), status(200, `{"id":"py_1"}`))
+		c, _ := newClient(t, srv.URL, payments.WithObserver(obs), payments.WithRetries(1))
+		_, err := c.Do(context.Background(), &Request{Op: "verify payment", Path: "/v1/payments/py_1/verify"}, &struct{}{})
+		require.ErrorIs(t, err, payments.ErrUnavailable, "nil context %v", obs.nilContext)
+		assert.Equal(t, int32(2), srv.hits.Load(), "the retry budget holds: one retry")
+	}
+}

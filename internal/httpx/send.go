@@ -24,8 +24,11 @@ type budget struct{ left atomic.Int64 }
 // take spends one retry, if any is left.
 func (b *budget) take() bool { return b.left.Add(-1) >= 0 }
 
-// send runs p until it succeeds, fails for good, or runs out of retries.
-func (c *Client) send(ctx context.Context, p *prepared) (*Response, error) {
+// send runs p until it succeeds, fails for good, or runs out of retries,
+// then decodes a 2xx answer's JSON body into out unless out is nil. The
+// decoding is part of the observed operation, so that an observer counts a
+// 200 whose body is unusable as the failure it is.
+func (c *Client) send(ctx context.Context, p *prepared, out any) (*Response, error) {
 	b, _ := ctx.Value(budgetKey{}).(*budget)
 	if b == nil {
 		b = &budget{}
@@ -38,23 +41,36 @@ func (c *Client) send(ctx context.Context, p *prepared) (*Response, error) {
 			ctx = context.WithValue(ctx, budgetKey{}, b)
 		}
 	}
-	p.budget = b
 	obs := c.cfg.Settings.Observer
 	if obs == nil {
-		resp, err, _ := c.run(ctx, p, nil)
-		return resp, err
+		resp, err, _ := c.run(ctx, p, b, nil)
+		return c.decode(p, resp, err, out)
 	}
 	start := time.Now()
 	op := payments.Operation{Provider: c.cfg.Provider, Name: p.op, Method: p.method, Route: p.route, Host: c.base.Host}
-	ctx, end := obs.StartOperation(ctx, op)
-	resp, err, st := c.run(ctx, p, &op)
+	octx, end := obs.StartOperation(ctx, op)
+	if octx == nil {
+		octx = ctx
+	}
+	resp, err, st := c.run(octx, p, b, &op)
+	resp, err = c.decode(p, resp, err, out)
 	oe := payments.OperationEnd{Attempts: st.attempts, Duration: time.Since(start), RateLimitWait: st.limitWait, RetryWait: st.retryWait}
 	if resp != nil {
 		oe.StatusCode = resp.StatusCode
 	}
 	oe.Kind = kindOf(err)
-	end(oe)
+	if end != nil {
+		end(oe)
+	}
 	return resp, err
+}
+
+// decode reads a successful answer into out, if out is not nil.
+func (c *Client) decode(p *prepared, resp *Response, err error, out any) (*Response, error) {
+	if err != nil || out == nil {
+		return resp, err
+	}
+	return resp, c.Decode(p.op, resp, out)
 }
 
 // runStats is what an operation's observer is told at its end.
@@ -64,10 +80,9 @@ type runStats struct {
 }
 
 // run is send's loop: attempts, 401 renewal, retries within the call's
-// budget. op is nil when nobody observes.
-func (c *Client) run(ctx context.Context, p *prepared, op *payments.Operation) (*Response, error, runStats) {
+// budget b. op is nil when nobody observes.
+func (c *Client) run(ctx context.Context, p *prepared, b *budget, op *payments.Operation) (*Response, error, runStats) {
 	var st runStats
-	b := p.budget
 	renewed := false
 	var wait time.Duration // before the next attempt
 	for number := 0; ; number++ {
@@ -132,6 +147,9 @@ func (c *Client) observedAttempt(ctx context.Context, p *prepared, op *payments.
 	}
 	start := time.Now()
 	actx, end := c.cfg.Settings.Observer.StartAttempt(ctx, payments.Attempt{Operation: *op, Number: number, RetryWait: retryWait})
+	if actx == nil {
+		actx = ctx
+	}
 	resp, err, limitWait := c.attempt(actx, p)
 	st.limitWait += limitWait
 	ae := payments.AttemptEnd{Duration: time.Since(start), RateLimitWait: limitWait, Kind: kindOf(err)}
@@ -140,7 +158,9 @@ func (c *Client) observedAttempt(ctx context.Context, p *prepared, op *payments.
 	}
 	var perr *payments.Error
 	ae.Retry = errors.As(err, &perr) && perr.Retryable && !p.noRetry
-	end(ae)
+	if end != nil {
+		end(ae)
+	}
 	return resp, err
 }
 

@@ -71,7 +71,7 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		idempotent: idem || req.Method == http.MethodGet || req.Method == http.MethodHead,
 		auth:       rt.auth,
 	}
-	resp, err := rt.c.send(ctx, p)
+	resp, err := rt.c.send(ctx, p, nil)
 	if err != nil {
 		return nil, err
 	}
