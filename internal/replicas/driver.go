@@ -20,7 +20,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -83,7 +82,7 @@ func start(t *testing.T, cfg Config, n int, env map[string]string) []*Replica {
 			r.cmd.Env = append(r.cmd.Env, k+"="+v)
 		}
 		r.cmd.Stderr = r.stderr
-		r.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+		r.cmd.SysProcAttr = procAttr()
 		stdout, err := r.cmd.StdoutPipe()
 		require.NoError(t, err)
 		require.NoError(t, r.cmd.Start())
