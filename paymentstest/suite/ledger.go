@@ -233,30 +233,35 @@ const ledgerWorkers = 64
 func testConcurrentReserve(t *testing.T, s Store[payments.RefundLedger]) {
 	ctx := context.Background()
 	r := replicas(t, s, 2)
-	const each, limit = 100, 1000
-	var ok atomic.Int32
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range ledgerWorkers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			err := r[i%2].Reserve(ctx, refund("r"+strconv.Itoa(i), "p1", each), xof(limit))
-			if err == nil {
-				ok.Add(1)
-				return
-			}
-			assert.ErrorIs(t, err, payments.ErrConflict)
-		}()
+	const each = 100
+	// Each round a payment with room for fits refunds, and many more
+	// racing for it: the fewer fit, the more races there are for the last.
+	for _, fits := range []int{1, 2, 3, 5, 10, 20} {
+		payment, limit := "p"+strconv.Itoa(fits), int64(fits*each)
+		var ok atomic.Int32
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range ledgerWorkers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				err := r[i%2].Reserve(ctx, refund("r"+strconv.Itoa(i), payment, each), xof(limit))
+				if err == nil {
+					ok.Add(1)
+					return
+				}
+				assert.ErrorIs(t, err, payments.ErrConflict)
+			}()
+		}
+		close(start)
+		wg.Wait()
+		assert.Equal(t, int32(fits), ok.Load(), "exactly the payment's amount is reserved, %d refunds", fits)
+		got := refunds(t, r[1], payment)
+		assert.Equal(t, fits, len(got), "refunds recorded")
+		_, pending := payments.RefundTotals(got, "XOF")
+		assert.Equal(t, xof(limit), pending)
 	}
-	close(start)
-	wg.Wait()
-	assert.Equal(t, int32(limit/each), ok.Load(), "exactly the payment's amount is reserved")
-	got := refunds(t, r[1], "p1")
-	assert.Equal(t, limit/each, len(got), "refunds recorded")
-	_, pending := payments.RefundTotals(got, "XOF")
-	assert.Equal(t, xof(limit), pending)
 }
 
 // Updates racing on one refund: a failure frees its amount once, however
