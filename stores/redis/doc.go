@@ -58,8 +58,8 @@
 //
 // Every key starts with a prefix ("payments:" unless WithPrefix changes
 // it), followed by "event:", "token:", "lock:" or "limit:" and the key the
-// library gives, or by "refunds:{ledger}:" and a payment id (a hash of its
-// refunds) or "payouts:{ledger}:" and a payout id (the refund it pays). The
+// library gives, or by "{ledger}:refunds:" and a payment id (a hash of its
+// refunds) or "{ledger}:payouts:" and a payout id (the refund it pays). The
 // scripts touch one key each, except the ledger's, whose keys share the
 // "{ledger}" hash tag and so one slot: a Redis Cluster works too (the
 // ledger on one of its nodes; refunds are few). Redis 5 or later (or a compatible server) is needed; the tests run

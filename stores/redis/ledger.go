@@ -15,14 +15,16 @@ import (
 )
 
 // RefundLedger is a payments.RefundLedger on Redis. Each payment's refunds
-// are one hash, "refunds:{ledger}:" and the payment id after the prefix,
+// are one hash, "{ledger}:refunds:" and the payment id after the prefix,
 // holding the sum of its refunds that did not fail ("taken"), a counter
 // that orders them ("seq") and, per refund, one field per part: "s:" and
 // the refund id its state, "a:" its amount, and so on. Each payout id is a
-// key, "payouts:{ledger}:" and the payout id, naming the payment and the
-// refund. The "{ledger}" hash tag keeps all these keys in one slot, so a
-// script may touch a payment's hash and a payout's key at once on a Redis
-// Cluster too; refunds are few, one node holds them easily.
+// key, "{ledger}:payouts:" and the payout id, naming the payment and the
+// refund. The "{ledger}" hash tag, right after the prefix, keeps all these
+// keys in one slot whatever the prefix holds (Redis hashes the text between
+// the first '{' and the next '}'), so a script may touch a payment's hash
+// and a payout's key at once on a Redis Cluster too; refunds are few, one
+// node holds them easily.
 //
 // Nothing here expires: the ledger is a record of money sent. Run Redis
 // with persistence (appendonly) and an eviction policy that never evicts
@@ -102,13 +104,14 @@ return {2, ''}
 `)
 
 // refundsKey is the hash of a payment's refunds; payoutKey the key of a
-// payout id. The hash tag puts them all in one Redis Cluster slot.
+// payout id. The hash tag puts them all in one Redis Cluster slot: it
+// comes before anything that differs between them.
 func (l *RefundLedger) refundsKey(paymentID string) string {
-	return l.s.key("refunds:{ledger}", paymentID)
+	return l.s.key("{ledger}:refunds", paymentID)
 }
 
 func (l *RefundLedger) payoutKey(payoutID string) string {
-	return l.s.key("payouts:{ledger}", payoutID)
+	return l.s.key("{ledger}:payouts", payoutID)
 }
 
 // Reserve implements payments.RefundLedger in one round trip: one script

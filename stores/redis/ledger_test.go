@@ -30,7 +30,7 @@ func TestRefundLedgerKeys(t *testing.T) {
 
 	keys, err := rdb.Keys(ctx, "*").Result()
 	require.NoError(t, err)
-	assert.ElementsMatch(t, []string{"payments:refunds:{ledger}:py_1", "payments:payouts:{ledger}:po_1"}, keys,
+	assert.ElementsMatch(t, []string{"payments:{ledger}:refunds:py_1", "payments:{ledger}:payouts:po_1"}, keys,
 		"the prefix, the kind with the hash tag that puts every ledger key in one cluster slot, and the library's id")
 	for _, k := range keys {
 		ttl, err := rdb.PTTL(ctx, k).Result()
@@ -41,12 +41,12 @@ func TestRefundLedgerKeys(t *testing.T) {
 
 // On a Redis Cluster, a script may touch only keys of one slot: the
 // ledger's hash tag keeps a payment's refunds and its payouts' keys
-// together. One node serving every slot refuses CROSSSLOT scripts as a
-// cluster of many does.
+// together, even under a prefix holding a '{' of its own. One node serving
+// every slot refuses CROSSSLOT scripts as a cluster of many does.
 func TestRefundLedgerOnACluster(t *testing.T) {
 	srv := redistest.StartCluster(t)
 	suite.RefundLedger(t, func(t *testing.T) suite.Store[payments.RefundLedger] {
-		prefix := randomPrefix()
+		prefix := "shop{" + randomPrefix()
 		return suite.Store[payments.RefundLedger]{
 			Open: func(t *testing.T) payments.RefundLedger {
 				c := srv.ClusterClient(t)
