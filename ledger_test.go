@@ -8,7 +8,9 @@ import (
 )
 
 func TestMemoryRefundLedgerPassesTheSuite(t *testing.T) {
-	suite.RefundLedger(t, suite.LedgerHarness{
-		New: func(*testing.T) payments.RefundLedger { return &payments.MemoryRefundLedger{} },
+	suite.RefundLedger(t, func(*testing.T) suite.Store[payments.RefundLedger] {
+		l := &payments.MemoryRefundLedger{}
+		// Every replica of an in-memory ledger is the same ledger.
+		return suite.Store[payments.RefundLedger]{Open: func(*testing.T) payments.RefundLedger { return l }}
 	})
 }

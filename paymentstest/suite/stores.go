@@ -11,8 +11,8 @@ import (
 )
 
 // Store is one store under test for the store suites (EventLog,
-// TokenStore, RateLimiter). The suites ask for a fresh, empty one for each
-// subtest and run the subtests one after the other.
+// TokenStore, RateLimiter, RefundLedger). The suites ask for a fresh, empty
+// one for each subtest and run the subtests one after the other.
 type Store[T any] struct {
 	// Open returns a client of the store, as one replica of a service would
 	// hold it: each call a new client, with connections of its own where the

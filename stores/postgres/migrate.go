@@ -33,7 +33,10 @@ const migrateLock = 0x7061796d656e7473 // "payments"
 //
 // The tables (see migrations/001_shared_state.sql): payments_events (the
 // webhook event log), payments_tokens and payments_token_locks (credentials
-// and their renewal locks), payments_rate_limits, and payments_migrations.
+// and their renewal locks), payments_rate_limits, and payments_migrations;
+// and (migrations/002_refund_ledger.sql) payments_refunds and
+// payments_refund_totals, the refund ledger. A database an earlier release
+// migrated gains the tables of the later files only.
 func Migrate(ctx context.Context, pool *pgxpool.Pool, opts ...Option) error {
 	s := New(pool, opts...)
 	files, err := migrationFiles()

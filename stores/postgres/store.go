@@ -14,6 +14,7 @@ type Store struct {
 	pool   *pgxpool.Pool
 	schema string
 	q      queries
+	lq     ledgerQueries
 }
 
 // Option changes a Store setting.
@@ -32,6 +33,7 @@ func New(pool *pgxpool.Pool, opts ...Option) *Store {
 		o(s)
 	}
 	s.q = newQueries(s.table)
+	s.lq = newLedgerQueries(s.table)
 	return s
 }
 
@@ -45,6 +47,10 @@ func (s *Store) TokenStore() *TokenStore { return &TokenStore{s: s} }
 // RateLimiter returns the store's payments.RateLimiter, for
 // payments.WithRateLimiter.
 func (s *Store) RateLimiter() *RateLimiter { return &RateLimiter{s: s} }
+
+// RefundLedger returns the store's payments.RefundLedger, for the refunds
+// by payout of the Moneroo and Hub2 adapters.
+func (s *Store) RefundLedger() *RefundLedger { return &RefundLedger{s: s} }
 
 // table returns a table's name, qualified by the schema if there is one.
 func (s *Store) table(name string) string {

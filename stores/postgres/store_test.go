@@ -85,6 +85,11 @@ type closingLimiter struct {
 	io.Closer
 }
 
+type closingLedger struct {
+	payments.RefundLedger
+	io.Closer
+}
+
 func TestEventLogConformance(t *testing.T) {
 	suite.EventLog(t, newStore(&servers{top: t}, func(s *pgstore.Store, c io.Closer) payments.EventLog {
 		return closingEventLog{s.EventLog(), c}
@@ -100,5 +105,13 @@ func TestTokenStoreConformance(t *testing.T) {
 func TestRateLimiterConformance(t *testing.T) {
 	suite.RateLimiter(t, newStore(&servers{top: t}, func(s *pgstore.Store, c io.Closer) payments.RateLimiter {
 		return closingLimiter{s.RateLimiter(), c}
+	}))
+}
+
+// Each replica has a pool of its own: the concurrent subtests race two
+// pools, as two replicas would.
+func TestRefundLedgerConformance(t *testing.T) {
+	suite.RefundLedger(t, newStore(&servers{top: t}, func(s *pgstore.Store, c io.Closer) payments.RefundLedger {
+		return closingLedger{s.RefundLedger(), c}
 	}))
 }

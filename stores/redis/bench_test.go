@@ -47,3 +47,13 @@ func BenchmarkAPICallWithSharedLimiter(b *testing.B) {
 	s, n := countedStore(b)
 	replicas.BenchAPICall(b, s.RateLimiter(), n)
 }
+
+func BenchmarkRefundReserve(b *testing.B) {
+	s, n := countedStore(b)
+	replicas.BenchReserve(b, s.RefundLedger(), n)
+}
+
+func BenchmarkRefundUpdate(b *testing.B) {
+	s, n := countedStore(b)
+	replicas.BenchUpdate(b, s.RefundLedger(), n)
+}

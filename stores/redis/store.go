@@ -45,6 +45,10 @@ func (s *Store) TokenStore() *TokenStore { return &TokenStore{s: s} }
 // payments.WithRateLimiter.
 func (s *Store) RateLimiter() *RateLimiter { return &RateLimiter{s: s} }
 
+// RefundLedger returns the store's payments.RefundLedger, for the refunds
+// by payout of the Moneroo and Hub2 adapters.
+func (s *Store) RefundLedger() *RefundLedger { return &RefundLedger{s: s} }
+
 // key returns the Redis key of a library key in a kind of state.
 func (s *Store) key(kind, key string) string { return s.prefix + kind + ":" + key }
 

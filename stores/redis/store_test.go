@@ -94,3 +94,9 @@ func TestRateLimiterConformance(t *testing.T) {
 		return closingLimiter{s.RateLimiter(), c}
 	}))
 }
+
+func TestRefundLedgerConformance(t *testing.T) {
+	suite.RefundLedger(t, newStore(&servers{top: t}, func(s *redisstore.Store, c io.Closer) payments.RefundLedger {
+		return closingLedger{s.RefundLedger(), c}
+	}))
+}

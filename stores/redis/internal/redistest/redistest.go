@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -24,6 +25,7 @@ type Server struct {
 	Addr string
 
 	dir    string
+	args   []string // given to redis-server after the defaults
 	mu     sync.Mutex
 	proc   *os.Process   // nil once stopped
 	exited chan struct{} // closed when proc has exited
@@ -43,7 +45,46 @@ func Binary() (string, error) {
 // fails.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	s := &Server{dir: t.TempDir()}
+	return startWith(t)
+}
+
+// StartCluster starts a redis-server for t in cluster mode, one node
+// serving every slot, and stops it when t ends. Redis refuses a command or
+// script whose keys lie in different slots (CROSSSLOT) even on one node, so
+// a store that works here keeps to the cluster's rules.
+func StartCluster(t testing.TB) *Server {
+	t.Helper()
+	s := startWith(t, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf")
+	c := redis.NewClient(&redis.Options{Addr: s.Addr})
+	defer c.Close()
+	ctx := context.Background()
+	if err := c.Do(ctx, "CLUSTER", "ADDSLOTSRANGE", 0, 16383).Err(); err != nil {
+		t.Fatalf("redistest: cluster slots: %v", err)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		info, err := c.ClusterInfo(ctx).Result()
+		if err == nil && strings.Contains(info, "cluster_state:ok") {
+			return s
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("redistest: the cluster is not ok within 15s: %v\n%s", err, info)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// ClusterClient returns a cluster client of a server StartCluster started,
+// closed when t ends.
+func (s *Server) ClusterClient(t testing.TB) *redis.ClusterClient {
+	c := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{s.Addr}, ContextTimeoutEnabled: true})
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+func startWith(t testing.TB, args ...string) *Server {
+	t.Helper()
+	s := &Server{dir: t.TempDir(), args: args}
 	t.Cleanup(s.Stop)
 	var err error
 	for range 3 { // another process may take the free port first
@@ -100,6 +141,7 @@ func (s *Server) start() error {
 	out := &bytes.Buffer{}
 	cmd := exec.Command(bin, "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
 		"--dir", s.dir, "--daemonize", "no", "--loglevel", "warning")
+	cmd.Args = append(cmd.Args, s.args...)
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = procAttr()
 	if err := cmd.Start(); err != nil {
