@@ -102,6 +102,10 @@ type MemoryRefundLedger struct {
 
 // Reserve implements RefundLedger.
 func (l *MemoryRefundLedger) Reserve(_ context.Context, e RefundEntry, limit Money) error {
+	if e.ID == "" || e.PaymentID == "" || e.Amount.Amount <= 0 {
+		return &Error{Op: "reserve refund", Kind: ErrInvalidRequest, NotSent: true,
+			Message: "a refund needs an id, a payment id and a positive amount"}
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.entries == nil {
@@ -116,7 +120,8 @@ func (l *MemoryRefundLedger) Reserve(_ context.Context, e RefundEntry, limit Mon
 			taken += x.Amount.Amount
 		}
 	}
-	if e.Amount.Currency != limit.Currency || taken+e.Amount.Amount > limit.Amount {
+	// limit - taken, not taken + amount: the sum could overflow.
+	if e.Amount.Currency != limit.Currency || e.Amount.Amount > limit.Amount-taken {
 		left := Money{Amount: max(limit.Amount-taken, 0), Currency: limit.Currency}
 		return &Error{Op: "reserve refund", Kind: ErrConflict,
 			Message: "refunding " + e.Amount.String() + " of payment " + e.PaymentID + " would exceed what it paid: " + left.String() + " remains"}
