@@ -363,6 +363,13 @@ func SharedRateLimit(t *testing.T, cfg Config) {
 		}()
 	}
 	wg.Wait()
+	// Close the front door, waiting for requests still on their way (a call
+	// whose replica gave up at the end of the run may have reached it), and
+	// only then read what it recorded.
+	front.Close()
+	mu.Lock()
+	arrivals = slices.Clone(arrivals)
+	mu.Unlock()
 	total := Outcomes{}
 	for _, o := range outcomes {
 		total.OK += o.OK
@@ -376,7 +383,10 @@ func SharedRateLimit(t *testing.T, cfg Config) {
 	assert.Zero(t, total.Provider429, "the simulator never had to refuse")
 	assert.LessOrEqual(t, len(arrivals), most, "together the replicas keep to the one limit")
 	assert.GreaterOrEqual(t, len(arrivals), most/2, "and use it")
-	assert.Equal(t, total.OK, len(arrivals))
+	// Every call that succeeded arrived; a call still in flight when its
+	// worker stopped (one per worker at most) may have arrived unanswered.
+	assert.GreaterOrEqual(t, len(arrivals), total.OK)
+	assert.LessOrEqual(t, len(arrivals), total.OK+len(reps)*4)
 	slices.SortFunc(arrivals, func(a, b time.Time) int { return a.Compare(b) })
 	busiest := 0
 	for i := range arrivals {
