@@ -20,6 +20,7 @@ import (
 
 	"github.com/unipay/payments"
 	"github.com/unipay/payments/helloasso"
+	"github.com/unipay/payments/internal/benchkit"
 	"github.com/unipay/payments/paymentstest"
 )
 
@@ -242,6 +243,7 @@ func BenchmarkHelloAssoCreate(b *testing.B) {
 	srv := benchServer(b)
 	ctx := context.Background()
 	b.Run("library", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		c := benchClient(b, srv, true)
 		b.ReportAllocs()
 		for b.Loop() {
@@ -252,6 +254,7 @@ func BenchmarkHelloAssoCreate(b *testing.B) {
 		}
 	})
 	b.Run("baseline", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		c := &baseline{hc: &http.Client{}, base: srv.URL}
 		b.ReportAllocs()
 		for b.Loop() {
@@ -268,6 +271,7 @@ func BenchmarkHelloAssoVerify(b *testing.B) {
 	ctx := context.Background()
 	id := strconv.Itoa(benchID)
 	b.Run("library", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		c := benchClient(b, srv, true)
 		b.ReportAllocs()
 		for b.Loop() {
@@ -278,6 +282,7 @@ func BenchmarkHelloAssoVerify(b *testing.B) {
 		}
 	})
 	b.Run("baseline", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		c := &baseline{hc: &http.Client{}, base: srv.URL}
 		b.ReportAllocs()
 		for b.Loop() {
@@ -296,6 +301,7 @@ func BenchmarkHelloAssoColdVerify(b *testing.B) {
 	ctx := context.Background()
 	id := strconv.Itoa(benchID)
 	b.Run("library", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		b.ReportAllocs()
 		for b.Loop() {
 			c := benchClient(b, srv, false)
@@ -305,6 +311,7 @@ func BenchmarkHelloAssoColdVerify(b *testing.B) {
 		}
 	})
 	b.Run("baseline", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		hc := &http.Client{}
 		b.ReportAllocs()
 		for b.Loop() {
@@ -395,6 +402,7 @@ func BenchmarkHelloAssoParseWebhook(b *testing.B) {
 		h := paymentstest.SignHelloAsso(benchKey, body)
 		b.Run(fmt.Sprintf("%dKiB", size>>10), func(b *testing.B) {
 			b.Run("library", func(b *testing.B) {
+				defer benchkit.CPU(b)()
 				c := benchClient(b, srv, false)
 				b.ReportAllocs()
 				for b.Loop() {
@@ -405,6 +413,7 @@ func BenchmarkHelloAssoParseWebhook(b *testing.B) {
 				}
 			})
 			b.Run("baseline", func(b *testing.B) {
+				defer benchkit.CPU(b)()
 				b.ReportAllocs()
 				for b.Loop() {
 					n, err := baseParse(h, body)
@@ -455,11 +464,13 @@ func BenchmarkHelloAssoWebhookHandler(b *testing.B) {
 	handle := func(context.Context, *payments.Event) error { handled++; return nil }
 	srv := benchServer(b)
 	b.Run("library", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		c := benchClient(b, srv, false)
 		serve(b, payments.WebhookHandler(c, handle,
 			payments.WithEventLog(payments.NewMemoryEventLog(1<<20)), payments.WithRetention(time.Nanosecond)))
 	})
 	b.Run("baseline", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		var (
 			mu   sync.Mutex
 			done = map[[sha256.Size]byte]time.Time{}

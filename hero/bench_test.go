@@ -13,6 +13,7 @@ import (
 
 	"github.com/unipay/payments"
 	"github.com/unipay/payments/hero"
+	"github.com/unipay/payments/internal/benchkit"
 )
 
 // These benchmarks pair each operation of the library with a hand-written
@@ -235,6 +236,7 @@ func BenchmarkHeroCreate(b *testing.B) {
 	ctx := context.Background()
 	req := benchRequest()
 	b.Run("library", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		c := benchClient(b, srv)
 		b.ReportAllocs()
 		for b.Loop() {
@@ -245,6 +247,7 @@ func BenchmarkHeroCreate(b *testing.B) {
 		}
 	})
 	b.Run("baseline", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		h := &handClient{hc: &http.Client{}, url: srv.URL + "/api/graphql", key: testKey}
 		b.ReportAllocs()
 		for b.Loop() {
@@ -260,6 +263,7 @@ func BenchmarkHeroVerify(b *testing.B) {
 	srv := benchServer(b)
 	ctx := context.Background()
 	b.Run("library", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		c := benchClient(b, srv)
 		b.ReportAllocs()
 		for b.Loop() {
@@ -270,6 +274,7 @@ func BenchmarkHeroVerify(b *testing.B) {
 		}
 	})
 	b.Run("baseline", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		h := &handClient{hc: &http.Client{}, url: srv.URL + "/api/graphql", key: testKey}
 		b.ReportAllocs()
 		for b.Loop() {
@@ -286,6 +291,7 @@ func BenchmarkHeroVerifyMany(b *testing.B) {
 	ctx := context.Background()
 	ids := benchIDs(benchBatch)
 	b.Run("library", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		c := benchClient(b, srv)
 		b.ReportAllocs()
 		for b.Loop() {
@@ -296,6 +302,7 @@ func BenchmarkHeroVerifyMany(b *testing.B) {
 		}
 	})
 	b.Run("baseline", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		h := &handClient{hc: &http.Client{}, url: srv.URL + "/api/graphql", key: testKey}
 		b.ReportAllocs()
 		for b.Loop() {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/unipay/payments"
 	"github.com/unipay/payments/hub2"
+	"github.com/unipay/payments/internal/benchkit"
 	"github.com/unipay/payments/paymentstest"
 )
 
@@ -198,6 +199,7 @@ func BenchmarkHub2Create(b *testing.B) {
 	srv := benchServer(b)
 	ctx := context.Background()
 	b.Run("library", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		c := benchClient(b, srv.URL)
 		req := benchRequest(false)
 		b.ReportAllocs()
@@ -208,6 +210,7 @@ func BenchmarkHub2Create(b *testing.B) {
 		}
 	})
 	b.Run("baseline", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		c := &baseClient{hc: &http.Client{}, base: srv.URL}
 		b.ReportAllocs()
 		for b.Loop() {
@@ -228,6 +231,7 @@ func BenchmarkHub2CreateDirect(b *testing.B) {
 	srv := benchServer(b)
 	ctx := context.Background()
 	b.Run("library", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		c := benchClient(b, srv.URL)
 		req := benchRequest(true)
 		b.ReportAllocs()
@@ -238,6 +242,7 @@ func BenchmarkHub2CreateDirect(b *testing.B) {
 		}
 	})
 	b.Run("baseline", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		c := &baseClient{hc: &http.Client{}, base: srv.URL}
 		b.ReportAllocs()
 		for b.Loop() {
@@ -265,6 +270,7 @@ func BenchmarkHub2Verify(b *testing.B) {
 	srv := benchServer(b)
 	ctx := context.Background()
 	b.Run("library", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		c := benchClient(b, srv.URL)
 		b.ReportAllocs()
 		for b.Loop() {
@@ -274,6 +280,7 @@ func BenchmarkHub2Verify(b *testing.B) {
 		}
 	})
 	b.Run("baseline", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		c := &baseClient{hc: &http.Client{}, base: srv.URL}
 		b.ReportAllocs()
 		for b.Loop() {
@@ -346,6 +353,7 @@ func BenchmarkHub2ParseWebhook(b *testing.B) {
 		header, body := webhookBody(b, size, 1)
 		b.Run(fmt.Sprintf("%dKiB", size>>10), func(b *testing.B) {
 			b.Run("library", func(b *testing.B) {
+				defer benchkit.CPU(b)()
 				c := benchClient(b, "https://api.hub2.io")
 				b.ReportAllocs()
 				for b.Loop() {
@@ -355,6 +363,7 @@ func BenchmarkHub2ParseWebhook(b *testing.B) {
 				}
 			})
 			b.Run("baseline", func(b *testing.B) {
+				defer benchkit.CPU(b)()
 				b.ReportAllocs()
 				for b.Loop() {
 					if ev, err := baseParse(header, body); err != nil || ev.Data.ID == "" {
@@ -427,6 +436,7 @@ func BenchmarkHub2WebhookHandler(b *testing.B) {
 		}
 	}
 	b.Run("library", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		c := benchClient(b, "https://api.hub2.io")
 		run(b, func() http.Handler {
 			return payments.WebhookHandler(c, func(_ context.Context, ev *payments.Event) error {
@@ -438,6 +448,7 @@ func BenchmarkHub2WebhookHandler(b *testing.B) {
 		})
 	})
 	b.Run("baseline", func(b *testing.B) {
+		defer benchkit.CPU(b)()
 		run(b, func() http.Handler {
 			return &baseHandler{seen: map[string]bool{}, handle: func(ev *baseEnvelope) {
 				if ev.Data.ID == "" {
