@@ -159,6 +159,11 @@ func (c *Client) Refund(ctx context.Context, req payments.RefundRequest) (*payme
 	if err != nil {
 		mapFields(err, refundField)
 		if payments.MaybeSent(err) && !refused(err) {
+			// A payout.* webhook may have found the payout while the answer
+			// was being lost.
+			if e, ok := findRefund(c.ledgerRefunds(record, entry.PaymentID), entry.ID); ok && e.PayoutID != "" {
+				return settledRefund(op, e, nil)
+			}
 			return nil, reservedError(op, err, entry, "")
 		}
 		if uerr := c.ledger.Update(record, entry.PaymentID, entry.ID, payments.RefundFailed, ""); uerr != nil {
@@ -180,13 +185,23 @@ func (c *Client) Refund(ctx context.Context, req payments.RefundRequest) (*payme
 	}
 	// A payout.* webhook settled the refund before the answer came back.
 	if e, ok := findRefund(c.ledgerRefunds(record, entry.PaymentID), entry.ID); ok {
-		switch e.State {
-		case payments.RefundSucceeded:
-			r.Status = payments.StatusSucceeded
-		case payments.RefundFailed:
-			return nil, &payments.Error{Provider: payments.Moneroo, Op: op, Kind: payments.ErrDeclined, Raw: out.Raw,
-				Message: "Moneroo accepted payout " + out.ID + " for refund " + entry.ID + ", and it failed at once: nothing was refunded"}
-		}
+		return settledRefund(op, e, out.Raw)
+	}
+	return r, nil
+}
+
+// settledRefund is the outcome of refund e, which a payout.* webhook
+// settled while Refund waited for Moneroo's answer: the Refund, or, for a
+// payout that failed at once, an ErrDeclined error.
+func settledRefund(op string, e payments.RefundEntry, raw []byte) (*payments.Refund, error) {
+	r := &payments.Refund{Provider: payments.Moneroo, ID: e.PayoutID, PaymentID: e.PaymentID, Amount: e.Amount,
+		Status: payments.StatusPending, Raw: raw}
+	switch e.State {
+	case payments.RefundSucceeded:
+		r.Status = payments.StatusSucceeded
+	case payments.RefundFailed:
+		return nil, &payments.Error{Provider: payments.Moneroo, Op: op, Kind: payments.ErrDeclined, Raw: raw,
+			Message: "Moneroo made payout " + e.PayoutID + " for refund " + e.ID + ", and it failed at once: nothing was refunded"}
 	}
 	return r, nil
 }

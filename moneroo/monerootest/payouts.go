@@ -168,8 +168,17 @@ func (s *Server) Payouts() []Payout {
 	return out
 }
 
-// SettlePayout ends a pending payout (one sent to PayoutPending), as its
-// gateway would: status is "success" or "failed". The payout.* webhook
+// SetPayoutsPending makes every new payout stay pending (on is true), as a
+// slow gateway would, until SettlePayout ends it; false returns to the
+// test numbers' outcomes.
+func (s *Server) SetPayoutsPending(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.payoutsPending = on
+}
+
+// SettlePayout ends a pending payout (one sent to PayoutPending, or made
+// under SetPayoutsPending), as its gateway would: status is "success" or "failed". The payout.* webhook
 // goes out.
 func (s *Server) SettlePayout(id, status string) error {
 	if status != statusSuccess && status != statusFailed {
@@ -302,7 +311,7 @@ func (s *Server) initializePayout(w http.ResponseWriter, r *http.Request) {
 	// The gateway takes it at once: the test number decides what follows.
 	p.status, p.pendingAt = statusPending, time.Now().UTC()
 	switch n := p.number(); {
-	case strings.HasSuffix(n, PayoutPending):
+	case s.payoutsPending, strings.HasSuffix(n, PayoutPending):
 	case strings.HasSuffix(n, PayoutFailed):
 		s.finishPayout(p, statusFailed, "This is a failed test payout, you do not use valid test phone number.")
 	default:

@@ -122,6 +122,7 @@ type Server struct {
 	payouts        map[string]*payout
 	payoutOrder    []string         // payout ids, oldest first
 	balances       map[string]int64 // payout balance by currency, in minor units; none: no limit
+	payoutsPending bool             // new payouts stay pending until SettlePayout
 }
 
 // Delivery is a webhook the simulator sent.
