@@ -686,3 +686,24 @@ func TestRefundsByPayoutAreOffByDefault(t *testing.T) {
 	assert.True(t, caps.Refund)
 	assert.True(t, caps.PartialRefund)
 }
+
+func TestARefundWhoseAnswerIsLostAfterItsWebhooksIsKnown(t *testing.T) {
+	// Moneroo's webhooks about the payout arrive (and settle the refund)
+	// before the answer to the payout POST, which is then lost: Refund
+	// reports the payout the webhooks found instead of a reserved refund.
+	srv := monerootest.NewServer()
+	t.Cleanup(srv.Close)
+	c := refundClient(t, srv, moneroo.Config{})
+	hook := httptest.NewServer(payments.WebhookHandler(c, func(context.Context, *payments.Event) error { return nil }))
+	t.Cleanup(hook.Close)
+	id := paidWith(t, srv, c, refundableRequest(), monerootest.PhoneSuccess)
+	srv.SetWebhookURL(hook.URL)
+	srv.Faults.Add(paymentstest.Fault{Method: http.MethodPost, Path: "/v1/payouts/initialize", Truncate: true})
+
+	r, err := c.Refund(context.Background(), payments.RefundRequest{PaymentID: id, Amount: xof(1000)})
+	require.NoError(t, err)
+	require.Len(t, srv.Payouts(), 1)
+	assert.Equal(t, srv.Payouts()[0].ID, r.ID)
+	assert.Equal(t, payments.StatusSucceeded, r.Status, "payout.success came first")
+	assert.Equal(t, xof(1000), r.Amount)
+}
