@@ -275,8 +275,8 @@ func (s *Server) initializePayout(w http.ResponseWriter, r *http.Request) {
 		// The docs put account_number under recipient, the Laravel SDK's
 		// test at the top level: both are read.
 		field, raw := "recipient.account_number", recipient["account_number"]
-		if raw == nil {
-			field, raw = "account_number", body["account_number"]
+		if top, ok := body["account_number"]; raw == nil && ok {
+			field, raw = "account_number", top
 		}
 		p.account = v.digits(raw, field, 1, 32)
 	} else if known {

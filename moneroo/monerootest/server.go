@@ -15,7 +15,9 @@
 // changes state as if the payer or the operator had acted, and the webhook
 // goes out), Walk (the payer's browser on the hosted page), SetWebhookURL,
 // Faults and Requests; Moneroo's own extras are WalkWithPhone, Status,
-// Webhook, Deliveries, CheckoutURL, SetRateLimit and SetDecimalAmounts.
+// Webhook, Deliveries, CheckoutURL, SetRateLimit and SetDecimalAmounts, and
+// for payouts Payouts, PayoutWebhook, SettlePayout, SetPayoutsPending,
+// SetBalance and Balance.
 //
 // What it serves, under srv.URL:
 //
@@ -26,6 +28,13 @@
 //     string entries; the lengths of Moneroo's Laravel SDK, as
 //     moneroo.MaxDescription, MaxName and MaxAddress), 404 for unknown ids,
 //     and Moneroo's limit of 120 requests a minute (429, no Retry-After);
+//   - POST /v1/payouts/initialize, GET /v1/payouts/{id}/verify and
+//     GET /v1/payouts/{id} (payouts.go): the payout methods of Moneroo's
+//     docs, amounts in whole major units, recipient.msisdn of 8 to 15
+//     digits (recipient.account_number for moneroo_payout_demo), the
+//     payout test numbers (PayoutSuccess, PayoutFailed, PayoutPending), a
+//     balance per currency a test can set (400 beyond it), no fees (no
+//     source names any), and the payout.* webhooks;
 //   - GET /utils/payment/methods, the public catalogue from Moneroo's docs;
 //   - the hosted checkout page at each payment's checkout_url
 //     (/checkout/{id}), whose Pay form takes the payer's phone number and
