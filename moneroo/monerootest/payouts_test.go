@@ -68,7 +68,9 @@ func TestPayoutsAnswerInTheDocsShape(t *testing.T) {
 		Data struct {
 			Status   string
 			Metadata json.RawMessage
-			Disburse struct{ FailureMessage *string `json:"failure_message"` }
+			Disburse struct {
+				FailureMessage *string `json:"failure_message"`
+			}
 		}
 	}
 	require.NoError(t, json.Unmarshal(body, &v))
