@@ -273,7 +273,9 @@ type spyTransport struct {
 	payment string
 }
 
-func roundTrip(f func(*http.Request) (*http.Response, error)) *spyTransport { return &spyTransport{f: f} }
+func roundTrip(f func(*http.Request) (*http.Response, error)) *spyTransport {
+	return &spyTransport{f: f}
+}
 
 func (s *spyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	r = r.Clone(r.Context())
@@ -630,7 +632,9 @@ type brokenLedger struct{}
 
 var errStoreDown = errors.New("store down")
 
-func (brokenLedger) Reserve(context.Context, payments.RefundEntry, payments.Money) error { return errStoreDown }
+func (brokenLedger) Reserve(context.Context, payments.RefundEntry, payments.Money) error {
+	return errStoreDown
+}
 func (brokenLedger) Update(context.Context, string, string, payments.RefundState, string) error {
 	return errStoreDown
 }
