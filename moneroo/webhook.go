@@ -35,7 +35,7 @@ import (
 // the ledger links to it) to the payout's state, and returns the payout's
 // state as Status; a refund that stayed reserved is settled this way. A
 // payout that pays no refund of the ledger comes out with the PaymentID
-// its metadata names, if any. When the payout cannot be read or the ledger
+// its metadata names, if any; one Moneroo does not know (404), without. When the payout cannot be read or the ledger
 // cannot be written, the delivery is refused (an ErrUnavailable error), so
 // that Moneroo delivers it again.
 func (c *Client) ParseWebhook(header http.Header, body []byte) (*payments.Event, error) {
@@ -98,6 +98,9 @@ func (c *Client) ParseWebhook(header http.Header, body []byte) (*payments.Event,
 		ctx, cancel := context.WithTimeout(context.Background(), payoutWebhookTimeout)
 		defer cancel()
 		pid, p, err := c.settlePayout(ctx, op, id)
+		if errors.Is(err, payments.ErrNotFound) {
+			break // a payout Moneroo does not know (another app's, or gone): no refund of ours
+		}
 		if err != nil {
 			var perr *payments.Error
 			if errors.As(err, &perr) {

@@ -98,9 +98,10 @@ type Payout struct {
 	Method string         // the payout method's short code
 	// MSISDN and AccountNumber are the recipient's fields, as received.
 	MSISDN, AccountNumber string
-	Description           string
-	Customer              struct{ Email, FirstName, LastName string }
-	Metadata              map[string]string
+	// Description, Customer and Metadata are as the payout was made.
+	Description string
+	Customer    struct{ Email, FirstName, LastName string }
+	Metadata    map[string]string
 }
 
 type payout struct {
