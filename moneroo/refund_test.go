@@ -711,3 +711,27 @@ func TestARefundWhoseAnswerIsLostAfterItsWebhooksIsKnown(t *testing.T) {
 	assert.Equal(t, payments.StatusSucceeded, r.Status, "payout.success came first")
 	assert.Equal(t, xof(1000), r.Amount)
 }
+
+func TestAReleasedRefundWhosePayoutTurnsUpIsFlagged(t *testing.T) {
+	// The merchant released a reserved refund ("no payout was made"), and
+	// its payout's webhook arrives: the payer may be paid twice. The
+	// webhook is refused with a conflict naming the refund, not taken.
+	srv, c := refundSim(t, moneroo.Config{})
+	ctx := context.Background()
+	id := paidWith(t, srv, c, refundableRequest(), monerootest.PhoneSuccess)
+	srv.Faults.Add(paymentstest.Fault{Method: http.MethodPost, Path: "/v1/payouts/initialize", Truncate: true})
+	_, err := c.Refund(ctx, payments.RefundRequest{PaymentID: id, Amount: xof(2000)})
+	var reserved *moneroo.ReservedRefund
+	require.ErrorAs(t, err, &reserved)
+	require.NoError(t, c.ReleaseRefund(ctx, id, reserved.RefundID))
+	p, err := c.Verify(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, payments.StatusSucceeded, p.Status, "released: nothing counted")
+
+	h, body, err := srv.PayoutWebhook(srv.Payouts()[0].ID)
+	require.NoError(t, err)
+	_, err = c.ParseWebhook(h, body)
+	require.ErrorIs(t, err, payments.ErrConflict)
+	assert.Contains(t, err.Error(), reserved.RefundID)
+	assert.Contains(t, err.Error(), "by hand")
+}

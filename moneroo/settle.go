@@ -126,6 +126,13 @@ func (c *Client) settlePayout(ctx context.Context, op, id string) (string, *Payo
 	if !known || (st == e.State && e.PayoutID == id) {
 		return e.PaymentID, p, nil
 	}
+	if e.State.Final() && st != e.State {
+		// A refund released as "no payout was made" whose payout turns up:
+		// the payer may be paid twice. Someone must look.
+		return "", nil, &payments.Error{Provider: payments.Moneroo, Op: op, Kind: payments.ErrConflict, Raw: p.Raw,
+			Message: "refund " + e.ID + " of payment " + e.PaymentID + " is recorded " + string(e.State) + ", but its payout " + id +
+				" is " + p.Status + ": check the payment's refunds by hand"}
+	}
 	if err := c.ledger.Update(ctx, e.PaymentID, e.ID, st, id); err != nil && !errors.Is(err, payments.ErrConflict) {
 		return "", nil, ledgerError(op, err)
 	}

@@ -104,7 +104,11 @@ func (c *Client) ParseWebhook(header http.Header, body []byte) (*payments.Event,
 		if err != nil {
 			var perr *payments.Error
 			if errors.As(err, &perr) {
-				perr.Message = "payout " + id + "'s refund could not be settled now; refused so that Moneroo delivers the event again: " + perr.Message
+				if errors.Is(err, payments.ErrUnavailable) || errors.Is(err, payments.ErrRateLimited) {
+					perr.Message = "payout " + id + "'s refund could not be settled now; refused so that Moneroo delivers the event again: " + perr.Message
+				} else {
+					perr.Message = "payout " + id + "'s refund cannot be settled: " + perr.Message
+				}
 			}
 			return nil, err
 		}
