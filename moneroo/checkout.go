@@ -25,12 +25,13 @@ type Options struct {
 }
 
 // Capabilities reports what Moneroo supports: webhooks signed with the
-// webhook secret and a return URL, but no refunds (Moneroo has no refund
-// API; money goes back through a payout).
+// webhook secret and a return URL; refunds, in full or in part, only with
+// Config.RefundByPayout (Moneroo has no refund API: money goes back
+// through a payout).
 func (c *Client) Capabilities() payments.Capabilities {
 	return payments.Capabilities{
-		Refund:         false,
-		PartialRefund:  false,
+		Refund:         c.cfg.RefundByPayout,
+		PartialRefund:  c.cfg.RefundByPayout,
 		Webhooks:       true,
 		SignedWebhooks: true,
 		ReturnURL:      true,
@@ -110,6 +111,14 @@ func (c *Client) RedirectURL(ctx context.Context, paymentID string) (string, err
 // metadata Create stored it in, and the raw answer. With a Production
 // config, a payment Moneroo reports as made in its sandbox is an
 // ErrIntegrity error: a test key is in use where real money was expected.
+//
+// With Config.RefundByPayout, a paid payment's refunds come from the refund
+// ledger, after those whose payouts are on their way are settled (each
+// payout is read: GET /v1/payouts/{id}/verify): RefundedAmount is what
+// reached the payer, PendingRefundAmount what is reserved or on its way,
+// and the status is refunded once both cover the payment, partially
+// refunded before. A ledger that cannot be read fails Verify
+// (ErrUnavailable): a payment whose refunds are unknown must not ship.
 func (c *Client) Verify(ctx context.Context, paymentID string) (*payments.Payment, error) {
 	const op = "verify"
 	v, raw, err := readPayment[verified](ctx, c, opVerify, paymentID, "/verify", routeVerify)
@@ -125,15 +134,12 @@ func (c *Client) Verify(ctx context.Context, paymentID string) (*payments.Paymen
 		return nil, &payments.Error{Provider: payments.Moneroo, Op: op, Kind: payments.ErrIntegrity, Raw: raw,
 			Message: "payment " + paymentID + " was made in Moneroo's sandbox, but the client is configured for Production: is a sandbox key in use?"}
 	}
+	if c.ledger != nil && v.Status == "success" {
+		if err := c.addRefunds(ctx, op, p); err != nil {
+			return nil, err
+		}
+	}
 	return p, nil
-}
-
-// Refund always fails with ErrUnsupported: Moneroo has no refund API. To
-// give money back, send a payout to the payer (POST /v1/payouts/initialize,
-// or the dashboard); Moneroo does not link it to the payment.
-func (c *Client) Refund(ctx context.Context, req payments.RefundRequest) (*payments.Refund, error) {
-	return nil, check.Unsupported(payments.Moneroo, "refund",
-		"Moneroo has no refund API; give money back with a payout to the payer (Moneroo's Payout API or dashboard)")
 }
 
 // withOp names the provider-neutral operation on an error from the typed

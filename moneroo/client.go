@@ -15,11 +15,13 @@ import (
 // Client is a Moneroo client. It implements payments.Checkout,
 // payments.WebhookParser and payments.ReturnParser, and offers Moneroo's own
 // operations (InitializePayment, VerifyPayment, RetrievePayment,
-// PaymentMethods). A Client is safe for concurrent use; make one per Moneroo
+// PaymentMethods, InitializePayout, VerifyPayout, RetrievePayout). A Client is safe for concurrent use; make one per Moneroo
 // app and share it.
 type Client struct {
 	cfg  Config
 	http *httpx.Client
+	// ledger records refunds by payout; nil unless Config.RefundByPayout.
+	ledger payments.RefundLedger
 }
 
 var (
@@ -49,7 +51,14 @@ func New(cfg Config, opts ...payments.Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{cfg: cfg, http: hc}, nil
+	c := &Client{cfg: cfg, http: hc}
+	if cfg.RefundByPayout {
+		c.ledger = cfg.RefundLedger
+		if c.ledger == nil {
+			c.ledger = &payments.MemoryRefundLedger{}
+		}
+	}
+	return c, nil
 }
 
 // Provider returns payments.Moneroo.
@@ -149,27 +158,41 @@ func readPayment[T any, P interface {
 	*T
 	idStatus() (string, string)
 }](ctx context.Context, c *Client, op, paymentID, suffix, route string) (P, []byte, error) {
-	if err := check.PaymentID(payments.Moneroo, op, paymentID); err != nil {
+	return read[T, P](ctx, c, op, "payment", pathPayments, paymentID, suffix, route)
+}
+
+// read reads the object what ("payment", "payout") with id at
+// base+id+suffix, with readPayment's checks.
+func read[T any, P interface {
+	*T
+	idStatus() (string, string)
+}](ctx context.Context, c *Client, op, what, base, id, suffix, route string) (P, []byte, error) {
+	var fe check.FieldErrors
+	check.ID(&fe, idField[what], id)
+	if err := fe.Err(payments.Moneroo, op); err != nil {
 		return nil, nil, err
 	}
 	var out envelope[T]
 	resp, err := c.http.Do(ctx, &httpx.Request{
-		Op: op, Method: http.MethodGet, Path: pathPayments + paymentID + suffix, Route: route,
+		Op: op, Method: http.MethodGet, Path: base + id + suffix, Route: route,
 	}, &out)
 	if err != nil {
 		return nil, nil, err
 	}
 	t := P(&out.Data)
-	switch id, status := t.idStatus(); {
-	case id == "":
-		return nil, nil, c.http.Malformed(op, resp, "the answer has no payment id", nil)
-	case id != paymentID:
-		return nil, nil, c.http.Integrity(op, resp, "asked for payment "+paymentID+", Moneroo answered about payment "+strconv.Quote(check.Quote(id)))
+	switch got, status := t.idStatus(); {
+	case got == "":
+		return nil, nil, c.http.Malformed(op, resp, "the answer has no "+what+" id", nil)
+	case got != id:
+		return nil, nil, c.http.Integrity(op, resp, "asked for "+what+" "+id+", Moneroo answered about "+what+" "+strconv.Quote(check.Quote(got)))
 	case status == "":
-		return nil, nil, c.http.Malformed(op, resp, "the answer has no payment status", nil)
+		return nil, nil, c.http.Malformed(op, resp, "the answer has no "+what+" status", nil)
 	}
 	return t, resp.Raw, nil
 }
+
+// idField names the id of each object in errors.
+var idField = map[string]string{"payment": "PaymentID", "payout": "PayoutID"}
 
 // PaymentMethods returns Moneroo's public catalogue of payment methods:
 // GET /utils/payment/methods (no /v1, no credentials). Use the short codes in

@@ -16,9 +16,11 @@ const BaseURL = "https://api.moneroo.io"
 
 // The API paths. The payment-method catalogue lives outside /v1.
 const (
-	pathInitialize = "/v1/payments/initialize"
-	pathPayments   = "/v1/payments/"
-	pathMethods    = "/utils/payment/methods"
+	pathInitialize       = "/v1/payments/initialize"
+	pathPayments         = "/v1/payments/"
+	pathMethods          = "/utils/payment/methods"
+	pathPayoutInitialize = "/v1/payouts/initialize"
+	pathPayouts          = "/v1/payouts/"
 )
 
 // SignatureHeader carries a webhook's signature: the lowercase hex
@@ -91,6 +93,21 @@ type Config struct {
 	// amounts are sent the same either way. VerifyPaid compares what was
 	// paid in any case.
 	DecimalAmounts bool
+	// RefundByPayout turns refunds on: Refund then gives money back by a
+	// payout to the number the payer paid with (Moneroo has no refund API),
+	// recorded in RefundLedger before it leaves so that it is never sent
+	// twice. Off by default: a payout moves the app's own balance, and
+	// only payments made with a method that has a payout counterpart
+	// (mobile money; see PayoutMethod) can be refunded this way. See
+	// Client.Refund.
+	RefundByPayout bool
+	// RefundLedger records each refund by payout against its payment. Nil
+	// is a payments.MemoryRefundLedger of this client, right for one
+	// process. Replicas of a service must share one ledger on a shared
+	// store (the Redis or PostgreSQL ledger of this repository's stores
+	// modules): with a ledger each, two replicas could each refund the
+	// whole payment. Setting it without RefundByPayout is refused.
+	RefundLedger payments.RefundLedger
 }
 
 // validate checks the configuration without ever echoing a secret.
@@ -104,6 +121,9 @@ func (c Config) validate() error {
 	}
 	if strings.IndexFunc(c.WebhookSecret, unicode.IsControl) >= 0 {
 		fe.Add("WebhookSecret", "contains control characters")
+	}
+	if c.RefundLedger != nil && !c.RefundByPayout {
+		fe.Add("RefundLedger", "is set but RefundByPayout is false: set RefundByPayout to refund by payout, or leave RefundLedger nil")
 	}
 	if !c.Environment.Valid() {
 		fe.Addf("Environment", "%s is neither payments.Sandbox nor payments.Production", c.Environment)

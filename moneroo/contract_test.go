@@ -32,8 +32,36 @@ func validRequest() payments.CreateRequest {
 }
 
 func TestContract(t *testing.T) {
-	suite.Contract(t, func(t *testing.T) suite.Harness {
-		srv, c := monerootest.Start(t)
+	suite.Contract(t, harness(false))
+}
+
+// TestContractRefundByPayout runs the contract with refunds by payout on:
+// the suite then refunds in part and in full, as Capabilities say.
+func TestContractRefundByPayout(t *testing.T) {
+	suite.Contract(t, harness(true))
+}
+
+// refundableRequest is validRequest paid with a method that has a payout
+// counterpart (the simulator's payer uses the first method allowed).
+func refundableRequest() payments.CreateRequest {
+	r := validRequest()
+	r.Options = moneroo.Options{Methods: []string{"mtn_bj"}}
+	return r
+}
+
+// harness is the contract's harness on a fresh simulator, refunds by
+// payout on or off.
+func harness(refunds bool) func(t *testing.T) suite.Harness {
+	return func(t *testing.T) suite.Harness {
+		srv := monerootest.NewServer()
+		t.Cleanup(srv.Close)
+		c, err := moneroo.New(moneroo.Config{SecretKey: monerootest.SecretKey, WebhookSecret: monerootest.WebhookSecret,
+			RefundByPayout: refunds}, payments.WithBaseURL(srv.URL))
+		require.NoError(t, err)
+		newRequest := validRequest
+		if refunds {
+			newRequest = refundableRequest
+		}
 		with := func(f func(r *payments.CreateRequest)) payments.CreateRequest {
 			r := validRequest()
 			f(&r)
@@ -41,7 +69,7 @@ func TestContract(t *testing.T) {
 		}
 		return suite.Harness{
 			Checkout:   c,
-			NewRequest: validRequest,
+			NewRequest: newRequest,
 			Pay: func(t *testing.T, s *payments.Session) url.Values {
 				back, err := srv.Walk(context.Background(), s, true)
 				require.NoError(t, err)
@@ -86,5 +114,5 @@ func TestContract(t *testing.T) {
 				})},
 			},
 		}
-	})
+	}
 }

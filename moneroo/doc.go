@@ -22,7 +22,9 @@
 //
 // Client implements payments.Checkout, payments.WebhookParser and
 // payments.ReturnParser, and offers Moneroo's own calls: InitializePayment,
-// VerifyPayment, RetrievePayment and PaymentMethods.
+// VerifyPayment, RetrievePayment and PaymentMethods; InitializePayout,
+// VerifyPayout and RetrievePayout (the Payout API); and, for refunds by
+// payout, Refunds, SettleRefund and ReleaseRefund.
 //
 // # What Moneroo requires, and what Create refuses before sending
 //
@@ -115,12 +117,59 @@
 //   - RedirectURL reads the checkout URL back from Moneroo (GET
 //     /v1/payments/{id}); a payment already final is an ErrConflict.
 //
+// # Refunds by payout
+//
+// Moneroo has no refund API: its Payout API, which sends money to a
+// mobile-money account, is the only way money goes back. By default Refund
+// returns ErrUnsupported and Capabilities says so. With
+// Config.RefundByPayout, Refund pays the payer back by a payout, in full or
+// in part (whole major units only), and Capabilities report refunds:
+//
+//   - What it needs from the payment: Moneroo's verify answer gives the
+//     number the payer paid with (capture.phone_number, international,
+//     without "+"), the method (capture.method.short_code), the payer's
+//     email and names, the amount and the currency. The payout goes to the
+//     same number with the method's payout counterpart (PayoutMethod: 38
+//     mobile-money methods are both, and the sandbox's
+//     moneroo_payment_demo maps to DemoPayoutMethod). Cards, crypto, bank
+//     transfer, QR codes, USSD and a few wallets (airtel_ne, mobi_cash_ml,
+//     moov_bf, moov_ml, mtn_gn, orange_bf, orange_gn, wizall_sn) have none:
+//     their refund is ErrUnsupported, naming the method. To keep every
+//     payment refundable, offer only RefundableMethods in Options.Methods.
+//   - Never twice, never too much: each refund is reserved in
+//     Config.RefundLedger before its payout leaves, with the paid amount as
+//     limit, so that refunds (and those on their way) never exceed it, even
+//     between replicas that share the ledger. The payout carries the
+//     payment's id (PaymentMetadataKey), the refund's id
+//     (RefundMetadataKey) and the order's reference in its metadata: three
+//     of Moneroo's 10 entries, so RefundOptions.Metadata holds at most 7.
+//   - The outcome is recorded: pending with the payout's id when Moneroo
+//     accepts it; failed (the amount is free again) when the payout surely
+//     never left or Moneroo refused it outright (400, 401, 403, 404, 422,
+//     429); otherwise, when Moneroo may have made it (a 5xx, a timeout, an
+//     answer that cannot be read), it stays reserved, counted as on its
+//     way and never sent again by itself. The error, of the cause's Kind,
+//     wraps a *ReservedRefund naming the refund. Settle it once the payout
+//     is found in the dashboard (by its metadata): SettleRefund with the
+//     payout's id; or, sure that there is none, ReleaseRefund. A payout.*
+//     webhook settles it too.
+//   - Verify, Refund and Refunds read the payouts of refunds on their way
+//     (GET /v1/payouts/{id}/verify) and move them to succeeded or failed;
+//     Verify reports RefundedAmount and PendingRefundAmount, and the status
+//     partially refunded, or refunded once both cover the payment.
+//   - ParseWebhook, for payout.* events, reads the payout, settles the
+//     refund its metadata names, and returns an Event naming the payment
+//     (PaymentID) with the payout's state as Status.
+//   - Fees and limits: no source names payout fees or per-method limits
+//     (an early, withdrawn version of the Laravel SDK listed 100 to 200,000
+//     XOF for mtn_bj and moov_bj); a payout moves the app's Moneroo
+//     balance, and Moneroo refuses a payout the balance cannot cover.
+//
 // # Quirks a merchant must know
 //
-//   - No refunds: Moneroo has no refund API. Refund returns ErrUnsupported
-//     and Capabilities says so. To give money back, send a payout to the
-//     payer from the dashboard or Moneroo's Payout API; it is not linked to
-//     the payment, and cards cannot be refunded that way.
+//   - A payout is not linked to its payment by Moneroo: only the metadata
+//     the library sends ties them, and the ledger is the record of what
+//     was refunded. Replicas must share one ledger (Config.RefundLedger).
 //   - No idempotency keys: an initialize that failed with ErrUnavailable may
 //     have created a payment. The client never resends it (except after a
 //     429, which Moneroo did not handle); find it by its metadata before
@@ -134,7 +183,8 @@
 //     payments.RateLimiter or for a benchmark).
 //   - Webhooks must be answered with exactly 200 within 3 seconds; Moneroo
 //     retries 3 times, 10 minutes apart, then gives up. Their payload is
-//     partial: Verify. Payout events (payout.*) carry no PaymentID.
+//     partial: Verify. Payout events (payout.*) carry a PaymentID only
+//     when they pay a refund back (see Refunds by payout).
 //   - The payment-method catalogue (PaymentMethods) is public and lives at
 //     /utils/payment/methods, outside /v1; it is fetched without the key.
 //   - Sandbox data is deleted after 90 days.
@@ -180,11 +230,21 @@
 //     editions' names.
 //   - The abandonment delay before "cancelled": 5 minutes per the PHP SDK,
 //     10 per the Laravel SDK.
+//   - Payouts: how Moneroo refuses a payout its balance cannot cover, and
+//     whether any 4xx answer comes after a payout was made (the library
+//     takes 400, 401, 403, 404, 422 and 429 as "no payout"); fees and
+//     limits; whether capture.phone_number is always international (the
+//     docs' example is); where moneroo_payout_demo's account_number goes
+//     (under recipient per the docs, at the top level per the Laravel
+//     SDK's test: sent under recipient); the JSON type of msisdn (typed
+//     integer, shown as a string: sent as a string); whether payout
+//     webhooks carry metadata (read when present, else the payout is
+//     read).
 //
 // # Testing
 //
-// Package monerootest is a simulator of this API, hosted page, webhooks and
-// sandbox test numbers included. monerootest.Start(t) returns one and a
+// Package monerootest is a simulator of this API, hosted page, webhooks,
+// payouts and sandbox test numbers included. monerootest.Start(t) returns one and a
 // client configured for it; srv.Walk(ctx, session, true) pays on the hosted
 // page as the payer's browser would and returns the return URL Moneroo
 // sends the payer to.

@@ -38,6 +38,42 @@ var initializeFields = map[string]string{
 	"restricted_phone.country_code": "RestrictedPhone.CountryCode",
 }
 
+// payoutFields maps Moneroo's names to the Go paths of a PayoutRequest.
+var payoutFields = map[string]string{
+	"amount":                   "Amount",
+	"currency":                 "Currency",
+	"description":              "Description",
+	"method":                   "Method",
+	"customer":                 "Customer",
+	"customer.email":           "Customer.Email",
+	"customer.first_name":      "Customer.FirstName",
+	"customer.last_name":       "Customer.LastName",
+	"customer.phone":           "Customer.Phone",
+	"customer.address":         "Customer.Address",
+	"customer.city":            "Customer.City",
+	"customer.state":           "Customer.State",
+	"customer.country":         "Customer.Country",
+	"customer.zip":             "Customer.Zip",
+	"metadata":                 "Metadata",
+	"recipient":                "Recipient",
+	"recipient.msisdn":         "Recipient.MSISDN",
+	"recipient.account_number": "Recipient.AccountNumber",
+	"msisdn":                   "Recipient.MSISDN",        // where the Laravel SDK put the method's fields
+	"account_number":           "Recipient.AccountNumber", // likewise
+}
+
+// payoutField returns the Go path in a PayoutRequest of the field Moneroo
+// calls name, or "" if it is not one the library sends.
+func payoutField(name string) string {
+	if f, ok := payoutFields[name]; ok {
+		return f
+	}
+	if k, ok := strings.CutPrefix(name, "metadata."); ok && k != "" {
+		return "Metadata[" + strconv.Quote(k) + "]"
+	}
+	return ""
+}
+
 // createFields maps the Go paths of an InitializeRequest that Create built
 // to those of the CreateRequest it came from; the address fields are
 // completed with the address Create sent.

@@ -97,3 +97,82 @@ func initializeRequest() *moneroo.InitializeRequest {
 		Metadata:  map[string]string{"order": "order-1"},
 	}
 }
+
+// TestHostileProviderRefundByPayout crosses the refund by payout (its
+// payout POST, Unsafe: never sent twice unless it surely never arrived)
+// and the typed payout calls with a provider that answers badly.
+func TestHostileProviderRefundByPayout(t *testing.T) {
+	var srv *monerootest.Server
+	isPayout := func(r *http.Request, _ []byte) bool {
+		return r.Method == http.MethodPost && r.URL.Path == "/v1/payouts/initialize"
+	}
+	isPayoutVerify := func(r *http.Request, _ []byte) bool {
+		return r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/v1/payouts/") && strings.HasSuffix(r.URL.Path, "/verify")
+	}
+	isPayoutRetrieve := func(r *http.Request, _ []byte) bool {
+		return r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/v1/payouts/") && !strings.HasSuffix(r.URL.Path, "/verify")
+	}
+	// paidOut makes a payout at the working simulator and returns its id.
+	paidOut := func(t *testing.T, c payments.Checkout) string {
+		out, err := c.(*moneroo.Client).InitializePayout(context.Background(), docsPayout())
+		require.NoError(t, err, "InitializePayout against the simulator")
+		return out.ID
+	}
+	none := func(*testing.T, payments.Checkout) string { return "" }
+	suite.Hostile(t, suite.HostileHarness{
+		New: func(t *testing.T, opts ...payments.Option) payments.Checkout {
+			srv = monerootest.NewServer()
+			t.Cleanup(srv.Close)
+			c, err := moneroo.New(moneroo.Config{SecretKey: monerootest.SecretKey, WebhookSecret: monerootest.WebhookSecret, RefundByPayout: true},
+				append([]payments.Option{payments.WithBaseURL(srv.URL)}, opts...)...)
+			require.NoError(t, err)
+			return c
+		},
+		NewRequest: refundableRequest,
+		Pay: func(t *testing.T, s *payments.Session) {
+			_, err := srv.Walk(context.Background(), s, true)
+			require.NoError(t, err)
+		},
+		Secrets: []string{monerootest.SecretKey, monerootest.WebhookSecret},
+		Create: func(r *http.Request, _ []byte) bool {
+			return r.Method == http.MethodPost && r.URL.Path == "/v1/payments/initialize"
+		},
+		Verify: func(r *http.Request, _ []byte) bool {
+			return r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/v1/payments/") && strings.HasSuffix(r.URL.Path, "/verify")
+		},
+		RedirectURL: func(r *http.Request, _ []byte) bool {
+			return r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/v1/payments/") && !strings.HasSuffix(r.URL.Path, "/verify")
+		},
+		Refund: isPayout,
+		Extra: []suite.HostileOp{
+			{Name: "InitializePayout", Match: isPayout, Unsafe: true, Prepare: none,
+				Run: func(ctx context.Context, c payments.Checkout, _ string) (*payments.Payment, error) {
+					out, err := c.(*moneroo.Client).InitializePayout(ctx, docsPayout())
+					if out != nil {
+						return &payments.Payment{Raw: out.Raw}, err
+					}
+					return nil, err
+				},
+				Skip: map[string]string{"another id": "an initialize asks about no payout", "unknown status": "an initialize answers no status"}},
+			{Name: "VerifyPayout", Match: isPayoutVerify, Prepare: paidOut,
+				Run: func(ctx context.Context, c payments.Checkout, id string) (*payments.Payment, error) {
+					p, err := c.(*moneroo.Client).VerifyPayout(ctx, id)
+					return payoutStatus(p), err
+				}},
+			{Name: "RetrievePayout", Match: isPayoutRetrieve, Prepare: paidOut,
+				Run: func(ctx context.Context, c payments.Checkout, id string) (*payments.Payment, error) {
+					p, err := c.(*moneroo.Client).RetrievePayout(ctx, id)
+					return payoutStatus(p), err
+				}},
+		},
+	})
+}
+
+// payoutStatus returns p's status as a Payment, for the suite's
+// unknown-status cells.
+func payoutStatus(p *moneroo.Payout) *payments.Payment {
+	if p == nil {
+		return nil
+	}
+	return &payments.Payment{ID: p.ID, Status: p.PayoutStatus(), ProviderStatus: p.Status, Raw: p.Raw}
+}

@@ -177,6 +177,10 @@ func (r *Ref) UnmarshalJSON(b []byte) error {
 			return r.ShortCode.UnmarshalJSON(value)
 		case "code":
 			return r.Code.UnmarshalJSON(value)
+		case "transaction_id":
+			return r.TransactionID.UnmarshalJSON(value)
+		case "transaction_status":
+			return r.TransactionStatus.UnmarshalJSON(value)
 		case "transaction_failure_message":
 			return r.TransactionFailureMessage.UnmarshalJSON(value)
 		}

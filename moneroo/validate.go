@@ -2,6 +2,7 @@ package moneroo
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -146,7 +147,17 @@ func (in *InitializeRequest) check(decimals bool) check.FieldErrors {
 	} else if msg := check.URL(in.ReturnURL, false); msg != "" {
 		fe.Add("ReturnURL", msg)
 	}
-	c := in.Customer
+	checkCustomer(&fe, in.Customer)
+	check.Metadata(&fe, in.Metadata, MaxMetadataEntries)
+	checkRestrictions(&fe, "", in.Methods, in.RestrictCountryCode, in.RestrictedPhone)
+	return fe
+}
+
+// checkCustomer checks a CustomerInput of an InitializeRequest or a
+// PayoutRequest, whose fields its errors name "Customer.Email" and so on:
+// Moneroo requires the email and both names, and the Laravel SDK's lengths
+// applied to payments and payouts alike.
+func checkCustomer(fe *check.FieldErrors, c CustomerInput) {
 	if c.Email == "" {
 		fe.Add("Customer.Email", "is required by Moneroo")
 	} else if !check.Email(c.Email) {
@@ -165,15 +176,12 @@ func (in *InitializeRequest) check(decimals bool) check.FieldErrors {
 		if f.required && strings.TrimSpace(f.v) == "" {
 			fe.Add(f.name, "is required by Moneroo")
 		}
-		check.Text(&fe, f.name, f.v, check.MaxName)
-		chars(&fe, f.name, f.v, f.max)
+		check.Text(fe, f.name, f.v, check.MaxName)
+		chars(fe, f.name, f.v, f.max)
 	}
 	if c.Country != "" && !isCountryCode(c.Country) {
 		fe.Addf("Customer.Country", "%q is not an ISO 3166-1 alpha-2 code such as BJ", check.Quote(c.Country))
 	}
-	check.Metadata(&fe, in.Metadata, MaxMetadataEntries)
-	checkRestrictions(&fe, "", in.Methods, in.RestrictCountryCode, in.RestrictedPhone)
-	return fe
 }
 
 // checkRestrictions checks the methods and the country or phone
@@ -259,4 +267,86 @@ func isShortCode(s string) bool {
 
 func isCountryCode(s string) bool {
 	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
+}
+
+// Bounds of a payout's recipient. The docs give an MSISDN "in international
+// format" (a country code and a national number: E.164 allows 15 digits;
+// the shortest African numbers with their code have 11, so 8 leaves room)
+// and the sandbox's account numbers of 10 digits; the library's bounds.
+const (
+	minMSISDN        = 8
+	maxMSISDN        = 15
+	maxAccountNumber = 32
+)
+
+// check checks a PayoutRequest as InitializePayout sends it: what Moneroo
+// requires, the Laravel SDK's lengths (its payout rules were the payment
+// rules), the metadata cap, and the recipient's fields. Fields are named by
+// their Go path in the PayoutRequest.
+func (in *PayoutRequest) check() check.FieldErrors {
+	var fe check.FieldErrors
+	if in.Amount <= 0 {
+		fe.Addf("Amount", "must be a positive whole number of %s units, got %d", in.Currency, in.Amount)
+	}
+	switch _, found := slices.BinarySearch(payoutCurrencies, in.Currency); {
+	case in.Currency == "":
+		fe.Add("Currency", "is required")
+	case !found:
+		fe.Addf("Currency", "no Moneroo payout method takes %q; they take %s", check.Quote(in.Currency), strings.Join(payoutCurrencies, ", "))
+	}
+	if strings.TrimSpace(in.Description) == "" {
+		fe.Add("Description", "is required by Moneroo")
+	}
+	check.Prose(&fe, "Description", in.Description, check.MaxDescription)
+	chars(&fe, "Description", in.Description, MaxDescription)
+	switch {
+	case in.Method == "":
+		fe.Add("Method", "is required: a payout method's short code such as mtn_bj")
+	case !isShortCode(in.Method):
+		fe.Addf("Method", "%q is not a Moneroo payout method short code such as mtn_bj", check.Quote(in.Method))
+	}
+	checkCustomer(&fe, in.Customer)
+	check.Metadata(&fe, in.Metadata, MaxMetadataEntries)
+	checkRecipient(&fe, in.Method, in.Recipient)
+	return fe
+}
+
+// checkRecipient checks the recipient's fields for method: an MSISDN of
+// digits in international form without "+", or, for DemoPayoutMethod, an
+// account number of digits.
+func checkRecipient(fe *check.FieldErrors, method string, r Recipient) {
+	if method == DemoPayoutMethod {
+		switch {
+		case r.AccountNumber == "":
+			fe.Add("Recipient.AccountNumber", "is required by "+DemoPayoutMethod+": a sandbox test number such as 4149518161")
+		case len(r.AccountNumber) > maxAccountNumber || !allDigits(r.AccountNumber):
+			fe.Addf("Recipient.AccountNumber", "%q is not an account number of at most %d digits", check.Quote(r.AccountNumber), maxAccountNumber)
+		}
+	} else if r.MSISDN == "" && r.AccountNumber == "" {
+		fe.Add("Recipient.MSISDN", "is required: the mobile-money number in international form without \"+\", such as 22951345020")
+	}
+	if r.MSISDN == "" {
+		return
+	}
+	switch n := len(r.MSISDN); {
+	case strings.HasPrefix(r.MSISDN, "+"):
+		fe.Addf("Recipient.MSISDN", "%q starts with \"+\": Moneroo takes the international number without it, such as 22951345020", check.Quote(r.MSISDN))
+	case !allDigits(r.MSISDN):
+		fe.Addf("Recipient.MSISDN", "%q is not a number: digits only, in international form, such as 22951345020", check.Quote(r.MSISDN))
+	case n < minMSISDN || n > maxMSISDN:
+		fe.Addf("Recipient.MSISDN", "%q has %d digits: an international number with its country code has %d to %d", check.Quote(r.MSISDN), n, minMSISDN, maxMSISDN)
+	}
+}
+
+// allDigits reports whether s is one or more ASCII digits.
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -1,6 +1,7 @@
 package moneroo
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/unipay/payments"
 	"github.com/unipay/payments/internal/check"
@@ -22,9 +24,20 @@ import (
 //
 // Event.Type is Moneroo's event ("payment.success", "payout.failed", …) and
 // Event.Status the state it claims, a hint only: Moneroo's payload is
-// partial, so call Verify. PaymentID is set for payment.* events only.
-// Moneroo sends no event id: Event.ID is "<event>:<data.id>:<data.status>",
-// the same for every redelivery of one notification.
+// partial, so call Verify. Moneroo sends no event id: Event.ID is
+// "<event>:<data.id>:<data.status>", the same for every redelivery of one
+// notification.
+//
+// PaymentID is the payment for payment.* events. For payout.* events it is
+// the payment a refund's payout pays back, when known: with
+// Config.RefundByPayout, ParseWebhook reads the payout
+// (GET /v1/payouts/{id}/verify), moves the refund its metadata names (or
+// the ledger links to it) to the payout's state, and returns the payout's
+// state as Status; a refund that stayed reserved is settled this way. A
+// payout that pays no refund of the ledger comes out with the PaymentID
+// its metadata names, if any; one Moneroo does not know (404), without. When the payout cannot be read or the ledger
+// cannot be written, the delivery is refused (an ErrUnavailable error), so
+// that Moneroo delivers it again.
 func (c *Client) ParseWebhook(header http.Header, body []byte) (*payments.Event, error) {
 	const op = "parse webhook"
 	if c.cfg.WebhookSecret == "" {
@@ -67,11 +80,50 @@ func (c *Client) ParseWebhook(header http.Header, body []byte) (*payments.Event,
 		Verified: true,
 		Raw:      json.RawMessage(body),
 	}
-	if strings.HasPrefix(ev.Event, "payment.") {
+	switch {
+	case strings.HasPrefix(ev.Event, "payment."):
 		out.PaymentID = id
+	case strings.HasPrefix(ev.Event, "payout."):
+		// Moneroo's example carries no metadata; a delivery that does
+		// names the payment a refund's payout pays back.
+		var md Metadata
+		if md.UnmarshalJSON(ev.Data.Metadata) == nil {
+			out.PaymentID = md[PaymentMetadataKey]
+		}
+		if c.ledger == nil {
+			break
+		}
+		// Settle the refund the payout pays, from the payout as Moneroo
+		// reports it (the delivery is partial), within Moneroo's 3 seconds.
+		ctx, cancel := context.WithTimeout(context.Background(), payoutWebhookTimeout)
+		defer cancel()
+		pid, p, err := c.settlePayout(ctx, op, id)
+		if errors.Is(err, payments.ErrNotFound) {
+			break // a payout Moneroo does not know (another app's, or gone): no refund of ours
+		}
+		if err != nil {
+			var perr *payments.Error
+			if errors.As(err, &perr) {
+				if errors.Is(err, payments.ErrUnavailable) || errors.Is(err, payments.ErrRateLimited) {
+					perr.Message = "payout " + id + "'s refund could not be settled now; refused so that Moneroo delivers the event again: " + perr.Message
+				} else {
+					perr.Message = "payout " + id + "'s refund cannot be settled: " + perr.Message
+				}
+			}
+			return nil, err
+		}
+		if pid != "" {
+			out.PaymentID = pid
+		}
+		out.Status = p.PayoutStatus()
 	}
 	return out, nil
 }
+
+// payoutWebhookTimeout bounds what ParseWebhook spends reading a payout
+// and settling its refund: Moneroo counts a delivery not answered 200
+// within 3 seconds as failed.
+const payoutWebhookTimeout = 2500 * time.Millisecond
 
 // ParseReturn reads the query Moneroo adds to the ReturnURL. The docs name
 // the parameters paymentId and paymentStatus in one edition and

@@ -260,3 +260,14 @@ func TestWebhookHandlerAnswers403ToABadSignature(t *testing.T) {
 	assert.Equal(t, http.StatusOK, rec.Code)
 	assert.True(t, handled)
 }
+
+func TestAPayoutWebhookMonerooCannotFindSettlesNothing(t *testing.T) {
+	m, c := newMock(t, moneroo.Config{WebhookSecret: testSecret, RefundByPayout: true})
+	m.on(http.MethodGet, payoutURL("0b8a5f4e-8f53-4a1f-9a53-2d1b1c1a7e10", "/verify"), http.StatusNotFound, fixture(t, "error_404.json"), nil)
+	body := fixture(t, "webhook_payout_success.json")
+	ev, err := c.ParseWebhook(paymentstest.SignMoneroo(testSecret, body), body)
+	require.NoError(t, err, "a redelivery would not help")
+	assert.Empty(t, ev.PaymentID)
+	assert.Equal(t, payments.StatusSucceeded, ev.Status, "the state the event claims")
+	assert.Equal(t, 1, m.GetTotalCallCount())
+}

@@ -166,6 +166,9 @@ type Transaction struct {
 	// Gateway is the operator's gateway, where the answer has it at the top
 	// level (retrieve).
 	Gateway *Ref `json:"gateway"`
+	// PaymentPhoneNumber is the number the payer paid with, where the
+	// answer has it at the top level (the docs' transaction object).
+	PaymentPhoneNumber String `json:"payment_phone_number"`
 	// Raw is the whole answer, scrubbed of secrets.
 	Raw json.RawMessage `json:"-"`
 }
@@ -188,7 +191,9 @@ type Customer struct {
 
 // Capture is how a payment was (or was not) collected.
 type Capture struct {
-	// PhoneNumber is the number the payer paid with, for mobile money.
+	// PhoneNumber is the number the payer paid with, for mobile money, in
+	// international form without "+" ("22951345780"). A refund by payout
+	// sends the money back to it.
 	PhoneNumber String `json:"phone_number"`
 	// FailureMessage says why the payment failed, if it did (Verify returns
 	// it as Payment.FailureMessage).
@@ -213,6 +218,11 @@ type Ref struct {
 	ShortCode String `json:"short_code"`
 	// Code is its short code as retrieve answers name it.
 	Code String `json:"code"`
+	// TransactionID is the gateway's id for the transaction (gateways).
+	TransactionID String `json:"transaction_id"`
+	// TransactionStatus is the gateway's own status word ("COMPLETED",
+	// "test_success"; gateways).
+	TransactionStatus String `json:"transaction_status"`
 	// TransactionFailureMessage is the gateway's reason for a failure.
 	TransactionFailureMessage String `json:"transaction_failure_message"`
 }
@@ -257,6 +267,8 @@ type webhookEvent struct {
 	Data  struct {
 		ID     String `json:"id"`
 		Status String `json:"status"`
+		// Metadata is read for payout events only, leniently.
+		Metadata json.RawMessage `json:"metadata"`
 	} `json:"data"`
 }
 

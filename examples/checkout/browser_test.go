@@ -556,3 +556,49 @@ func TestBrowserPhoneWidth(t *testing.T) {
 	require.NoError(t, chromedp.Run(ctx, chromedp.Navigate(shop+"/orders/nope"), chromedp.WaitVisible(`#error`, chromedp.ByID)))
 	fitsPhone(t, ctx, "error page")
 }
+
+// TestBrowserMonerooRefundByPayout: on its simulator, Moneroo refunds by a
+// payout to the number the customer paid with. The customer pays with
+// their own number on Moneroo's page; staff refund part of the order
+// through the confirmation page; the payout's webhooks, which name only
+// the payout, reach the order, which shows the refund verified.
+func TestBrowserMonerooRefundByPayout(t *testing.T) {
+	shop, _ := startShop(t)
+	browser := newBrowser(t)
+	ctx := tab(t, browser)
+	require.NoError(t, checkout(ctx, shop, "wax", "moneroo"))
+	require.NoError(t, chromedp.Run(ctx, chromedp.WaitVisible(`#phone`, chromedp.ByID),
+		chromedp.SetValue(`#phone`, "+229 97 00 00 00", chromedp.ByID)))
+	require.NoError(t, onHostedPage(ctx, "pay"))
+	status, err := statusText(ctx)
+	require.NoError(t, err)
+	require.Equal(t, "paid", status)
+
+	price, _ := catalogue[1].Price("XOF")
+	part := payments.Money{Amount: 5000, Currency: "XOF"}
+	refundThroughConfirmation(t, ctx, formatAmount(price), formatAmount(part))
+	status, err = statusText(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, "partially refunded", status)
+	refunded, err := text(ctx, `#refunded`)
+	require.NoError(t, err)
+	assert.Equal(t, formatMoney(part), refunded)
+	pending, err := present(ctx, `#refund-pending`)
+	require.NoError(t, err)
+	assert.False(t, pending, "the simulator's payout is paid at once")
+	history, err := text(ctx, `.history`)
+	require.NoError(t, err)
+	assert.Contains(t, history, "webhook payout.initiated received", "the payout's webhooks name the order's payment")
+	assert.Contains(t, history, "webhook payout.success received")
+	assert.Contains(t, history, "refund of "+formatMoney(part)+" accepted by Moneroo")
+
+	// What is left, and only that, can still be refunded.
+	left := payments.Money{Amount: price.Amount - part.Amount, Currency: "XOF"}
+	refundThroughConfirmation(t, ctx, formatAmount(left), "")
+	status, err = statusText(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, "refunded", status)
+	shown, err := present(ctx, `#refund`)
+	require.NoError(t, err)
+	assert.False(t, shown, "nothing left to refund")
+}

@@ -33,10 +33,13 @@ type Order struct {
 	PaymentID string
 	// Status is the payment's state as last verified with the provider; it is
 	// never set from a return URL or a webhook's claim.
-	Status     payments.Status
-	Raw        string // the provider's own status
-	Refunded   payments.Money
-	NextAction *payments.NextAction
+	Status   payments.Status
+	Raw      string // the provider's own status
+	Refunded payments.Money
+	// PendingRefund is what was refunded and is still on its way (a
+	// Moneroo payout not yet paid), as last verified.
+	PendingRefund payments.Money
+	NextAction    *payments.NextAction
 	// NotStarted reports that the provider refused to open the checkout:
 	// no payment exists, and none will come.
 	NotStarted bool

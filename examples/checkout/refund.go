@@ -14,17 +14,25 @@ import (
 // where the provider refunds in part), and only its Confirm button refunds.
 // In a real shop both are for staff, behind their sign-in.
 
-// refundable is what is left to refund of order o, as last verified.
+// refundable is what is left to refund of order o, as last verified: what
+// was paid, less what was refunded and what is on its way.
 func refundable(o Order) payments.Money {
 	if !o.Status.Paid() || o.Status == payments.StatusRefunded {
 		return payments.Money{Currency: o.Amount.Currency}
 	}
 	left := o.Amount.Amount
-	if o.Refunded.Currency == o.Amount.Currency {
-		left -= o.Refunded.Amount
+	for _, r := range []payments.Money{o.Refunded, o.PendingRefund} {
+		if r.Currency == o.Amount.Currency {
+			left -= r.Amount
+		}
 	}
 	return payments.Money{Amount: max(left, 0), Currency: o.Amount.Currency}
 }
+
+// takenBack is what was refunded of order o or is on its way back, as last
+// verified: the confirmation page sends it back, so that a refund made in
+// between is seen (a refund on its way that arrives changes nothing).
+func takenBack(o Order) int64 { return o.Refunded.Amount + o.PendingRefund.Amount }
 
 // confirmRefund shows what a refund of the order would give back.
 func (s *Shop) confirmRefund(w http.ResponseWriter, r *http.Request) {
@@ -55,7 +63,7 @@ func (s *Shop) refund(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	typed := r.PostFormValue("amount")
-	if r.PostFormValue("refunded") != strconv.FormatInt(o.Refunded.Amount, 10) {
+	if r.PostFormValue("refunded") != strconv.FormatInt(takenBack(o), 10) {
 		s.renderRefund(w, http.StatusConflict, o, prov, formatAmount(left),
 			"This order changed since the page was opened: check the amount again.")
 		return
@@ -84,7 +92,7 @@ func (s *Shop) refund(w http.ResponseWriter, r *http.Request) {
 func (s *Shop) renderRefund(w http.ResponseWriter, status int, o Order, prov *Provider, amount, msg string) {
 	s.render(w, status, "refund.html", map[string]any{
 		"Order": o, "Provider": prov, "Left": refundable(o), "Amount": amount, "Message": msg,
-		"Partial": prov.Capabilities().PartialRefund, "Refunded": strconv.FormatInt(o.Refunded.Amount, 10),
+		"Partial": prov.Capabilities().PartialRefund, "Refunded": strconv.FormatInt(takenBack(o), 10),
 		"Providers": s.providers,
 	})
 }

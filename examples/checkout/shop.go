@@ -334,7 +334,7 @@ func (s *Shop) verify(ctx context.Context, p *Provider, orderID string) Order {
 		o.Problem = ""
 		switch {
 		case pay != nil && (err == nil || errors.Is(err, payments.ErrNotPaid)):
-			o.Status, o.Raw, o.Refunded = pay.Status, pay.ProviderStatus, pay.RefundedAmount
+			o.Status, o.Raw, o.Refunded, o.PendingRefund = pay.Status, pay.ProviderStatus, pay.RefundedAmount, pay.PendingRefundAmount
 			o.Failure = declineReason(pay)
 		case pay != nil && errors.Is(err, payments.ErrIntegrity):
 			o.Status, o.Raw = pay.Status, pay.ProviderStatus

@@ -3,7 +3,8 @@
 // With no environment variables it starts the Moneroo simulator in-process
 // and runs the whole flow: create a checkout, show the redirect URL, pay on
 // the hosted page with Moneroo's success test number, receive the signed
-// webhooks, read the return URL, verify, and try a refund (Moneroo has none).
+// webhooks, read the return URL, verify, and refund part of it by a payout
+// to the payer (Moneroo has no refund API: moneroo.Config.RefundByPayout).
 // It needs no account and no network, and exits 0.
 //
 //	go run ./examples/moneroo
@@ -29,7 +30,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http/httptest"
@@ -82,8 +82,9 @@ func runSimulated(ctx context.Context, out *syncWriter) error {
 	out.printf("Moneroo simulator at %s (no MONEROO_SECRET_KEY set)", srv.URL)
 
 	client, err := moneroo.New(moneroo.Config{
-		SecretKey:     monerootest.SecretKey,
-		WebhookSecret: monerootest.WebhookSecret,
+		SecretKey:      monerootest.SecretKey,
+		WebhookSecret:  monerootest.WebhookSecret,
+		RefundByPayout: true, // a refund is a payout to the payer, recorded in a ledger in memory
 	}, payments.WithBaseURL(srv.URL))
 	if err != nil {
 		return err
@@ -131,11 +132,19 @@ func runSimulated(ctx context.Context, out *syncWriter) error {
 	}
 	out.printf("verified: %s, %s, order %s, paid with %s: ship it", p.Status, p.Amount, p.Reference, p.Method)
 
-	_, err = client.Refund(ctx, payments.RefundRequest{PaymentID: p.ID})
-	if !errors.Is(err, payments.ErrUnsupported) {
-		return fmt.Errorf("refund: want ErrUnsupported, got %v", err)
+	// A partial refund, by a payout to the number the customer paid with.
+	// Its payout.* webhooks name the payment.
+	r, err := client.Refund(ctx, payments.RefundRequest{PaymentID: p.ID, Amount: payments.Money{Amount: 2000, Currency: "XOF"},
+		Reason: "One bag arrived torn"})
+	if err != nil {
+		return err
 	}
-	out.printf("refund: %v", err)
+	out.printf("refund of %s sent as payout %s (%s)", r.Amount, r.ID, r.Status)
+	p, err = client.Verify(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	out.printf("after the refund: %s, %s refunded, %s on its way", p.Status, p.RefundedAmount, p.PendingRefundAmount)
 	return nil
 }
 

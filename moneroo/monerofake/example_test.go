@@ -47,3 +47,34 @@ func ExampleNew() {
 	// payment.success fk0000000001 succeeded <nil>
 	// true
 }
+
+// A Fake posing as a client with refunds by payout refunds in part, as the
+// client does, and refuses to refund a card payment: Moneroo cannot pay a
+// card back.
+func ExampleNewWith() {
+	ctx := context.Background()
+	fake := monerofake.NewWith(moneroo.Config{RefundByPayout: true})
+	order := payments.CreateRequest{
+		Amount:    payments.Money{Amount: 5000, Currency: "XOF"},
+		Reference: "order-1042",
+		ReturnURL: "https://shop.example.com/return",
+		Customer:  &payments.Customer{FirstName: "Awa", LastName: "Diallo", Email: "awa@example.com"},
+		Options:   moneroo.Options{Methods: []string{"wave_sn"}},
+	}
+	s, _ := fake.Create(ctx, order)
+	_ = fake.Pay(s.ID)
+	r, err := fake.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Amount: payments.Money{Amount: 2000, Currency: "XOF"}})
+	fmt.Println(r.Amount, r.Status, err)
+	p, _ := fake.Verify(ctx, s.ID)
+	fmt.Println(p.Status, p.RefundedAmount)
+
+	order.Options = moneroo.Options{Methods: []string{"card_xof"}}
+	card, _ := fake.Create(ctx, order)
+	_ = fake.Pay(card.ID)
+	_, err = fake.Refund(ctx, payments.RefundRequest{PaymentID: card.ID})
+	fmt.Println(errors.Is(err, payments.ErrUnsupported))
+	// Output:
+	// 2000 XOF pending <nil>
+	// partially_refunded 2000 XOF
+	// true
+}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -56,8 +57,18 @@ func realClient(t *testing.T) *moneroo.Client {
 }
 
 func TestPosedFakePassesTheContract(t *testing.T) {
-	suite.Contract(t, func(t *testing.T) suite.Harness {
-		f := monerofake.New()
+	suite.Contract(t, contract(moneroo.Config{}))
+}
+
+// TestPosedFakeRefundingByPayoutPassesTheContract poses as a client with
+// refunds by payout: the suite refunds in part and in full.
+func TestPosedFakeRefundingByPayoutPassesTheContract(t *testing.T) {
+	suite.Contract(t, contract(moneroo.Config{RefundByPayout: true}))
+}
+
+func contract(cfg moneroo.Config) func(t *testing.T) suite.Harness {
+	return func(t *testing.T) suite.Harness {
+		f := monerofake.NewWith(cfg)
 		return suite.Harness{
 			Checkout:   f,
 			NewRequest: validRequest,
@@ -90,7 +101,7 @@ func TestPosedFakePassesTheContract(t *testing.T) {
 				})},
 			},
 		}
-	})
+	}
 }
 
 func TestRefusesAnotherProvidersOptions(t *testing.T) {
@@ -165,6 +176,49 @@ func TestRefundIsUnsupported(t *testing.T) {
 	p, err := f.Verify(ctx, s.ID)
 	require.NoError(t, err)
 	assert.Equal(t, payments.StatusSucceeded, p.Status, "nothing was refunded")
+}
+
+func TestRefundsByPayoutAsTheClientConfiguredSo(t *testing.T) {
+	ctx := context.Background()
+	f := monerofake.NewWith(moneroo.Config{RefundByPayout: true})
+	real, err := moneroo.New(moneroo.Config{SecretKey: "pvk_test", RefundByPayout: true})
+	require.NoError(t, err)
+	assert.Equal(t, real.Capabilities(), f.Capabilities())
+	assert.True(t, f.Capabilities().PartialRefund)
+
+	s, err := f.Create(ctx, validRequest())
+	require.NoError(t, err)
+	_, err = f.Refund(ctx, payments.RefundRequest{PaymentID: s.ID})
+	require.ErrorIs(t, err, payments.ErrConflict, "unpaid, as the client says")
+	require.NoError(t, f.Pay(s.ID))
+
+	for name, req := range map[string]payments.RefundRequest{
+		"a fractional amount": {PaymentID: s.ID, Amount: payments.Money{Amount: 1050, Currency: "USD"}},
+		"a long reason":       {PaymentID: s.ID, Reason: strings.Repeat("x", moneroo.MaxDescription+1)},
+	} {
+		_, err := f.Refund(ctx, req)
+		require.ErrorIs(t, err, payments.ErrInvalidRequest, name)
+	}
+	r, err := f.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Amount: payments.Money{Amount: 2000, Currency: "XOF"}})
+	require.NoError(t, err)
+	assert.Regexp(t, `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`, r.ID, "a payout id")
+	assert.Equal(t, payments.StatusPending, r.Status, "the payout completes later, as the client says")
+	p, err := f.Verify(ctx, s.ID)
+	require.NoError(t, err)
+	assert.Equal(t, payments.StatusPartiallyRefunded, p.Status)
+	assert.Equal(t, payments.Money{Amount: 2000, Currency: "XOF"}, p.RefundedAmount)
+	assert.Equal(t, "success", p.ProviderStatus, "Moneroo's payment stays paid")
+
+	card, err := f.Create(ctx, with(func(r *payments.CreateRequest) { r.Options = moneroo.Options{Methods: []string{"card_xof"}} }))
+	require.NoError(t, err)
+	require.NoError(t, f.Pay(card.ID))
+	_, err = f.Refund(ctx, payments.RefundRequest{PaymentID: card.ID})
+	require.ErrorIs(t, err, payments.ErrUnsupported)
+	assert.Contains(t, err.Error(), `"card_xof"`)
+
+	hook := monerofake.NewWith(moneroo.Config{RefundByPayout: true, WebhookSecret: "whsec_mine"})
+	assert.Equal(t, "whsec_mine", hook.WebhookSecret)
+	assert.Panics(t, func() { monerofake.NewWith(moneroo.Config{Environment: 7}) }, "a configuration the client refuses")
 }
 
 func TestWebhooksTheRealAdapterAccepts(t *testing.T) {

@@ -15,7 +15,9 @@
 // changes state as if the payer or the operator had acted, and the webhook
 // goes out), Walk (the payer's browser on the hosted page), SetWebhookURL,
 // Faults and Requests; Moneroo's own extras are WalkWithPhone, Status,
-// Webhook, Deliveries, CheckoutURL, SetRateLimit and SetDecimalAmounts.
+// Webhook, Deliveries, CheckoutURL, SetRateLimit and SetDecimalAmounts, and
+// for payouts Payouts, PayoutWebhook, SettlePayout, SetPayoutsPending,
+// SetBalance and Balance.
 //
 // What it serves, under srv.URL:
 //
@@ -26,6 +28,13 @@
 //     string entries; the lengths of Moneroo's Laravel SDK, as
 //     moneroo.MaxDescription, MaxName and MaxAddress), 404 for unknown ids,
 //     and Moneroo's limit of 120 requests a minute (429, no Retry-After);
+//   - POST /v1/payouts/initialize, GET /v1/payouts/{id}/verify and
+//     GET /v1/payouts/{id} (payouts.go): the payout methods of Moneroo's
+//     docs, amounts in whole major units, recipient.msisdn of 8 to 15
+//     digits (recipient.account_number for moneroo_payout_demo), the
+//     payout test numbers (PayoutSuccess, PayoutFailed, PayoutPending), a
+//     balance per currency a test can set (400 beyond it), no fees (no
+//     source names any), and the payout.* webhooks;
 //   - GET /utils/payment/methods, the public catalogue from Moneroo's docs;
 //   - the hosted checkout page at each payment's checkout_url
 //     (/checkout/{id}), whose Pay form takes the payer's phone number and
@@ -119,14 +128,21 @@ type Server struct {
 	// decimalAmounts makes initialize take amounts with decimals.
 	decimalAmounts bool
 	recent         []time.Time // API request times within the last minute
+	payouts        map[string]*payout
+	payoutOrder    []string         // payout ids, oldest first
+	balances       map[string]int64 // payout balance by currency, in minor units; none: no limit
+	payoutsPending bool             // new payouts stay pending until SettlePayout
 }
 
 // Delivery is a webhook the simulator sent.
 type Delivery struct {
-	// Event is Moneroo's event name, such as "payment.success".
+	// Event is Moneroo's event name, such as "payment.success" or
+	// "payout.failed".
 	Event string
-	// PaymentID is the payment the webhook is about.
+	// PaymentID is the payment a payment.* webhook is about.
 	PaymentID string
+	// PayoutID is the payout a payout.* webhook is about.
+	PayoutID string
 	// Status is the merchant's HTTP answer, 0 if none arrived.
 	Status int
 	// Err says why no answer arrived, if none did.
@@ -160,6 +176,9 @@ func NewServer() *Server {
 	api.HandleFunc("POST /v1/payments/initialize", s.auth(s.initialize))
 	api.HandleFunc("GET /v1/payments/{id}/verify", s.auth(s.verify))
 	api.HandleFunc("GET /v1/payments/{id}", s.auth(s.retrieve))
+	api.HandleFunc("POST /v1/payouts/initialize", s.auth(s.initializePayout))
+	api.HandleFunc("GET /v1/payouts/{id}/verify", s.auth(s.verifyPayout))
+	api.HandleFunc("GET /v1/payouts/{id}", s.auth(s.retrievePayout))
 	api.HandleFunc("GET /utils/payment/methods", s.methods)
 	api.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Route not found.", nil)
@@ -244,8 +263,9 @@ func (s *Server) Deliveries() []Delivery {
 // CheckoutURL returns the hosted page of payment id.
 func (s *Server) CheckoutURL(id string) string { return s.URL + "/checkout/" + url.PathEscape(id) }
 
-// Pay completes payment id as a payer with a good test number would. A
-// payment already final cannot change.
+// Pay completes payment id as a payer with a good test number would
+// (PhoneSuccess, as the number the payer paid with, unless the page took
+// another). A payment already final cannot change.
 func (s *Server) Pay(id string) error { return s.settle(id, statusSuccess, "", "") }
 
 // Decline fails payment id, as an operator refusing the debit would.
@@ -297,6 +317,9 @@ func (s *Server) settle(id, status, failure, code string) error {
 	if final(p.status) {
 		s.mu.Unlock()
 		return fmt.Errorf("monerootest: payment %q is already %s", id, p.status)
+	}
+	if status == statusSuccess && p.phone == "" {
+		p.phone = PhoneSuccess
 	}
 	s.transition(p, status, failure, code)
 	body, target := webhookBody(p), s.webhookURL
@@ -559,14 +582,19 @@ func appObject() map[string]any {
 
 // customerObject is p's payer as payment answers describe it.
 func customerObject(p *payment) map[string]any {
-	c := p.customer
+	return customerJSON(p.customerID, p.customer, p.initiatedAt, p.updatedAt)
+}
+
+// customerJSON is a customer as Moneroo's payment and payout answers
+// describe one.
+func customerJSON(id string, c customerIn, created, updated time.Time) map[string]any {
 	return map[string]any{
-		"id": p.customerID, "first_name": c.FirstName, "last_name": c.LastName, "email": c.Email,
+		"id": id, "first_name": c.FirstName, "last_name": c.LastName, "email": c.Email,
 		"phone": nullable(c.Phone), "address": nullable(c.Address), "city": nullable(c.City),
 		"state": nullable(c.State), "country_code": nullable(c.Country), "country": nullable(countryName(c.Country)),
 		"zip_code":    nullable(c.Zip),
 		"profile_url": "https://eu.ui-avatars.com/api/?name=" + url.QueryEscape(c.FirstName+" "+c.LastName),
-		"created_at":  stamp(p.initiatedAt), "updated_at": stamp(p.updatedAt),
+		"created_at":  stamp(created), "updated_at": stamp(updated),
 	}
 }
 
