@@ -22,8 +22,7 @@ var refundableXOF = []string{"mtn_bj", "moov_bj", "mtn_ci", "orange_ci", "moov_c
 // Moneroo has no refund API: the shop refunds by payout to the payer
 // (moneroo.Config.RefundByPayout) on its simulator, and on the sandbox with
 // MONEROO_REFUND_BY_PAYOUT=1 (payouts draw on the app's sandbox balance).
-// Replicas sharing their state on Redis would need a shared refund ledger,
-// which the shop does not wire: there, refunds stay off.
+// Replicas sharing their state on Redis share the refund ledger there too.
 func monerooProvider(getenv func(string) string, base string, logger *slog.Logger, sh *shared) (*Provider, error) {
 	p := &Provider{Name: payments.Moneroo, Label: "Moneroo", Currency: "XOF",
 		Prepare: func(r *payments.CreateRequest, _ url.Values) {}}
@@ -40,12 +39,9 @@ func monerooProvider(getenv func(string) string, base string, logger *slog.Logge
 		// its payouts succeed at once.
 		p.Mode, p.Close, refunds = modeSimulator, sim.Close, true
 	}
-	if refunds && sh != nil {
-		logger.Warn("Moneroo refunds by payout are off: replicas sharing Redis need a shared refund ledger")
-		refunds = false
-	}
 	if refunds {
-		cfg.RefundByPayout = true // a ledger in memory: one process
+		cfg.RefundByPayout = true
+		cfg.RefundLedger = sh.refundLedger() // nil: in memory, for one process
 		p.Prepare = func(r *payments.CreateRequest, _ url.Values) {
 			r.Options = moneroo.Options{Methods: refundableXOF}
 		}

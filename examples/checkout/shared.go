@@ -57,6 +57,14 @@ func (s *shared) tokenStore() payments.TokenStore {
 	return s.store.TokenStore()
 }
 
+// refundLedger is where refunds by payout are recorded; nil: in memory.
+func (s *shared) refundLedger() payments.RefundLedger {
+	if s == nil {
+		return nil
+	}
+	return s.store.RefundLedger()
+}
+
 // handlerOptions are the webhook handlers' options that share the event log.
 func (s *shared) handlerOptions() []payments.HandlerOption {
 	if s == nil {
