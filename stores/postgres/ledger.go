@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/ledgerkit"
 )
 
 // RefundLedger is a payments.RefundLedger on PostgreSQL, in the tables
@@ -76,7 +77,7 @@ SELECT old.state, EXISTS (SELECT 1 FROM upd) FROM old`, refunds, totals, now, pa
 // Reserve implements payments.RefundLedger in one statement (and a second
 // one, to say what remains, when the refund does not fit).
 func (l *RefundLedger) Reserve(ctx context.Context, e payments.RefundEntry, limit payments.Money) error {
-	if err := checkEntry(e); err != nil {
+	if err := ledgerkit.CheckEntry(e); err != nil {
 		return err
 	}
 	if e.Amount.Currency != limit.Currency {
@@ -102,12 +103,12 @@ func (l *RefundLedger) Reserve(ctx context.Context, e payments.RefundEntry, limi
 	if err := l.s.pool.QueryRow(ctx, l.s.lq.taken, e.PaymentID).Scan(&taken); err != nil {
 		return fmt.Errorf("pgstore: reserve refund %q of payment %q: it does not fit, and reading what remains: %w", e.ID, e.PaymentID, err)
 	}
-	return exceeds(e, limit, taken)
+	return ledgerkit.Exceeds(e, limit, taken)
 }
 
 // Update implements payments.RefundLedger in one statement.
 func (l *RefundLedger) Update(ctx context.Context, paymentID, id string, state payments.RefundState, payoutID string) error {
-	if err := checkState(state); err != nil {
+	if err := ledgerkit.CheckState(state); err != nil {
 		return err
 	}
 	var was string
@@ -115,7 +116,7 @@ func (l *RefundLedger) Update(ctx context.Context, paymentID, id string, state p
 	err := l.s.pool.QueryRow(ctx, l.s.lq.update, paymentID, id, string(state), payoutID).Scan(&was, &applied)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
-		return notFound(paymentID, id)
+		return ledgerkit.NotFound(paymentID, id)
 	case err != nil:
 		return fmt.Errorf("pgstore: update refund %q of payment %q: %w", id, paymentID, err)
 	case !applied:
@@ -141,7 +142,7 @@ func (l *RefundLedger) Refunds(ctx context.Context, paymentID string) ([]payment
 // the payout ids.
 func (l *RefundLedger) Find(ctx context.Context, payoutID string) (payments.RefundEntry, error) {
 	if payoutID == "" {
-		return payments.RefundEntry{}, noPayout(payoutID)
+		return payments.RefundEntry{}, ledgerkit.NoPayout(payoutID)
 	}
 	rows, err := l.s.pool.Query(ctx, l.s.lq.find, payoutID)
 	if err != nil {
@@ -149,7 +150,7 @@ func (l *RefundLedger) Find(ctx context.Context, payoutID string) (payments.Refu
 	}
 	e, err := pgx.CollectExactlyOneRow(rows, scanRefund)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return payments.RefundEntry{}, noPayout(payoutID)
+		return payments.RefundEntry{}, ledgerkit.NoPayout(payoutID)
 	}
 	if err != nil {
 		return payments.RefundEntry{}, fmt.Errorf("pgstore: find refund of payout %q: %w", payoutID, err)

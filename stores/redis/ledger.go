@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/ledgerkit"
 )
 
 // RefundLedger is a payments.RefundLedger on Redis. Each payment's refunds
@@ -117,7 +118,7 @@ func (l *RefundLedger) payoutKey(payoutID string) string {
 // Reserve implements payments.RefundLedger in one round trip: one script
 // that checks the payment's sum and records the refund.
 func (l *RefundLedger) Reserve(ctx context.Context, e payments.RefundEntry, limit payments.Money) error {
-	if err := checkEntry(e); err != nil {
+	if err := ledgerkit.CheckEntry(e); err != nil {
 		return err
 	}
 	if e.Amount.Currency != limit.Currency {
@@ -145,7 +146,7 @@ func (l *RefundLedger) Reserve(ctx context.Context, e payments.RefundEntry, limi
 		if err != nil {
 			return fmt.Errorf("redisstore: reserve refund %q of payment %q: the sum %q: %w", e.ID, e.PaymentID, detail, err)
 		}
-		return exceeds(e, limit, taken)
+		return ledgerkit.Exceeds(e, limit, taken)
 	case 0:
 		return &payments.Error{Op: "reserve refund", Kind: payments.ErrConflict, Message: "refund " + e.ID + " is already recorded"}
 	}
@@ -156,7 +157,7 @@ func (l *RefundLedger) Reserve(ctx context.Context, e payments.RefundEntry, limi
 // that checks the state, frees a failed refund's amount, and records the
 // payout id and its key.
 func (l *RefundLedger) Update(ctx context.Context, paymentID, id string, state payments.RefundState, payoutID string) error {
-	if err := checkState(state); err != nil {
+	if err := ledgerkit.CheckState(state); err != nil {
 		return err
 	}
 	keys := []string{l.refundsKey(paymentID)}
@@ -177,7 +178,7 @@ func (l *RefundLedger) Update(ctx context.Context, paymentID, id string, state p
 	case 1:
 		return &payments.Error{Op: "update refund", Kind: payments.ErrConflict, Message: "refund " + id + " is already " + was}
 	case 0:
-		return notFound(paymentID, id)
+		return ledgerkit.NotFound(paymentID, id)
 	}
 	return fmt.Errorf("redisstore: update refund %q of payment %q: the script answered %d", id, paymentID, code)
 }
@@ -224,11 +225,11 @@ var entryFields = []string{fieldState, fieldAmount, fieldCur, fieldReason, field
 // no longer carries finds nothing.
 func (l *RefundLedger) Find(ctx context.Context, payoutID string) (payments.RefundEntry, error) {
 	if payoutID == "" {
-		return payments.RefundEntry{}, noPayout(payoutID)
+		return payments.RefundEntry{}, ledgerkit.NoPayout(payoutID)
 	}
 	target, err := l.s.rdb.Get(ctx, l.payoutKey(payoutID)).Result()
 	if errors.Is(err, redis.Nil) {
-		return payments.RefundEntry{}, noPayout(payoutID)
+		return payments.RefundEntry{}, ledgerkit.NoPayout(payoutID)
 	}
 	if err != nil {
 		return payments.RefundEntry{}, fmt.Errorf("redisstore: find refund of payout %q: %w", payoutID, err)
@@ -252,7 +253,7 @@ func (l *RefundLedger) Find(ctx context.Context, payoutID string) (payments.Refu
 		}
 	}
 	if _, ok := got[fieldState]; !ok {
-		return payments.RefundEntry{}, noPayout(payoutID)
+		return payments.RefundEntry{}, ledgerkit.NoPayout(payoutID)
 	}
 	_, e, err := readEntry(paymentID, id, func(field string) (string, bool) {
 		v, ok := got[field]
@@ -262,7 +263,7 @@ func (l *RefundLedger) Find(ctx context.Context, payoutID string) (payments.Refu
 		return payments.RefundEntry{}, fmt.Errorf("redisstore: find refund of payout %q: %w", payoutID, err)
 	}
 	if e.PayoutID != payoutID {
-		return payments.RefundEntry{}, noPayout(payoutID)
+		return payments.RefundEntry{}, ledgerkit.NoPayout(payoutID)
 	}
 	return e, nil
 }
