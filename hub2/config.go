@@ -82,6 +82,8 @@ type Client struct {
 	ledger payments.RefundLedger
 	// now tells the time, for the settlement of refunds; tests replace it.
 	now func() time.Time
+	// refundID makes a new refund's id; tests replace it.
+	refundID func() string
 }
 
 // Compile-time checks of what Client implements.
@@ -148,7 +150,7 @@ func New(cfg Config, opts ...payments.Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{api: api, webhookSecrets: secrets, sleep: httpx.Sleep, now: time.Now}
+	c := &Client{api: api, webhookSecrets: secrets, sleep: httpx.Sleep, now: time.Now, refundID: newRefundID}
 	if cfg.RefundByTransfer {
 		c.ledger = cfg.RefundLedger
 		if c.ledger == nil {

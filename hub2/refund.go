@@ -105,7 +105,7 @@ func (c *Client) Refund(ctx context.Context, req payments.RefundRequest) (*payme
 		return nil, err
 	}
 
-	entry := payments.RefundEntry{ID: newRefundID(), PaymentID: p.ID, Amount: amount, Reason: req.Reason}
+	entry := payments.RefundEntry{ID: c.refundID(), PaymentID: p.ID, Amount: amount, Reason: req.Reason}
 	if err := c.ledger.Reserve(ctx, entry, p.Amount); err != nil {
 		return nil, ledgerError(op, err)
 	}

@@ -154,6 +154,16 @@ type Server struct {
 	hits      map[string][]time.Time
 	throttled int
 	delivered []Delivery
+
+	// The transfer account: transfers by id and in creation order, the
+	// balance per currency, the flat fee, the permissions revoked, and
+	// whether transfers settle by themselves.
+	transfers    map[string]*transfer
+	transferList []*transfer
+	balance      map[string]int64
+	transferFee  int64
+	revoked      map[string]bool
+	autoSettle   bool
 }
 
 // Delivery records one webhook the simulator sent.
@@ -264,6 +274,10 @@ func NewServer() *Server {
 		intents: map[string]*intent{}, paymentIdx: map[string]*payment{},
 		secret: WebhookSecret, now: time.Now, hits: map[string][]time.Time{},
 		redirectStatus: "action_required",
+		transfers:      map[string]*transfer{},
+		balance:        map[string]int64{"XOF": StartBalance, "XAF": StartBalance, "GNF": 100 * StartBalance},
+		transferFee:    TransferFee,
+		revoked:        map[string]bool{},
 	}
 	api := http.NewServeMux()
 	api.HandleFunc("POST /payment-intents", s.createIntent)
@@ -274,6 +288,10 @@ func NewServer() *Server {
 	api.HandleFunc("GET /payment-intents/{id}/payment-fees", s.fees)
 	api.HandleFunc("GET /payments/{id}/status", s.paymentStatus)
 	api.HandleFunc("POST /webhooks", s.registerWebhook)
+	api.HandleFunc("POST /transfers", s.createTransfer)
+	api.HandleFunc("GET /transfers", s.listTransfers)
+	api.HandleFunc("GET /transfers/{id}", s.getTransfer)
+	api.HandleFunc("GET /transfers/{id}/status", s.transferStatus)
 	api.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Not Found", "Cannot "+r.Method+" "+r.URL.Path)
 	})
