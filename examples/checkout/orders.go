@@ -33,10 +33,17 @@ type Order struct {
 	PaymentID string
 	// Status is the payment's state as last verified with the provider; it is
 	// never set from a return URL or a webhook's claim.
-	Status     payments.Status
-	Raw        string // the provider's own status
-	Refunded   payments.Money
-	NextAction *payments.NextAction
+	Status   payments.Status
+	Raw      string // the provider's own status
+	Refunded payments.Money
+	// RefundPending is what was refunded and is still on its way (Hub2's
+	// refunds by transfer, until the transfer arrives).
+	RefundPending payments.Money
+	// RefundOptions is what the provider needs to refund the order, kept
+	// from the checkout (Hub2: the number the customer typed, and the
+	// name); nil for the others.
+	RefundOptions any
+	NextAction    *payments.NextAction
 	// NotStarted reports that the provider refused to open the checkout:
 	// no payment exists, and none will come.
 	NotStarted bool

@@ -23,6 +23,9 @@ func refundable(o Order) payments.Money {
 	if o.Refunded.Currency == o.Amount.Currency {
 		left -= o.Refunded.Amount
 	}
+	if o.RefundPending.Currency == o.Amount.Currency {
+		left -= o.RefundPending.Amount // on its way: not refundable again
+	}
 	return payments.Money{Amount: max(left, 0), Currency: o.Amount.Currency}
 }
 
@@ -55,7 +58,7 @@ func (s *Shop) refund(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	typed := r.PostFormValue("amount")
-	if r.PostFormValue("refunded") != strconv.FormatInt(o.Refunded.Amount, 10) {
+	if r.PostFormValue("refunded") != strconv.FormatInt(o.Refunded.Amount+o.RefundPending.Amount, 10) {
 		s.renderRefund(w, http.StatusConflict, o, prov, formatAmount(left),
 			"This order changed since the page was opened: check the amount again.")
 		return
@@ -68,7 +71,8 @@ func (s *Shop) refund(w http.ResponseWriter, r *http.Request) {
 		s.renderRefund(w, http.StatusUnprocessableEntity, o, prov, typed, msg)
 		return
 	}
-	ref, err := prov.Checkout.Refund(ctx, payments.RefundRequest{PaymentID: o.PaymentID, Amount: amount, Reason: "refunded from the demo shop"})
+	ref, err := prov.Checkout.Refund(ctx, payments.RefundRequest{PaymentID: o.PaymentID, Amount: amount,
+		Reason: "refunded from the demo shop", Options: o.RefundOptions})
 	if err != nil {
 		s.logger.WarnContext(ctx, "refund failed", "order", o.ID, "provider", prov.Name, "amount", amount.String(),
 			"maybe_sent", payments.MaybeSent(err), "error", err)
@@ -84,7 +88,7 @@ func (s *Shop) refund(w http.ResponseWriter, r *http.Request) {
 func (s *Shop) renderRefund(w http.ResponseWriter, status int, o Order, prov *Provider, amount, msg string) {
 	s.render(w, status, "refund.html", map[string]any{
 		"Order": o, "Provider": prov, "Left": refundable(o), "Amount": amount, "Message": msg,
-		"Partial": prov.Capabilities().PartialRefund, "Refunded": strconv.FormatInt(o.Refunded.Amount, 10),
+		"Partial": prov.Capabilities().PartialRefund, "Refunded": strconv.FormatInt(o.Refunded.Amount+o.RefundPending.Amount, 10),
 		"Providers": s.providers,
 	})
 }
