@@ -63,8 +63,9 @@ func refundClient(t *testing.T, srv *hub2test.Server, ledger payments.RefundLedg
 	t.Helper()
 	cfg := srv.Config()
 	cfg.RefundByTransfer, cfg.RefundLedger = true, ledger
+	// No client-side rate limit: refunds really race, and tests run fast.
 	c, err := hub2.New(cfg, payments.WithBaseURL(srv.URL), payments.WithHTTPClient(&http.Client{Transport: sent}),
-		payments.WithBackoff(time.Millisecond, time.Millisecond))
+		payments.WithBackoff(time.Millisecond, time.Millisecond), payments.WithProviderLimit("requests", 0, 0))
 	require.NoError(t, err)
 	return c
 }
@@ -222,12 +223,19 @@ func TestRefundTakesTheInternationalForm(t *testing.T) {
 
 func TestConcurrentRefundsCannotOverdraw(t *testing.T) {
 	ctx := context.Background()
-	r := rig(t)
+	srv := hub2test.NewServer()
+	t.Cleanup(srv.Close)
+	// Every refund reads the ledger before any of them reserves: each sees
+	// the whole payment left, so that only the ledger's atomic reservation
+	// stands between them and an overdraft.
+	const n = 8
+	ledger := &barrierLedger{RefundLedger: &payments.MemoryRefundLedger{}, n: n, all: make(chan struct{})}
+	sent := &counter{}
+	r := &refundRig{srv: srv, sent: sent, c: refundClient(t, srv, ledger, sent)}
 	id := r.paid(t, 5000)
 	// Two replicas on one ledger, each refunding half the payment four
 	// times at once: only two refunds fit.
-	other := refundClient(t, r.srv, r.ledger, r.sent)
-	const n = 8
+	other := refundClient(t, srv, ledger, sent)
 	var ok atomic.Int32
 	var wg sync.WaitGroup
 	for i := range n {
@@ -243,20 +251,48 @@ func TestConcurrentRefundsCannotOverdraw(t *testing.T) {
 				ok.Add(1)
 				return
 			}
-			if !assert.True(t, payments.ErrConflict == kindOf(err) || payments.ErrInvalidRequest == kindOf(err), "%v", err) {
-				return
-			}
+			assert.Equal(t, payments.ErrConflict, kindOf(err), "%v", err)
+			assert.Contains(t, err.Error(), "would exceed what it paid", "refused by the ledger's reservation")
 			assert.False(t, payments.MaybeSent(err), "a refused refund sent no transfer")
 		}()
 	}
 	wg.Wait()
 	assert.Equal(t, int32(2), ok.Load(), "exactly the payment's amount is refunded")
-	assert.Len(t, r.srv.Transfers(), 2)
+	assert.Len(t, srv.Transfers(), 2)
 	assert.Equal(t, 2, r.transfersSent(t))
-	entries, err := r.ledger.Refunds(ctx, id)
+	entries, err := ledger.Refunds(ctx, id)
 	require.NoError(t, err)
 	refunded, pending := payments.RefundTotals(entries, "XOF")
 	assert.Equal(t, int64(5000), refunded.Amount+pending.Amount)
+}
+
+// barrierLedger answers its first n reads of a payment's refunds with what
+// the ledger held before any of them returned, so that n refunds check what
+// remains before any reserves.
+type barrierLedger struct {
+	payments.RefundLedger
+	n     int
+	mu    sync.Mutex
+	reads int
+	all   chan struct{}
+}
+
+func (l *barrierLedger) Refunds(ctx context.Context, paymentID string) ([]payments.RefundEntry, error) {
+	entries, err := l.RefundLedger.Refunds(ctx, paymentID) // read before any reservation
+	l.mu.Lock()
+	l.reads++
+	first := l.reads <= l.n
+	if l.reads == l.n {
+		close(l.all)
+	}
+	l.mu.Unlock()
+	if first {
+		select {
+		case <-l.all:
+		case <-time.After(5 * time.Second):
+		}
+	}
+	return entries, err
 }
 
 func kindOf(err error) payments.Kind {
