@@ -69,7 +69,9 @@ type RefundOptions struct {
 //
 // The returned Refund's ID is the transfer's id (tr_…), its Status
 // StatusPending until Hub2 says the transfer succeeded (a webhook, or
-// Verify reading it).
+// Verify reading it). When the transfer left but the ledger could not
+// record it, Refund returns both the Refund and an error: the refund stays
+// reserved until a settlement finds its transfer.
 func (c *Client) Refund(ctx context.Context, req payments.RefundRequest) (*payments.Refund, error) {
 	const op = "refund"
 	if c.ledger == nil {
