@@ -74,19 +74,19 @@ type transferFee struct {
 // tests: the whole number and name Hub2 received, which its answers mask
 // or leave out.
 type Transfer struct {
-	ID            string
-	Reference     string
-	Amount        int64
-	Currency      string
-	Fee           int64
-	Country       string
-	Provider      string
-	MSISDN        string // as received: international form
-	RecipientName string
-	Description   string
-	Status        string // created, processing, successful or failed
-	FailureCode   string
-	CreatedAt     time.Time
+	ID            string    // the transfer's id, tr_…
+	Reference     string    // the reference sent
+	Amount        int64     // the amount sent, in whole francs
+	Currency      string    // XOF, XAF or GNF
+	Fee           int64     // the fee taken from the balance, on top of Amount
+	Country       string    // destination.country
+	Provider      string    // destination.provider
+	MSISDN        string    // destination.msisdn as received: international form
+	RecipientName string    // destination.recipientName
+	Description   string    // the description sent
+	Status        string    // created, processing, successful or failed
+	FailureCode   string    // the failure code of a failed transfer
+	CreatedAt     time.Time // when the simulator created it, on its clock
 }
 
 // callingCodes are the calling codes of Hub2's countries, which a
