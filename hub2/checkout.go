@@ -233,6 +233,17 @@ func (c *Client) RedirectURL(ctx context.Context, paymentID string) (string, err
 // allows one read per 5 seconds per intent: to wait for an outcome use
 // WaitForFinal, or better, webhooks.
 //
+// With Config.RefundByTransfer, Verify also settles the payment's refunds
+// whose outcome is not known yet (see SettleRefunds: a read of each
+// pending transfer's status, a search by reference for each reserved one;
+// a read that fails leaves its refund as it was, and is logged), and
+// reports them from the ledger: RefundedAmount is what reached the payer,
+// PendingRefundAmount what is reserved or on its way. A successful payment
+// with refunds is StatusPartiallyRefunded, or StatusRefunded once refunds
+// reached or on their way cover it all, so that VerifyPaid never ships an
+// order whose money is going back. A ledger that cannot be read fails
+// Verify: without it the status would hide the refunds.
+//
 // An answer about another intent than paymentID, or holding another
 // intent's payment, is ErrIntegrity: it proves nothing about this one.
 func (c *Client) Verify(ctx context.Context, paymentID string) (*payments.Payment, error) {
@@ -240,19 +251,22 @@ func (c *Client) Verify(ctx context.Context, paymentID string) (*payments.Paymen
 	if err := c.readIntent(ctx, "verify", "PaymentID", paymentID, false, v); err != nil {
 		return nil, err
 	}
-	return v.toPayment(), nil
+	p := v.toPayment()
+	if c.ledger != nil {
+		if err := c.refunded(ctx, p); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
 }
 
-// Refund returns ErrUnsupported: Hub2 has no refund for pay-ins (its refunds
-// apply to payouts only), so no request is sent.
-func (c *Client) Refund(context.Context, payments.RefundRequest) (*payments.Refund, error) {
-	return nil, check.Unsupported(payments.Hub2, "refund", "Hub2 offers no refund of a pay-in; refunds exist only for payouts (transfers)")
-}
-
-// Capabilities reports what Hub2 supports: signed webhooks, no refunds, and
-// a return to ReturnURL only in redirection flows.
+// Capabilities reports what Hub2 supports: signed webhooks, a return to
+// ReturnURL only in redirection flows, and refunds, in full or in part,
+// only with Config.RefundByTransfer.
 func (c *Client) Capabilities() payments.Capabilities {
 	return payments.Capabilities{
+		Refund:         c.ledger != nil,
+		PartialRefund:  c.ledger != nil,
 		Webhooks:       true,
 		SignedWebhooks: true,
 		ReturnURL:      true,

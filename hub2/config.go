@@ -42,12 +42,29 @@ type Config struct {
 	// token it has seen (created, attempted, authenticated or read), the
 	// 1024 most recent, kept in memory only while this is on.
 	ReadWithToken bool
+	// RefundByTransfer turns on refunds by transfer, off by default: Hub2
+	// cannot refund a pay-in, so Refund sends the money back to the payer
+	// with a transfer (a payout from the merchant's Hub2 transfer account,
+	// fees on top), recorded in RefundLedger against the payment before it
+	// leaves, so that a payment is never refunded beyond what it paid and a
+	// transfer is never sent twice. The API key then needs the
+	// Api.transfer_create and Api.transfer_read permissions, and the
+	// transfer account funds. Refund needs the payer's number and name in
+	// RefundOptions: Hub2's intent keeps neither. See Client.Refund.
+	RefundByTransfer bool
+	// RefundLedger records the refunds by transfer (with RefundByTransfer);
+	// nil uses a payments.MemoryRefundLedger of this client's own. Replicas
+	// of a service must share one ledger (on Redis or PostgreSQL, from the
+	// stores modules), else two of them could refund the same payment
+	// twice, and a refund whose answer was lost on one would be unknown to
+	// the others.
+	RefundLedger payments.RefundLedger
 }
 
 // Client is a Hub2 client. It implements payments.Checkout and
 // payments.WebhookParser, and has Hub2's own operations (Attempt,
-// Authenticate, WaitForFinal, PaymentFees, RegisterWebhook…). It is safe for
-// concurrent use.
+// Authenticate, WaitForFinal, PaymentFees, RegisterWebhook, the transfers…).
+// It is safe for concurrent use.
 type Client struct {
 	// api sends every request. Reads, and the intent's creation (only when
 	// it surely never arrived), may be retried; payment attempts and OTPs,
@@ -60,6 +77,13 @@ type Client struct {
 	tokens *tokenCache
 	// sleep waits between polls; tests replace it to record the waits.
 	sleep func(ctx context.Context, d time.Duration) error
+	// ledger records refunds by transfer; nil when they are off
+	// (Config.RefundByTransfer).
+	ledger payments.RefundLedger
+	// now tells the time, for the settlement of refunds; tests replace it.
+	now func() time.Time
+	// refundID makes a new refund's id; tests replace it.
+	refundID func() string
 }
 
 // Compile-time checks of what Client implements.
@@ -126,7 +150,13 @@ func New(cfg Config, opts ...payments.Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{api: api, webhookSecrets: secrets, sleep: httpx.Sleep}
+	c := &Client{api: api, webhookSecrets: secrets, sleep: httpx.Sleep, now: time.Now, refundID: newRefundID}
+	if cfg.RefundByTransfer {
+		c.ledger = cfg.RefundLedger
+		if c.ledger == nil {
+			c.ledger = &payments.MemoryRefundLedger{}
+		}
+	}
 	if cfg.ReadWithToken {
 		c.tokens = newTokenCache(maxTokens)
 	}

@@ -4,7 +4,10 @@
 // Its Client implements payments.Checkout, payments.WebhookParser and
 // payments.ReturnParser, and has Hub2's own operations: CreatePaymentIntent,
 // AttemptPayment, Authenticate, GetPaymentIntent, PaymentIntentStatus,
-// PaymentStatus, PaymentFees, RegisterWebhook and WaitForFinal.
+// PaymentStatus, PaymentFees, RegisterWebhook and WaitForFinal; the
+// transfers (payouts) CreateTransfer, GetTransfer, TransferStatus and
+// ListTransfers; and, for refunds by transfer, SettleRefunds and
+// SettleTransferEvent.
 //
 //	client, err := hub2.New(hub2.Config{
 //		APIKey:         os.Getenv("HUB2_API_KEY"),
@@ -43,6 +46,47 @@
 // intent's JWT) lets your own payment page attempt the payment from the
 // customer's browser, as Hub2's integration guide describes.
 //
+// # Refunds by transfer
+//
+// Hub2 cannot refund a pay-in. With Config.RefundByTransfer (off by
+// default) Refund sends the money back to the payer with a transfer from the
+// merchant's Hub2 transfer account, never more than was paid, never twice:
+//
+//	client, err := hub2.New(hub2.Config{…, RefundByTransfer: true,
+//		RefundLedger: ledger}) // shared by the replicas; nil: in memory
+//	r, err := client.Refund(ctx, payments.RefundRequest{
+//		PaymentID: s.ID,
+//		Amount:    payments.Money{Amount: 2000, Currency: "XOF"}, // zero: all that remains
+//		Options:   hub2.RefundOptions{MSISDN: "0700000000", RecipientName: "Awa Diallo"},
+//	})
+//
+// Hub2's intent keeps neither the payer's full number nor a name:
+// RefundOptions carries them, as the customer typed them at checkout (the
+// local number gets the country's calling code: a transfer takes
+// "+2250700000000"), and the operator and country when the payment does
+// not say them. Each refund is reserved in the RefundLedger before its
+// transfer leaves, so that refunds racing for the same money cannot both
+// pass, and its transfer carries "refund.<payment id>.<refund id>" as its
+// reference, since Hub2 links no transfer to a payment. A refund Hub2
+// surely refused is recorded failed, its amount free again; one whose
+// answer was lost stays reserved and is never sent again by itself: Verify
+// and SettleRefunds find its transfer by that reference (GET /transfers,
+// 15 minutes around the reservation) and settle it, and fail it once a
+// complete listing of that window lacks it. Pending refunds settle by
+// their transfer's status, or from the transfer.* webhooks, which name the
+// refunded payment and go to SettleTransferEvent. Verify reports
+// RefundedAmount and PendingRefundAmount, and a partially refunded or
+// refunded status (counting the refunds on their way, so that VerifyPaid
+// never ships an order whose money is going back).
+//
+// Hub2's transfer fees are on top of the amount and charged to the
+// transfer account (a live capture: 297 XOF flat on 200 XOF); transfers
+// must be 100 to 1,500,000 in multiples of 5 (in Guinea, 10,000 to
+// 1,500,000 GNF in multiples of 1000), which Refund checks before sending:
+// it never rounds, so the rest of a payment of 1001 XOF cannot go back by
+// transfer. The API key needs the Api.transfer_create and
+// Api.transfer_read permissions.
+//
 // # Choices where Hub2's documentation is silent
 //
 //   - Session.ID and every PaymentID are PaymentIntent ids (pi_…): an intent
@@ -79,6 +123,14 @@
 //   - Webhooks carry no event id: Event.ID is "<type>:<data.id>:<data.status>",
 //     so that WebhookHandler drops the repeats Hub2 warns about. The
 //     signature is taken as lowercase hex (uppercase is accepted too).
+//   - Transfers. The list's body is taken as a JSON array of transfers and
+//     its place in the whole from the Content-Range header, as Hub2's
+//     guide describes it ("0-99/2453"); pages are numbered from 1; the
+//     status endpoint's body as {"id", "status"}, like the intent's. A
+//     refusal of a transfer with a 4xx other than 408 and 409 (which may
+//     mean a transfer with this reference exists) is taken as moving no
+//     money; a transfer in a status the library does not know as under
+//     way.
 //   - The rate-limit headers are not published: on a 429 the adapter honours
 //     Retry-After when present, else waits 5 s, doubling.
 //
@@ -177,7 +229,8 @@
 //     redactor holds by value only the 32 tokens most recently learnt: a
 //     token is learnt just before it is sent when the client logs at
 //     Debug, else only when an echo of it needs scrubbing.)
-//   - There is no refund of a pay-in: Refund returns ErrUnsupported.
+//   - There is no refund of a pay-in: Refund returns ErrUnsupported, unless
+//     refunds by transfer are on (above).
 //   - Webhook secrets rotate: during the 24 hours after a rotation Hub2 signs
 //     with both (s1 new, s0 old). Put the new secret first in WebhookSecrets
 //     and keep the old one until then.

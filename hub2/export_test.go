@@ -12,6 +12,13 @@ import (
 // moves instead of time.
 func SetSleep(c *Client, sleep func(ctx context.Context, d time.Duration) error) { c.sleep = sleep }
 
+// SetNow replaces how c tells the time, for the settlement of refunds.
+func SetNow(c *Client, now func() time.Time) { c.now = now }
+
+// SettleWindow is how far around a refund's reservation its transfer is
+// looked for.
+const SettleWindow = settleWindow
+
 // The pace of WaitForFinal.
 const (
 	PollFirst    = pollFirst

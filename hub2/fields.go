@@ -42,6 +42,14 @@ var wireFields = map[string]string{
 	"events":                              "Events",
 	"description":                         "Description",
 	"metadata":                            "Metadata",
+	"reference":                           "Reference",
+	"destination":                         "Destination",
+	"destination.type":                    "Destination.Type",
+	"destination.country":                 "Destination.Country",
+	"destination.recipientName":           "Destination.RecipientName",
+	"destination.msisdn":                  "Destination.MSISDN",
+	"destination.provider":                "Destination.Provider",
+	"sender":                              "Sender",
 }
 
 // authFields are Authenticate's parameters, whose names differ from the

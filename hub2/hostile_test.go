@@ -13,6 +13,7 @@ import (
 	"github.com/unipay/payments"
 	"github.com/unipay/payments/hub2"
 	"github.com/unipay/payments/hub2/hub2test"
+	"github.com/unipay/payments/paymentstest"
 	"github.com/unipay/payments/paymentstest/suite"
 )
 
@@ -203,4 +204,129 @@ func allHub2Ops(rig *hostileRig) []suite.HostileOp {
 				return nil, err
 			}},
 	)
+}
+
+// TestHostileProviderRefundByTransfer runs the suite with refunds by
+// transfer on: the standard Refund's request is the transfer (POST
+// /transfers, which must never be sent twice), and Hub2's transfer calls
+// and the settlements of refunds are crossed with every fault too.
+func TestHostileProviderRefundByTransfer(t *testing.T) {
+	withRefunds := func(s *hub2test.Server) hub2.Config {
+		cfg := s.Config()
+		cfg.RefundByTransfer = true
+		return cfg
+	}
+	h := hostileHarness(withRefunds, transferOps)
+	h.Refund = isTransferCreation
+	h.RefundOptions = payer
+	suite.Hostile(t, h)
+}
+
+func isTransferCreation(r *http.Request, _ []byte) bool {
+	return r.Method == http.MethodPost && r.URL.Path == "/transfers"
+}
+
+// transferOps are Hub2's transfer calls, and the two settlements of a
+// refund: by its transfer's status, and by reference from the list.
+func transferOps(rig *hostileRig) []suite.HostileOp {
+	ctx := context.Background()
+	arrayAnswer := "the fault replaces Hub2's JSON array of transfers by an object, which is malformed; the echo in an error body (the cell before) covers the leak"
+	newTransfer := func(t *testing.T, c payments.Checkout) string {
+		tr, err := c.(*hub2.Client).CreateTransfer(ctx, transferRequest("payout 1"))
+		require.NoError(t, err, "CreateTransfer against the working provider")
+		return tr.ID
+	}
+	// refunded returns a paid payment refunded in part by transfer; lost
+	// makes the transfer's answer arrive cut short, so that the refund
+	// stays reserved.
+	refunded := func(lost bool) func(t *testing.T, c payments.Checkout) string {
+		return func(t *testing.T, c payments.Checkout) string {
+			s := rig.create(t, c, hub2test.ProviderUSSD)
+			require.NoError(t, rig.srv.Pay(s.ID))
+			if lost {
+				rig.srv.Faults.Add(paymentstest.Fault{Method: http.MethodPost, Path: "/transfers", Truncate: true})
+			}
+			_, err := c.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Amount: payments.Money{Amount: 1000, Currency: "XOF"}, Options: payer})
+			if lost {
+				require.ErrorIs(t, err, payments.ErrMalformedResponse)
+			} else {
+				require.NoError(t, err)
+			}
+			return s.ID
+		}
+	}
+	settle := func(ctx context.Context, c payments.Checkout, id string) (*payments.Payment, error) {
+		_, err := c.(*hub2.Client).SettleRefunds(ctx, id)
+		return nil, err
+	}
+	return []suite.HostileOp{
+		{Name: "CreateTransfer", Unsafe: true,
+			Skip: map[string]string{
+				"another id":     "a creation asks about no transfer; an answer about another reference is checked by the adapter's tests",
+				"unknown status": "the typed call returns Hub2's open status string as sent",
+			},
+			Prepare: func(*testing.T, payments.Checkout) string { return "" },
+			Match:   isTransferCreation,
+			Run: func(ctx context.Context, c payments.Checkout, _ string) (*payments.Payment, error) {
+				tr, err := c.(*hub2.Client).CreateTransfer(ctx, transferRequest("payout 2"))
+				if tr != nil {
+					return &payments.Payment{Raw: tr.Raw()}, err
+				}
+				return nil, err
+			}},
+		{Name: "GetTransfer", Prepare: newTransfer,
+			Skip: map[string]string{"unknown status": "the typed call returns Hub2's open status string as sent"},
+			Match: func(r *http.Request, _ []byte) bool {
+				return r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/transfers/") && !strings.HasSuffix(r.URL.Path, "/status")
+			},
+			Run: func(ctx context.Context, c payments.Checkout, id string) (*payments.Payment, error) {
+				tr, err := c.(*hub2.Client).GetTransfer(ctx, id)
+				if tr != nil {
+					return &payments.Payment{Raw: tr.Raw()}, err
+				}
+				return nil, err
+			}},
+		{Name: "TransferStatus", Prepare: newTransfer,
+			Skip: map[string]string{"unknown status": "the typed call returns Hub2's open status string as sent"},
+			Match: func(r *http.Request, _ []byte) bool {
+				return r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/transfers/") && strings.HasSuffix(r.URL.Path, "/status")
+			},
+			Run: func(ctx context.Context, c payments.Checkout, id string) (*payments.Payment, error) {
+				_, err := c.(*hub2.Client).TransferStatus(ctx, id)
+				return nil, err
+			}},
+		{Name: "ListTransfers",
+			Skip:    map[string]string{"credentials echoed in an answer": arrayAnswer},
+			Prepare: func(t *testing.T, c payments.Checkout) string { newTransfer(t, c); return "" },
+			Match: func(r *http.Request, _ []byte) bool {
+				return r.Method == http.MethodGet && r.URL.Path == "/transfers"
+			},
+			Run: func(ctx context.Context, c payments.Checkout, _ string) (*payments.Payment, error) {
+				_, err := c.(*hub2.Client).ListTransfers(ctx, hub2.TransferQuery{From: time.Now().Add(-time.Hour), To: time.Now().Add(time.Hour)})
+				return nil, err
+			}},
+		// A pending refund settles by its transfer's status.
+		{Name: "SettleRefunds/status", Prepare: refunded(false),
+			Match: func(r *http.Request, _ []byte) bool {
+				return r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/transfers/") && strings.HasSuffix(r.URL.Path, "/status")
+			},
+			Run: settle},
+		// A reserved refund settles by finding its transfer by reference.
+		{Name: "SettleRefunds/list", Prepare: refunded(true),
+			Skip: map[string]string{
+				"credentials echoed in an answer": arrayAnswer,
+				"another id":                      "a list answers about any transfers: one with another reference is another transfer, which settles nothing",
+			},
+			Match: func(r *http.Request, _ []byte) bool {
+				return r.Method == http.MethodGet && r.URL.Path == "/transfers"
+			},
+			Run: settle},
+	}
+}
+
+// transferRequest is a valid payout to a CI Orange number.
+func transferRequest(ref string) hub2.TransferRequest {
+	return hub2.TransferRequest{Reference: ref, Amount: 1000, Currency: "XOF", Description: "supplier payout",
+		Destination: hub2.TransferDestination{Type: hub2.DestinationMobileMoney, Country: "CI", RecipientName: "Kofi Mensah",
+			MSISDN: "+2250700000000", Provider: "orange"}}
 }

@@ -38,3 +38,17 @@ func intentStatus[S ~string](s S) payments.Status {
 func pollable(s payments.Status) bool {
 	return s == payments.StatusProcessing || s == payments.StatusActionRequired
 }
+
+// refundState maps a transfer's status onto the state of the refund it
+// carries: successful is succeeded, failed is failed; created, pending,
+// processing, and a status the library does not know (the transfer exists
+// and may still move money) are pending.
+func refundState(s TransferStatus) payments.RefundState {
+	switch s {
+	case TransferSuccessful:
+		return payments.RefundSucceeded
+	case TransferFailed:
+		return payments.RefundFailed
+	}
+	return payments.RefundPending
+}

@@ -30,8 +30,14 @@ const SignatureHeader = "Hub2-Signature"
 // repeats by this ID.
 //
 // Event.PaymentID is the intent id (what Verify takes): data.id for
-// payment_intent.* events, data.intentId for payment.* events, and empty for
-// transfer.* events (payouts), whose id is in Event.ID and Raw.
+// payment_intent.* events, data.intentId for payment.* events. A transfer.*
+// event (a payout) names a payment only when the transfer is a refund's
+// (Client.Refund, whose reference is "refund.<payment>.<refund>"): then
+// PaymentID is the refunded payment, and Event.Status the transfer's status
+// (StatusProcessing while created, pending or processing, StatusSucceeded,
+// StatusFailed), not the payment's: Event.Type tells them apart. Pass such
+// an event to SettleTransferEvent to record it in the refund ledger. Other
+// transfers' events have no PaymentID; their id is in Event.ID and Raw.
 func (c *Client) ParseWebhook(header http.Header, body []byte) (*payments.Event, error) {
 	const op = "parse webhook"
 	if len(c.webhookSecrets) == 0 {
@@ -66,6 +72,10 @@ func (c *Client) ParseWebhook(header http.Header, body []byte) (*payments.Event,
 		ev.PaymentID = env.Data.ID
 	case "payment":
 		ev.PaymentID = env.Data.IntentID
+	case "transfer":
+		if paymentID, _, ok := parseRefundReference(env.Data.Reference); ok {
+			ev.PaymentID = paymentID
+		}
 	}
 	return ev, nil
 }

@@ -387,6 +387,8 @@ type webhookEnvelope struct {
 		ID       string `json:"id"`
 		IntentID string `json:"intentId"`
 		Status   string `json:"status"`
+		// Reference is a transfer's: a refund's names its payment.
+		Reference string `json:"reference"`
 	} `json:"data"`
 }
 
@@ -470,6 +472,7 @@ type paymentView struct {
 	Country   string        `json:"country,omitempty"`
 	Provider  string        `json:"provider,omitempty"`
 	Failure   *Failure      `json:"failure,omitempty"`
+	Number    string        `json:"number,omitempty"`
 }
 
 // intentAnswer is a decoded answer about an intent: the whole
@@ -504,6 +507,18 @@ func (v *intentView) foreign() (string, string, bool) {
 		}
 	}
 	return "", "", false
+}
+
+// payer returns the country, operator and number (as Hub2 shows it,
+// possibly masked) of the attempt that decides the intent; empty before
+// any attempt.
+func (v *intentView) payer() (country, provider, number string) {
+	i := decisive(v.Payments, func(p *paymentView) (PaymentStatus, time.Time) { return p.Status, p.CreatedAt })
+	if i < 0 {
+		return "", "", ""
+	}
+	p := &v.Payments[i]
+	return strings.ToUpper(p.Country), strings.ToLower(p.Provider), p.Number
 }
 
 // toPayment converts the intent to the payments view, with the method and

@@ -39,6 +39,10 @@ type Order struct {
 	// PendingRefund is what was refunded and is still on its way (a
 	// Moneroo payout not yet paid), as last verified.
 	PendingRefund payments.Money
+	// RefundOptions is what the provider needs to refund the order, kept
+	// from the checkout (Hub2: the number the customer typed, and the
+	// name); nil for the others.
+	RefundOptions any
 	NextAction    *payments.NextAction
 	// NotStarted reports that the provider refused to open the checkout:
 	// no payment exists, and none will come.

@@ -16,6 +16,14 @@ import (
 // a USSD confirmation, or its own page). With HUB2_API_KEY and
 // HUB2_MERCHANT_ID (and HUB2_WEBHOOK_SECRET for webhooks) it uses Hub2's
 // sandbox.
+//
+// Refunds go back by transfer to the number the customer paid with
+// (hub2.Config.RefundByTransfer): on with the simulator, and with Hub2's
+// sandbox when HUB2_REFUND_BY_TRANSFER is "true" (the API key then needs
+// the transfer permissions and a funded transfer account). The shop keeps
+// the number and the name with the order, as hub2.RefundOptions: Hub2's
+// intent does not keep them. One process keeps its refunds in memory;
+// replicas must share a refund ledger (hub2.Config.RefundLedger).
 func hub2Provider(getenv func(string) string, base string, logger *slog.Logger, sh *shared) (*Provider, error) {
 	p := &Provider{Name: payments.Hub2, Label: "Hub2", Currency: "XOF", Mode: modeSandbox,
 		Prepare: func(r *payments.CreateRequest, form url.Values) {
@@ -23,8 +31,13 @@ func hub2Provider(getenv func(string) string, base string, logger *slog.Logger, 
 			// "07 00 00 00 00" is how people write a number; Hub2 takes digits.
 			msisdn := strings.Join(strings.Fields(form.Get("phone")), "")
 			r.Options = hub2.Options{Country: country, Provider: code, MSISDN: msisdn}
-		}}
-	cfg := hub2.Config{APIKey: getenv("HUB2_API_KEY"), MerchantID: getenv("HUB2_MERCHANT_ID")}
+		},
+		RefundOptions: hub2RefundOptions,
+		RefundNote: "Hub2 cannot refund a mobile-money payment: the shop sends the money back by transfer " +
+			"to the number the customer paid with. Hub2's transfer fees come on top, from the shop's transfer account.",
+	}
+	cfg := hub2.Config{APIKey: getenv("HUB2_API_KEY"), MerchantID: getenv("HUB2_MERCHANT_ID"),
+		RefundByTransfer: getenv("HUB2_REFUND_BY_TRANSFER") == "true"}
 	if s := getenv("HUB2_WEBHOOK_SECRET"); s != "" {
 		cfg.WebhookSecrets = []string{s}
 	}
@@ -37,9 +50,13 @@ func hub2Provider(getenv func(string) string, base string, logger *slog.Logger, 
 	}
 	hint := ""
 	if cfg.APIKey == "" {
-		sim := hub2test.NewServer()
+		sim := newHub2Simulator()
 		sim.SetWebhookURL(base + "/webhooks/hub2")
+		// Transfers arrive as soon as Hub2 has answered, as in a quick
+		// sandbox; their webhooks tell the shop.
+		sim.AutoSettleTransfers(true)
 		cfg = sim.Config()
+		cfg.RefundByTransfer = true
 		opts = append(opts, payments.WithBaseURL(sim.URL))
 		p.Mode, p.Close = modeSimulator, sim.Close
 		p.Simulate = &Simulate{Pay: sim.Pay, Decline: sim.Decline}
@@ -59,6 +76,12 @@ func hub2Provider(getenv func(string) string, base string, logger *slog.Logger, 
 	p.Checkout, p.Returns = c, c
 	if len(cfg.WebhookSecrets) > 0 {
 		p.Webhooks = c
+		// A transfer's webhook settles the refund it carries before the
+		// shop verifies the order: no read of the transfer needed.
+		p.OnEvent = func(ctx context.Context, ev *payments.Event) error {
+			_, err := c.SettleTransferEvent(ctx, ev)
+			return err
+		}
 	}
 	p.Direct = &DirectFlow{
 		Operators: operators,
@@ -71,4 +94,20 @@ func hub2Provider(getenv func(string) string, base string, logger *slog.Logger, 
 		},
 	}
 	return p, nil
+}
+
+// newHub2Simulator starts the simulator the shop uses without Hub2
+// credentials; the shop's tests replace it to watch what it receives.
+var newHub2Simulator = hub2test.NewServer
+
+// hub2RefundOptions is what a refund by transfer of the order needs: the
+// number the customer typed at checkout, as Create sent it, and the name
+// they gave (the shop's customer details).
+func hub2RefundOptions(r payments.CreateRequest) any {
+	o, _ := r.Options.(hub2.Options)
+	name := ""
+	if c := r.Customer; c != nil {
+		name = strings.TrimSpace(c.FirstName + " " + c.LastName)
+	}
+	return hub2.RefundOptions{MSISDN: o.MSISDN, RecipientName: name}
 }

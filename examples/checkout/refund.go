@@ -76,7 +76,8 @@ func (s *Shop) refund(w http.ResponseWriter, r *http.Request) {
 		s.renderRefund(w, http.StatusUnprocessableEntity, o, prov, typed, msg)
 		return
 	}
-	ref, err := prov.Checkout.Refund(ctx, payments.RefundRequest{PaymentID: o.PaymentID, Amount: amount, Reason: "refunded from the demo shop"})
+	ref, err := prov.Checkout.Refund(ctx, payments.RefundRequest{PaymentID: o.PaymentID, Amount: amount,
+		Reason: "refunded from the demo shop", Options: o.RefundOptions})
 	if err != nil {
 		s.logger.WarnContext(ctx, "refund failed", "order", o.ID, "provider", prov.Name, "amount", amount.String(),
 			"maybe_sent", payments.MaybeSent(err), "error", err)

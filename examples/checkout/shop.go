@@ -25,6 +25,17 @@ type Provider struct {
 	// Prepare adds what this provider needs to a request: the customer
 	// fields it requires, its own options (from the checkout form's values).
 	Prepare func(r *payments.CreateRequest, form url.Values)
+	// RefundOptions, when set, returns what the provider's refunds need of
+	// the checkout (Hub2's refunds by transfer: the payer's number and
+	// name), which the shop keeps with the order.
+	RefundOptions func(r payments.CreateRequest) any
+	// RefundNote, when set, says on the refund page how the money goes
+	// back, where it is not the way the customer paid.
+	RefundNote string
+	// OnEvent, when set, records what a verified event says before the
+	// shop verifies the order it names (Hub2's transfer webhooks settle
+	// refunds); its error makes the provider deliver the event again.
+	OnEvent func(ctx context.Context, ev *payments.Event) error
 	// Direct, when set, makes the shop ask for a phone number and an
 	// operator, and lets the customer finish with an OTP (Hub2).
 	Direct *DirectFlow
@@ -209,6 +220,9 @@ func (s *Shop) checkout(w http.ResponseWriter, r *http.Request) {
 	if prov.Prepare != nil {
 		prov.Prepare(&req, form)
 	}
+	if prov.RefundOptions != nil {
+		s.store.Update(order.ID, "", func(o *Order) { o.RefundOptions = prov.RefundOptions(req) })
+	}
 	sess, err := prov.Checkout.Create(ctx, req)
 	if err != nil {
 		// The developer's error goes to the log; the customer reads a sentence.
@@ -294,6 +308,11 @@ func (s *Shop) returned(w http.ResponseWriter, r *http.Request) {
 // verify; its claimed status is never used.
 func (s *Shop) webhook(p *Provider) func(context.Context, *payments.Event) error {
 	return func(ctx context.Context, ev *payments.Event) error {
+		if p.OnEvent != nil {
+			if err := p.OnEvent(ctx, ev); err != nil {
+				return err // the provider will deliver again
+			}
+		}
 		var o Order
 		var ok bool
 		switch {

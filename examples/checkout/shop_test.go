@@ -9,11 +9,13 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/hub2/hub2test"
 	"github.com/unipay/payments/paymentstest"
 )
 
@@ -532,4 +534,98 @@ func TestFormatMoney(t *testing.T) {
 	assert.Equal(t, "0,05", formatAmount(payments.Money{Amount: 5, Currency: "EUR"}))
 	assert.Equal(t, "1234,56", formatAmount(payments.Money{Amount: 123456, Currency: "EUR"}))
 	assert.Equal(t, "15000", formatAmount(payments.Money{Amount: 15000, Currency: "XOF"}))
+}
+
+// hub2Shop runs the shop with Hub2 alone, on its simulator, and returns the
+// shop's URL and the simulator.
+func hub2Shop(t *testing.T) (string, *hub2test.Server) {
+	t.Helper()
+	var sim *hub2test.Server
+	saved := newHub2Simulator
+	newHub2Simulator = func() *hub2test.Server { sim = hub2test.NewServer(); return sim }
+	t.Cleanup(func() { newHub2Simulator = saved })
+	var shop *Shop
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { shop.Handler().ServeHTTP(w, r) }))
+	t.Cleanup(srv.Close)
+	p, err := hub2Provider(func(string) string { return "" }, srv.URL, slog.New(slog.DiscardHandler), nil)
+	require.NoError(t, err)
+	t.Cleanup(p.Close)
+	shop = NewShop(srv.URL, []*Provider{p}, slog.New(slog.DiscardHandler))
+	return srv.URL, sim
+}
+
+func TestHub2RefundGoesBackByTransferToTheNumberTyped(t *testing.T) {
+	shop, sim := hub2Shop(t)
+	code, loc, body := post(t, shop+"/checkout", url.Values{"product": {"coffee"}, "provider": {"hub2"}, "step": {"direct"},
+		"operator": {"mtn:CI"}, "phone": {"00 00 00 01"}, "first_name": {"Awa"}, "last_name": {"Diallo"}, "email": {"awa@example.com"}})
+	require.Equal(t, http.StatusSeeOther, code, body)
+	require.Equal(t, "/orders/A1001", loc)
+	code, _, _ = post(t, shop+"/orders/A1001/simulate", url.Values{"outcome": {"pay"}})
+	require.Equal(t, http.StatusSeeOther, code)
+	_, body = page(t, shop+"/orders/A1001")
+	require.Contains(t, body, `>paid<`)
+	assert.Contains(t, body, `id="refund"`, "Hub2 orders have a Refund button: the simulator mode refunds by transfer")
+
+	_, body = page(t, shop+"/orders/A1001/refund")
+	assert.Contains(t, body, "sends the money back by transfer")
+	assert.Contains(t, body, `value="15000"`)
+	code, _, _ = post(t, shop+"/orders/A1001/refund", url.Values{"amount": {"5 000"}, "refunded": {"0"}})
+	require.Equal(t, http.StatusSeeOther, code)
+
+	sent := sim.Transfers()
+	require.Len(t, sent, 1)
+	assert.Equal(t, "+225"+hub2test.TestMSISDN, sent[0].MSISDN, "the number the customer typed, in international form")
+	assert.Equal(t, "Awa Diallo", sent[0].RecipientName)
+	assert.Equal(t, int64(5000), sent[0].Amount)
+	assert.Equal(t, "mtn", sent[0].Provider)
+
+	// The transfer arrives; its webhooks tell the shop.
+	start := time.Now()
+	require.Eventually(t, func() bool {
+		_, body = page(t, shop+"/orders/A1001")
+		return strings.Contains(body, `<strong id="refunded">5`+"\u202f"+`000`)
+	}, 5*time.Second, 20*time.Millisecond, "the order shows the refund once the transfer succeeded: %s", body)
+	t.Logf("refund shown after %v", time.Since(start))
+	assert.Contains(t, body, ">partially refunded<")
+	assert.NotContains(t, body, `id="refund-pending"`)
+	// Every transfer webhook answered before the test ends.
+	require.Eventually(t, func() bool {
+		n := 0
+		for _, d := range sim.Deliveries() {
+			if strings.HasPrefix(d.Type, "transfer.") {
+				n++
+			}
+		}
+		return n == 3
+	}, 5*time.Second, 20*time.Millisecond)
+	_, body = page(t, shop+"/orders/A1001/refund")
+	assert.Contains(t, body, `value="10000"`, "what is left")
+}
+
+func TestPendingRefundIsNotRefundableAgain(t *testing.T) {
+	shop, sim := hub2Shop(t)
+	sim.AutoSettleTransfers(false) // the transfer stays on its way
+	code, _, body := post(t, shop+"/checkout", url.Values{"product": {"coffee"}, "provider": {"hub2"}, "step": {"direct"},
+		"operator": {"mtn:CI"}, "phone": {hub2test.TestMSISDN}, "first_name": {"Awa"}, "last_name": {"Diallo"}, "email": {"awa@example.com"}})
+	require.Equal(t, http.StatusSeeOther, code, body)
+	post(t, shop+"/orders/A1001/simulate", url.Values{"outcome": {"pay"}})
+	code, _, _ = post(t, shop+"/orders/A1001/refund", url.Values{"amount": {"10 000"}, "refunded": {"0"}})
+	require.Equal(t, http.StatusSeeOther, code)
+
+	_, body = page(t, shop+"/orders/A1001")
+	assert.Contains(t, body, ">partially refunded<")
+	assert.Contains(t, body, `<span id="refund-pending">Refund on its way to the customer: <strong>10`+"\u202f"+`000`)
+	assert.NotContains(t, body, `id="refunded"`, "nothing arrived yet")
+	assert.Contains(t, body, `id="check-refund"`)
+	_, body = page(t, shop+"/orders/A1001/refund")
+	assert.Contains(t, body, `value="5000"`, "what is on its way is not offered again")
+	code, _, body = post(t, shop+"/orders/A1001/refund", url.Values{"amount": {"10 000"}, "refunded": {"0"}})
+	assert.Equal(t, http.StatusConflict, code, "a form from before the first refund: %s", body)
+	assert.Len(t, sim.Transfers(), 1)
+
+	require.NoError(t, sim.SettleTransfer(sim.Transfers()[0].ID))
+	code, _, _ = post(t, shop+"/orders/A1001/verify", nil)
+	require.Equal(t, http.StatusSeeOther, code)
+	_, body = page(t, shop+"/orders/A1001")
+	assert.Contains(t, body, `<strong id="refunded">10`+"\u202f"+`000`)
 }

@@ -3,7 +3,8 @@
 // With no environment variables it starts the Hub2 simulator in-process and
 // walks the three flows (an OTP with Orange, a USSD confirmation with MTN, a
 // redirection with Wave), with signed webhooks, then shows that Hub2 has no
-// refunds:
+// refunds, and refunds in part by transfer with a client that has them on
+// (hub2.Config.RefundByTransfer), settled by the transfer's webhook:
 //
 //	go run ./examples/hub2
 //
@@ -63,9 +64,25 @@ func simulated(ctx context.Context, out *lockedWriter) error {
 	if err != nil {
 		return err
 	}
-	hook := httptest.NewServer(payments.WebhookHandler(client, func(_ context.Context, ev *payments.Event) error {
-		if strings.HasPrefix(ev.Type, "payment_intent.") {
+	// The same account, with refunds by transfer on.
+	cfg := srv.Config()
+	cfg.RefundByTransfer = true
+	refunder, err := hub2.New(cfg, payments.WithBaseURL(srv.URL))
+	if err != nil {
+		return err
+	}
+	hook := httptest.NewServer(payments.WebhookHandler(refunder, func(ctx context.Context, ev *payments.Event) error {
+		// A refund's transfer webhook settles it in the ledger; an
+		// error makes Hub2 deliver it again.
+		e, err := refunder.SettleTransferEvent(ctx, ev)
+		if err != nil {
+			return err
+		}
+		switch {
+		case strings.HasPrefix(ev.Type, "payment_intent."):
 			out.printf("  webhook %s (%s)\n", ev.Type, ev.Status)
+		case e != nil:
+			out.printf("  webhook %s: refund of %s %s\n", ev.Type, e.PaymentID, e.State)
 		}
 		return nil
 	}))
@@ -137,6 +154,25 @@ func simulated(ctx context.Context, out *lockedWriter) error {
 		return fmt.Errorf("refund: want ErrUnsupported, got %v", err)
 	}
 	out.printf("%v\n", err)
+
+	out.printf("\n== Refund by transfer\n")
+	ref, err := refunder.Refund(ctx, payments.RefundRequest{PaymentID: r.PaymentID,
+		Amount: payments.Money{Amount: 2000, Currency: "XOF"}, Reason: "one item out of stock",
+		// Hub2's intent keeps neither the number nor a name: the shop does.
+		Options: hub2.RefundOptions{MSISDN: hub2test.TestMSISDN, RecipientName: "Awa Diallo"}})
+	if err != nil {
+		return err
+	}
+	out.printf("transfer %s: %s %s\n", ref.ID, ref.Amount, ref.Status)
+	out.printf("Hub2 delivers the transfer\n")
+	if err := srv.SettleTransfer(ref.ID); err != nil {
+		return err
+	}
+	p, err = refunder.Verify(ctx, r.PaymentID)
+	if err != nil {
+		return err
+	}
+	out.printf("verified: %s, %s refunded, %s on its way\n", p.Status, p.RefundedAmount, p.PendingRefundAmount)
 	return nil
 }
 

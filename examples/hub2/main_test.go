@@ -27,6 +27,11 @@ func TestSimulatedFlows(t *testing.T) {
 		"verified: succeeded 5000 XOF by wave_ci",
 		"webhook payment_intent.succeeded (succeeded)",
 		"hub2: refund: unsupported",
+		"transfer tr_",
+		": 2000 XOF pending",
+		"refund of pi_",
+		" succeeded\n",
+		"verified: partially_refunded, 2000 XOF refunded, 0 XOF on its way",
 	} {
 		assert.Contains(t, got, want)
 	}

@@ -58,3 +58,28 @@ func ExampleNew_wave() {
 	// redirect https://pay.hub2.fake.invalid/checkout/pi_fake00000000000000001
 	// pi_fake00000000000000001 succeeded
 }
+
+// With refunds by transfer on, as the shop's hub2.Config has them, the Fake
+// refunds given the payer's number and name, as a hub2.Client would.
+func ExampleNewFor() {
+	ctx := context.Background()
+	fake := hub2fake.NewFor(hub2.Config{RefundByTransfer: true})
+	s, _ := fake.Create(ctx, payments.CreateRequest{
+		Amount:    payments.Money{Amount: 5000, Currency: "XOF"},
+		Reference: "order-1044",
+		Options:   hub2.Options{Country: "CI", Provider: "mtn", MSISDN: "0700000000"},
+	})
+	_ = fake.Pay(s.ID)
+
+	_, err := fake.Refund(ctx, payments.RefundRequest{PaymentID: s.ID})
+	fmt.Println(errors.Is(err, payments.ErrInvalidRequest))
+	r, err := fake.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Amount: payments.Money{Amount: 2000, Currency: "XOF"},
+		Options: hub2.RefundOptions{MSISDN: "0700000000", RecipientName: "Awa Diallo"}})
+	fmt.Println(r.Amount, r.Status, err)
+	p, _ := fake.Verify(ctx, s.ID)
+	fmt.Println(p.Status, p.RefundedAmount)
+	// Output:
+	// true
+	// 2000 XOF succeeded <nil>
+	// partially_refunded 2000 XOF
+}

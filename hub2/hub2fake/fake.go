@@ -11,6 +11,15 @@
 //
 // The Fake reports payments.Hub2 and the hub2.Client's capabilities (XOF,
 // XAF and GNF, webhooks, no refunds: Refund is ErrUnsupported, as at Hub2).
+// NewFor(cfg) plays the client cfg configures instead: with
+// hub2.Config.RefundByTransfer, refunds by transfer, in full or in part.
+// Refund then refuses what hub2.Client.Refund refuses before any request
+// (no hub2.RefundOptions, a number or name it would not send, another
+// provider's options), and what the payment does not cover; the Fake's
+// transfers succeed at once, so that Refund returns StatusSucceeded with a
+// transfer's id (tr_…) and Verify reports the amount refunded. Hub2's
+// payout limits and the payer's operator, which the client checks against
+// the verified payment, are the simulator's to play (package hub2test).
 // Create refuses what hub2.Client.Create refuses, because it runs the
 // adapter's own checks (references, Hub2's amount limits per country, the
 // direct flow's country, provider and local MSISDN, Wave's ReturnURL,
@@ -80,9 +89,15 @@ type Fake struct {
 }
 
 // New returns an empty Fake posing as Hub2, its WebhookSecret set to
-// WebhookSecret.
-func New() *Fake {
-	f := &Fake{Fake: paymentstest.NewFakeAs(Persona()), checks: checksClient()}
+// WebhookSecret: a hub2.Client with refunds off, as by default.
+func New() *Fake { return NewFor(hub2.Config{}) }
+
+// NewFor returns an empty Fake posing as the hub2.Client cfg configures:
+// with cfg.RefundByTransfer, it refunds by transfer (see the package doc).
+// Only the settings that change what the client does are read; the
+// credentials and secrets are the Fake's own.
+func NewFor(cfg hub2.Config) *Fake {
+	f := &Fake{Fake: paymentstest.NewFakeAs(PersonaFor(cfg)), checks: checksClient(cfg)}
 	f.WebhookSecret = WebhookSecret
 	return f
 }
@@ -138,11 +153,21 @@ type Authentication struct {
 // Persona returns Hub2's persona, for paymentstest.NewFakeAs: change a
 // field (Capabilities, Decline…) to play a case New does not. A Fake built
 // from it has no Authenticate; New's has.
-func Persona() paymentstest.Persona {
-	checks := checksClient()
+func Persona() paymentstest.Persona { return PersonaFor(hub2.Config{}) }
+
+// PersonaFor returns the persona of the hub2.Client cfg configures (see
+// NewFor).
+func PersonaFor(cfg hub2.Config) paymentstest.Persona {
+	checks := checksClient(cfg)
 	return paymentstest.Persona{
 		Provider:     payments.Hub2,
 		Capabilities: checks.Capabilities(),
+		// As hub2.Client.Refund says of a payment that is not paid.
+		UnpaidRefund: payments.ErrConflict,
+		Refund: func(s paymentstest.Snapshot, r *payments.Refund) {
+			r.ID = fmt.Sprintf("tr_fake%08d%09d", s.Seq, s.Refunds) // Hub2's ids: "tr_" and 21 characters
+			r.Status = payments.StatusSucceeded
+		},
 		Validate: func(req payments.CreateRequest) error {
 			_, err := checks.Create(context.Background(), req)
 			return fakekit.Checked(err)
@@ -171,7 +196,7 @@ func Persona() paymentstest.Persona {
 			return paymentstest.SignHub2(secret, "", body), body, nil
 		},
 		ParseWebhook: func(secret string, h http.Header, body []byte) (*payments.Event, error) {
-			c, err := client(secret) // the test may have changed Fake.WebhookSecret
+			c, err := client(secret, hub2.Config{}) // the test may have changed Fake.WebhookSecret
 			if err != nil {
 				return nil, err
 			}
@@ -184,18 +209,22 @@ func Persona() paymentstest.Persona {
 
 // client returns a hub2.Client that sends nothing, checking webhooks with
 // secret (none: it refuses them all, as the adapter without
-// Config.WebhookSecrets does).
-func client(secret string) (*hub2.Client, error) {
+// Config.WebhookSecrets does), with the settings of cfg that change what
+// the client does (refunds by transfer, on a ledger of its own that
+// nothing reaches: the client refuses bad options before the read that
+// fails offline).
+func client(secret string, cfg hub2.Config) (*hub2.Client, error) {
 	var secrets []string
 	if secret != "" {
 		secrets = []string{secret}
 	}
-	return hub2.New(hub2.Config{APIKey: "hub2_sk_fake", MerchantID: merchantID, WebhookSecrets: secrets}, fakekit.Offline()...)
+	return hub2.New(hub2.Config{APIKey: "hub2_sk_fake", MerchantID: merchantID, WebhookSecrets: secrets,
+		RefundByTransfer: cfg.RefundByTransfer}, fakekit.Offline()...)
 }
 
-// checksClient is the client whose checks a Fake runs.
-func checksClient() *hub2.Client {
-	c, err := client(WebhookSecret)
+// checksClient is the client whose checks a Fake playing cfg runs.
+func checksClient(cfg hub2.Config) *hub2.Client {
+	c, err := client(WebhookSecret, cfg)
 	if err != nil {
 		// The configuration is this package's own: only a change to
 		// hub2.Config's rules can get here.
@@ -335,8 +364,11 @@ func status(s payments.Status) string {
 		return "failed"
 	case payments.StatusCanceled:
 		return "canceled"
+	case payments.StatusRefunded, payments.StatusPartiallyRefunded:
+		// Refunds by transfer leave the intent as it was: paid.
+		return "successful"
 	}
-	return string(s) // Hub2 has no refunds of pay-ins: a test that sets one gets its own word
+	return string(s)
 }
 
 // eventType is the payment_intent.* event Hub2 sends for an intent in s.

@@ -426,3 +426,80 @@ func TestWebhookSecretIsTheFakes(t *testing.T) {
 	assert.NotPanics(t, func() { _, err = f.ParseWebhook(h, body) })
 	assert.ErrorIs(t, err, payments.ErrInvalidSignature, "no secret: every delivery is refused, as by the adapter")
 }
+
+// payer is what the shop knows of the customer who paid: the number as
+// typed at checkout, and a name.
+var payer = hub2.RefundOptions{MSISDN: hub2test.TestMSISDN, RecipientName: "Awa Diallo"}
+
+// With refunds by transfer on, the posed Fake passes the contract's
+// refunds, in full and in part, given the payer's number and name.
+func TestPosedFakeRefundsByTransferWhenItsConfigSaysSo(t *testing.T) {
+	suite.Contract(t, func(t *testing.T) suite.Harness {
+		f := hub2fake.NewFor(hub2.Config{RefundByTransfer: true})
+		return suite.Harness{
+			Checkout:   f,
+			NewRequest: func() payments.CreateRequest { return order(hub2test.ProviderUSSD) },
+			Pay: func(t *testing.T, s *payments.Session) url.Values {
+				require.NoError(t, f.Pay(s.ID))
+				return nil
+			},
+			Decline: func(t *testing.T, s *payments.Session) url.Values {
+				require.NoError(t, f.Decline(s.ID))
+				return nil
+			},
+			Requests:      f.Payments,
+			RefundOptions: payer,
+			Webhook: func(t *testing.T, id string) (http.Header, []byte) {
+				h, b, err := f.Webhook(id)
+				require.NoError(t, err)
+				return h, b
+			},
+			UnknownID: "pi_000000000000000000000",
+		}
+	})
+}
+
+func TestRefundByTransferRefusesWhatTheClientRefuses(t *testing.T) {
+	ctx := context.Background()
+	f := hub2fake.NewFor(hub2.Config{RefundByTransfer: true})
+	assert.True(t, f.Capabilities().Refund)
+	assert.True(t, f.Capabilities().PartialRefund)
+	s, err := f.Create(ctx, order(hub2test.ProviderUSSD))
+	require.NoError(t, err)
+
+	_, err = f.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Options: payer})
+	require.ErrorIs(t, err, payments.ErrConflict, "not paid yet, as the client says")
+	require.NoError(t, f.Pay(s.ID))
+
+	for field, opts := range map[string]any{
+		"Options.MSISDN":        hub2.RefundOptions{RecipientName: "Awa Diallo"},
+		"Options.RecipientName": hub2.RefundOptions{MSISDN: hub2test.TestMSISDN},
+		"Options":               hub2.Options{MSISDN: hub2test.TestMSISDN},
+	} {
+		_, err := f.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Options: opts})
+		require.ErrorIs(t, err, payments.ErrInvalidRequest, field)
+		var perr *payments.Error
+		require.ErrorAs(t, err, &perr)
+		_, named := perr.Field(field)
+		assert.True(t, named, "%s: %v", field, perr.Fields)
+	}
+
+	r, err := f.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Amount: payments.Money{Amount: 2000, Currency: "XOF"}, Options: payer})
+	require.NoError(t, err)
+	assert.Regexp(t, `^tr_[a-z0-9]{21}$`, r.ID, "a transfer's id")
+	assert.Equal(t, payments.StatusSucceeded, r.Status, "the Fake's transfers succeed at once")
+	p, err := f.Verify(ctx, s.ID)
+	require.NoError(t, err)
+	assert.Equal(t, payments.StatusPartiallyRefunded, p.Status)
+	assert.Equal(t, "successful", p.ProviderStatus, "Hub2's intent stays paid")
+	assert.Equal(t, int64(2000), p.RefundedAmount.Amount)
+	_, err = f.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Amount: payments.Money{Amount: 5000, Currency: "XOF"}, Options: payer})
+	require.Error(t, err, "more than what remains")
+	calls := f.Calls()
+	assert.Equal(t, "Refund", calls[len(calls)-1].Method)
+	assert.Equal(t, payer, calls[len(calls)-1].Refund.Options, "the test sees the options the code passed")
+
+	// New is a client with refunds off.
+	_, err = hub2fake.New().Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Options: payer})
+	require.ErrorIs(t, err, payments.ErrUnsupported)
+}

@@ -16,7 +16,9 @@
 // the customer's part as they would (here, Hub2's next action: the
 // provider's page of a redirection, an OTP or a USSD confirmation). Hub2's
 // own extras are RotateSecret, Event, Deliveries, SetRateLimits, SetClock,
-// Throttled, SetRedirectStatus and RequireReadToken.
+// Throttled, SetRedirectStatus and RequireReadToken, and for transfers
+// Transfers, Balance, SetBalance, SetTransferFee, SetPermission,
+// AutoSettleTransfers, SettleTransfer, FailTransfer and TransferEvent.
 //
 // # Sandbox behaviour
 //
@@ -66,10 +68,47 @@
 // has not settled (see package hub2).
 //
 // Rate limits: SetRateLimits(true) enforces Hub2's per-intent limits (one
-// read of an intent per 5 s, five status reads per 5 s), answering 429 with
-// a Retry-After header (Hub2's own header names are not published). They are
-// off by default, so that tests and demos may verify as often as they like.
-// SetClock makes their windows follow a test's clock.
+// read of an intent per 5 s, five status reads per 5 s; the same per
+// transfer), answering 429 with a Retry-After header (Hub2's own header
+// names are not published). They are off by default, so that tests and
+// demos may verify as often as they like. SetClock makes their windows
+// follow a test's clock.
+//
+// # Transfers
+//
+// POST /transfers, GET /transfers/{id}, GET /transfers/{id}/status and GET
+// /transfers?from=&to= (with reference, page from 1 and perPage, at most
+// 100) answer in the shapes of Hub2's Postman captures. The simulator's
+// choices, where Hub2 publishes nothing:
+//
+//   - The transfer account holds StartBalance (100,000, as Hub2's sandbox
+//     account starts in XOF) in XOF and XAF, 10,000,000 GNF; SetBalance
+//     changes it. Each transfer takes its amount and a flat TransferFee
+//     (297, the fee of a live capture on a 200 XOF transfer; SetTransferFee
+//     changes it) in its currency; a failed transfer gives both back. A
+//     transfer the balance does not cover is refused with 402 and code
+//     insufficient-funds (one of Hub2's documented codes).
+//   - A transfer needs the Api.transfer_create permission, a read
+//     Api.transfer_read; SetPermission revokes one: 403 "Forbidden
+//     resource".
+//   - Refused with 400: a reference with characters other than letters,
+//     digits, '-', '_', '.' and space (Hub2's documented rule); a number
+//     that is not "+", the country's calling code and 8 to 12 digits; an
+//     amount outside Hub2's payout policy (100 to 1,500,000 in multiples
+//     of 5; in GNF 10,000 to 1,500,000 in multiples of 1000); a destination
+//     that is not mobile_money. An unknown country or provider is 404.
+//   - A new transfer is created, and its answer masks the number to its
+//     last 4 digits, as the live capture does. It stays created until
+//     SettleTransfer (processing, then successful) or FailTransfer (failed,
+//     with a failure code); AutoSettleTransfers(true) settles each one
+//     right after its answer has left. Each change sends its signed
+//     webhook: transfer.created, transfer.processing, transfer.succeeded,
+//     transfer.failed; TransferEvent signs one on demand.
+//   - The status endpoint answers {"id", "status"}; the list answers a JSON
+//     array, newest first, with a Content-Range header ("0-99/2453", as
+//     Hub2's guide describes it; "*/0" for an empty page).
+//   - Transfers returns what the simulator received, the whole number and
+//     the recipient's name included.
 package hub2test
 
 import (
@@ -154,6 +193,16 @@ type Server struct {
 	hits      map[string][]time.Time
 	throttled int
 	delivered []Delivery
+
+	// The transfer account: transfers by id and in creation order, the
+	// balance per currency, the flat fee, the permissions revoked, and
+	// whether transfers settle by themselves.
+	transfers    map[string]*transfer
+	transferList []*transfer
+	balance      map[string]int64
+	transferFee  int64
+	revoked      map[string]bool
+	autoSettle   bool
 }
 
 // Delivery records one webhook the simulator sent.
@@ -264,6 +313,10 @@ func NewServer() *Server {
 		intents: map[string]*intent{}, paymentIdx: map[string]*payment{},
 		secret: WebhookSecret, now: time.Now, hits: map[string][]time.Time{},
 		redirectStatus: "action_required",
+		transfers:      map[string]*transfer{},
+		balance:        map[string]int64{"XOF": StartBalance, "XAF": StartBalance, "GNF": 100 * StartBalance},
+		transferFee:    TransferFee,
+		revoked:        map[string]bool{},
 	}
 	api := http.NewServeMux()
 	api.HandleFunc("POST /payment-intents", s.createIntent)
@@ -274,6 +327,10 @@ func NewServer() *Server {
 	api.HandleFunc("GET /payment-intents/{id}/payment-fees", s.fees)
 	api.HandleFunc("GET /payments/{id}/status", s.paymentStatus)
 	api.HandleFunc("POST /webhooks", s.registerWebhook)
+	api.HandleFunc("POST /transfers", s.createTransfer)
+	api.HandleFunc("GET /transfers", s.listTransfers)
+	api.HandleFunc("GET /transfers/{id}", s.getTransfer)
+	api.HandleFunc("GET /transfers/{id}/status", s.transferStatus)
 	api.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Not Found", "Cannot "+r.Method+" "+r.URL.Path)
 	})

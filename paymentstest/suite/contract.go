@@ -58,6 +58,11 @@ type Harness struct {
 	// Decline, the payment must be unpaid and not final, instead of failed
 	// or cancelled.
 	DeclineStaysOpen bool
+	// RefundOptions is given as RefundRequest.Options to every refund the
+	// suite makes, for adapters whose refunds need the provider's own
+	// options (hub2.RefundOptions: the payer's number and name, which a
+	// refund by transfer sends the money to); nil for the others.
+	RefundOptions any
 }
 
 // InvalidCase is a create request an adapter must refuse before sending it.
@@ -159,21 +164,22 @@ func testRefund(t *testing.T, h Harness) {
 	ctx := context.Background()
 	caps := capabilities(h.Checkout)
 	req, s := create(t, h)
+	opts := h.RefundOptions
 	if !caps.Refund {
 		h.Pay(t, s)
-		_, err := h.Checkout.Refund(ctx, payments.RefundRequest{PaymentID: s.ID})
+		_, err := h.Checkout.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Options: opts})
 		require.ErrorIs(t, err, payments.ErrUnsupported, "a provider without refunds")
 		return
 	}
 
-	_, err := h.Checkout.Refund(ctx, payments.RefundRequest{PaymentID: s.ID})
+	_, err := h.Checkout.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Options: opts})
 	require.Error(t, err, "refunding an unpaid payment must fail")
 
 	h.Pay(t, s)
 	total := req.Amount
 	if caps.PartialRefund && total.Amount >= 2 {
 		part := payments.Money{Amount: total.Amount / 2, Currency: total.Currency}
-		r, err := h.Checkout.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Amount: part, Reason: "contract: partial"})
+		r, err := h.Checkout.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Amount: part, Reason: "contract: partial", Options: opts})
 		require.NoError(t, err, "partial refund")
 		assert.Equal(t, part, r.Amount)
 		assert.Equal(t, s.ID, r.PaymentID)
@@ -183,13 +189,13 @@ func testRefund(t *testing.T, h Harness) {
 		assert.Equal(t, part.Amount, p.RefundedAmount.Amount+p.PendingRefundAmount.Amount, "refunded so far")
 
 		over := payments.Money{Amount: total.Amount, Currency: total.Currency}
-		_, err = h.Checkout.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Amount: over})
+		_, err = h.Checkout.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Amount: over, Options: opts})
 		require.Error(t, err, "a refund above what remains must fail")
 		assert.True(t, errors.Is(err, payments.ErrInvalidRequest) || errors.Is(err, payments.ErrConflict) || errors.Is(err, payments.ErrDeclined),
 			"a refund above what remains: got %v", err)
 	}
 
-	r, err := h.Checkout.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Reason: "contract: the rest"})
+	r, err := h.Checkout.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Reason: "contract: the rest", Options: opts})
 	require.NoError(t, err, "refund of what remains")
 	assert.Positive(t, r.Amount.Amount)
 	p, err := h.Checkout.Verify(ctx, s.ID)
@@ -198,7 +204,7 @@ func testRefund(t *testing.T, h Harness) {
 	_, err = payments.VerifyPaid(ctx, h.Checkout, s.ID, req.Amount)
 	assert.ErrorIs(t, err, payments.ErrNotPaid, "a refunded payment must not ship")
 
-	_, err = h.Checkout.Refund(ctx, payments.RefundRequest{PaymentID: s.ID})
+	_, err = h.Checkout.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Options: opts})
 	assert.Error(t, err, "nothing remains to refund")
 }
 

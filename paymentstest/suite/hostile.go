@@ -50,6 +50,10 @@ type HostileHarness struct {
 	// Extra are the provider's own operations: a token request, an intent
 	// read, a batch verify.
 	Extra []HostileOp
+	// RefundOptions is given as RefundRequest.Options to the Refund
+	// operation, for adapters whose refunds need the provider's own options
+	// (hub2.RefundOptions); nil for the others.
+	RefundOptions any
 	// Skip names faults that cannot apply to a standard operation
 	// ("Verify/unknown status"), each with why.
 	Skip map[string]string
@@ -200,7 +204,7 @@ func standardOps(h HostileHarness) []HostileOp {
 	}
 	refund := HostileOp{Name: "Refund", Match: h.Refund, Prepare: paid, Unsafe: true,
 		Run: func(ctx context.Context, c payments.Checkout, id string) (*payments.Payment, error) {
-			r, err := c.Refund(ctx, payments.RefundRequest{PaymentID: id})
+			r, err := c.Refund(ctx, payments.RefundRequest{PaymentID: id, Options: h.RefundOptions})
 			if r != nil {
 				return &payments.Payment{Raw: r.Raw}, err
 			}
