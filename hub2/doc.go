@@ -71,8 +71,9 @@
 // surely refused is recorded failed, its amount free again; one whose
 // answer was lost stays reserved and is never sent again by itself: Verify
 // and SettleRefunds find its transfer by that reference (GET /transfers,
-// 15 minutes around the reservation) and settle it, and fail it once a
-// complete listing of that window lacks it. Pending refunds settle by
+// 15 minutes around the reservation) and settle it; unfound, it stays
+// reserved until the merchant, sure that no transfer was made, frees it
+// with ReleaseRefund. Pending refunds settle by
 // their transfer's status, or from the transfer.* webhooks, which name the
 // refunded payment and go to SettleTransferEvent. Verify reports
 // RefundedAmount and PendingRefundAmount, and a partially refunded or

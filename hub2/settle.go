@@ -20,8 +20,7 @@ import (
 // settleWindow is how far around a refund's reservation its transfer is
 // looked for: Hub2 creates it within the request's timeout of the
 // reservation, and the two clocks (the ledger's, Hub2's) may differ by
-// minutes. Once the window has passed, a transfer Hub2 does not list in it
-// was never created, and its refund fails, freeing its amount.
+// minutes.
 const settleWindow = 15 * time.Minute
 
 // The pages a search by reference reads: Hub2 filters by reference, so one
@@ -41,9 +40,11 @@ const (
 // whose transfer's answer was lost, is looked for by its reference
 // ("refund.<payment>.<refund>") among the transfers Hub2 lists 15 minutes
 // around its reservation (GET /transfers?from=&to=): found, it takes the
-// transfer's id and state; absent from a complete listing once those 15
-// minutes have passed, it was never created and fails, freeing its amount.
-// Nothing is ever sent again.
+// transfer's id and state. Not found, it stays reserved: Hub2 does not
+// publish how its list filters and pages, so an absence proves nothing,
+// and freeing the amount could pay the customer twice. Once you are sure no
+// transfer was made (Hub2's dashboard), ReleaseRefund frees it. Nothing is
+// ever sent again.
 //
 // The error is the ledger's, or, with the entries, why some refunds could
 // not be settled this time (a read that failed; a transfer whose amount is
@@ -144,7 +145,7 @@ func (c *Client) lookup(ctx context.Context, e payments.RefundEntry) (payments.R
 		}
 		return refundState(t.Status), t.ID, nil
 	}
-	t, complete, err := c.findTransfer(ctx, e)
+	t, err := c.findTransfer(ctx, e)
 	switch {
 	case err != nil:
 		return "", "", err
@@ -153,18 +154,53 @@ func (c *Client) lookup(ctx context.Context, e payments.RefundEntry) (payments.R
 			return "", "", err
 		}
 		return refundState(t.Status), t.ID, nil
-	case complete && c.now().After(e.CreatedAt.Add(settleWindow)):
-		// Hub2 lists every transfer of the window, and not this one: the
-		// request that was to create it never did.
-		return payments.RefundFailed, "", nil
 	}
+	// Not listed: the refund stays reserved until its transfer is found or
+	// the merchant releases it (ReleaseRefund).
 	return "", "", nil
 }
 
+// ReleaseRefund frees the amount of refund refundID of payment paymentID,
+// which stayed reserved because the answer to its transfer was lost and no
+// transfer with its reference has been found since. Call it only once you
+// are sure Hub2 made no such transfer (its dashboard lists transfers by
+// reference: "refund.<payment>.<refund>"): the amount can then be refunded
+// again. A refund whose transfer is known is settled by Verify,
+// SettleRefunds or its webhooks instead: that is ErrConflict.
+func (c *Client) ReleaseRefund(ctx context.Context, paymentID, refundID string) error {
+	const op = "release refund"
+	if c.ledger == nil {
+		return check.Unsupported(payments.Hub2, op, "refunds by transfer are off (Config.RefundByTransfer)")
+	}
+	var fe check.FieldErrors
+	check.ID(&fe, "PaymentID", paymentID)
+	check.ID(&fe, "RefundID", refundID)
+	if err := fe.Err(payments.Hub2, op); err != nil {
+		return err
+	}
+	e, found, err := c.find(ctx, op, paymentID, refundID)
+	switch {
+	case err != nil:
+		return err
+	case !found:
+		return &payments.Error{Provider: payments.Hub2, Op: op, Kind: payments.ErrNotFound, NotSent: true,
+			Message: "payment " + paymentID + " has no refund " + refundID}
+	case e.State != payments.RefundReserved || e.PayoutID != "":
+		msg := "refund " + refundID + " is " + string(e.State)
+		if e.PayoutID != "" {
+			msg += ", by transfer " + e.PayoutID + ": Verify, SettleRefunds or its webhooks settle it"
+		}
+		return &payments.Error{Provider: payments.Hub2, Op: op, Kind: payments.ErrConflict, NotSent: true, Message: msg}
+	}
+	if err := c.ledger.Update(ctx, paymentID, refundID, payments.RefundFailed, ""); err != nil {
+		return ledgerError(op, err)
+	}
+	return nil
+}
+
 // findTransfer looks for refund e's transfer by its reference among the
-// transfers Hub2 created around e's reservation. complete reports that the
-// whole window was listed: only then does an absence mean something.
-func (c *Client) findTransfer(ctx context.Context, e payments.RefundEntry) (t *Transfer, complete bool, err error) {
+// transfers Hub2 created around e's reservation; nil when none is listed.
+func (c *Client) findTransfer(ctx context.Context, e payments.RefundEntry) (*Transfer, error) {
 	ref := refundReference(e.PaymentID, e.ID)
 	q := TransferQuery{From: e.CreatedAt.Add(-settleWindow), To: e.CreatedAt.Add(settleWindow), Reference: ref, PerPage: settlePerPage}
 	seen := 0
@@ -174,25 +210,20 @@ func (c *Client) findTransfer(ctx context.Context, e payments.RefundEntry) (t *T
 		}
 		l, err := c.ListTransfers(ctx, q)
 		if err != nil {
-			return nil, false, err
+			return nil, err
 		}
 		if len(l.Transfers) > 0 {
-			return pick(l.Transfers), true, nil
+			return pick(l.Transfers), nil
 		}
 		if l.Total >= 0 && l.First >= 0 && l.First != seen {
-			return nil, false, nil // pages are not numbered as the client assumes: nothing proven
+			return nil, nil // pages are not numbered as the client assumes
 		}
 		seen += l.Listed
-		switch {
-		case l.Total >= 0 && seen >= l.Total:
-			return nil, true, nil
-		case l.Total < 0 && l.Listed < settlePerPage:
-			return nil, true, nil // a short page is the last
-		case l.Listed == 0:
-			return nil, false, nil // more announced, none given
+		if l.Total >= 0 && seen >= l.Total || l.Total < 0 && l.Listed < settlePerPage || l.Listed == 0 {
+			return nil, nil // the last page
 		}
 	}
-	return nil, false, nil
+	return nil, nil
 }
 
 // pick returns the transfer that decides a refund among those with its
