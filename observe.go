@@ -36,6 +36,7 @@ type Observer interface {
 
 // Operation describes one call to a provider.
 type Operation struct {
+	// Provider is the provider called.
 	Provider ProviderName
 	// Name is the operation, such as "verify payment" or "get access token".
 	Name string

@@ -19,10 +19,10 @@ import (
 // signature was checked. Its Status is a hint: call Verify (or VerifyPaid)
 // before acting on it.
 type Event struct {
-	Provider  ProviderName
-	ID        string // identifies this notification, for deduplication
-	Type      string // the provider's event type, such as "payment.success"
-	PaymentID string // the payment it concerns, as Verify takes it; empty if the event does not say
+	Provider  ProviderName // which adapter parsed it
+	ID        string       // identifies this notification, for deduplication
+	Type      string       // the provider's event type, such as "payment.success"
+	PaymentID string       // the payment it concerns, as Verify takes it; empty if the event does not say
 	// Reference is the merchant's order id (CreateRequest.Reference) where
 	// the event carries it, as HelloAsso's notifications do in the metadata
 	// Create stored. When PaymentID is empty, find the order by Reference

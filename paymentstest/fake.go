@@ -34,10 +34,10 @@ type FakeOptions struct {
 
 // Call is one call a Fake received.
 type Call struct {
-	Method    string // "Create", "RedirectURL", "Verify", "Refund", or a persona's own ("Authenticate")
-	PaymentID string // for every method but Create
-	Create    *payments.CreateRequest
-	Refund    *payments.RefundRequest
+	Method    string                  // "Create", "RedirectURL", "Verify", "Refund", or a persona's own ("Authenticate")
+	PaymentID string                  // for every method but Create
+	Create    *payments.CreateRequest // the request, for Create
+	Refund    *payments.RefundRequest // the request, for Refund
 	// Detail holds the arguments of a persona's own method, such as the
 	// code hub2fake's Authenticate received.
 	Detail any

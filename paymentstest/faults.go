@@ -21,8 +21,8 @@ type Fault struct {
 	// Status, when non-zero, answers with this status, Header and Body
 	// instead of the simulator's own answer.
 	Status int
-	Header http.Header
-	Body   string
+	Header http.Header // the answer's headers, with Status
+	Body   string      // the answer's body, with Status
 	// Delay waits this long before answering (or until the client gives up).
 	Delay time.Duration
 	// Truncate lets the simulator answer, then cuts its body in half.

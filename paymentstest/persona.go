@@ -102,9 +102,9 @@ type Persona struct {
 // (Payment.FailureCode, FailureMessage) while the payment is failed or
 // canceled.
 type Failure struct {
-	Status  payments.Status
-	Code    string
-	Message string
+	Status  payments.Status // failed or canceled
+	Code    string          // the provider's failure code, as Payment.FailureCode
+	Message string          // the provider's message, as Payment.FailureMessage
 }
 
 // Snapshot is one payment as a Fake holds it: what a Persona's hooks build

@@ -146,8 +146,8 @@ func (f *Fake) Authenticate(ctx context.Context, intentID, token, code string) (
 
 // Authentication is what Fake.Authenticate received, in Call.Detail.
 type Authentication struct {
-	Token string
-	Code  string
+	Token string // the intent's token, as hub2.Client.Authenticate takes it
+	Code  string // the one-time code the customer typed
 }
 
 // Persona returns Hub2's persona, for paymentstest.NewFakeAs: change a

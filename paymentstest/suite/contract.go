@@ -67,9 +67,9 @@ type Harness struct {
 
 // InvalidCase is a create request an adapter must refuse before sending it.
 type InvalidCase struct {
-	Name    string
-	Request payments.CreateRequest
-	Field   string // the FieldError.Field the refusal must contain
+	Name    string                 // names the subtest
+	Request payments.CreateRequest // the request the adapter must refuse
+	Field   string                 // the FieldError.Field the refusal must contain
 }
 
 // foreignOptions stands for another provider's options in the contract.

@@ -61,6 +61,7 @@ type HostileHarness struct {
 
 // HostileOp is one operation the hostile suite crosses with every fault.
 type HostileOp struct {
+	// Name names the operation's subtests.
 	Name string
 	// Match reports whether r (whose body is body) is the request the
 	// faults hit.
