@@ -24,7 +24,7 @@ import (
 )
 
 // These tests replay Hero's documented responses (testdata/hero) with
-// httpmock and compare the exact bytes the client sends with the request
+// a replay transport (internal/mockhttp) and compare the exact bytes the client sends with the request
 // bodies in testdata/hero/requests.
 
 var update = flag.Bool("update", false, "rewrite testdata/hero/requests from what the client sends")
