@@ -307,7 +307,14 @@ func lowerHex(s string) string {
 
 // learnAuth learns the credentials an Auth put on h: each sensitive header's
 // value, and its last word ("Bearer <token>" → the token).
-func (r *Redactor) learnAuth(h http.Header) {
+func (r *Redactor) learnAuth(h http.Header) { r.authSecrets(h, r.Learn) }
+
+// addAuth is learnAuth for credentials that never change (an API key): they
+// are kept for good, as Add keeps them, not in the ring of learnt ones that
+// newer tokens push out.
+func (r *Redactor) addAuth(h http.Header) { r.authSecrets(h, func(s string) { r.Add(s) }) }
+
+func (r *Redactor) authSecrets(h http.Header, keep func(string)) {
 	r.mu.RLock()
 	names := r.headers
 	r.mu.RUnlock()
@@ -316,9 +323,9 @@ func (r *Redactor) learnAuth(h http.Header) {
 			continue
 		}
 		for _, v := range vs {
-			r.Learn(v)
+			keep(v)
 			if i := strings.LastIndexByte(v, ' '); i >= 0 {
-				r.Learn(v[i+1:])
+				keep(v[i+1:])
 			}
 		}
 	}

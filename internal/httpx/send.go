@@ -227,11 +227,14 @@ func (c *Client) exchange(ctx context.Context, p *prepared) (*Response, error) {
 		hreq.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bodyReader(body)), nil }
 		hreq.ContentLength = int64(len(body))
 	}
-	for k, v := range p.header {
-		hreq.Header[k] = v
-	}
-	hreq.Header.Set("User-Agent", c.userAgent)
-	if p.auth && c.cfg.Auth != nil {
+	c.setHeader(p, hreq.Header)
+	switch {
+	case !p.auth || c.cfg.Auth == nil:
+	case c.fixedAuth != nil:
+		for k, v := range c.fixedAuth {
+			hreq.Header[k] = v
+		}
+	default:
 		if err := c.cfg.Auth.Apply(actx, hreq.Header); err != nil {
 			return nil, c.authError(p.op, err)
 		}
