@@ -4,11 +4,14 @@ import (
 	"os"
 	"strconv"
 	"testing"
+
+	"github.com/unipay/payments/internal/benchkit"
 )
 
 // scrubBench is HelloAsso's paid checkout intent (pretty-printed, 2 KB) and a
 // redactor with a HelloAsso client's five secrets.
 func scrubBench(b *testing.B) ([]byte, *Redactor) {
+	benchkit.Side(b)
 	body, err := os.ReadFile("../../testdata/helloasso/checkout-intent-paid.json")
 	if err != nil {
 		b.Fatal(err)
@@ -52,6 +55,7 @@ func BenchmarkScrubKeys(b *testing.B) {
 // BenchmarkLearn learns a new token with 32 learnt already and two fixed
 // secrets: its forms, and the index of every form rebuilt.
 func BenchmarkLearn(b *testing.B) {
+	benchkit.Side(b)
 	r := NewRedactor()
 	r.Add("ha_client_secret_0123456789abcdef", "ha_signature_key_0123456789abcdef")
 	jwt := "eyJhbGciOiJIUzI1NiJ9.eyJpZCI6InBpX3lWNFNDSDdDaEliS1daM0RFRXFOVCIsIm1lcmNoYW50SWQiOiIxNiJ9.BzV62U0iREMsq7RqADMwWN0YIKpJLQR"
