@@ -68,6 +68,7 @@ type Config struct {
 type Client struct {
 	cfg       Config
 	base      *url.URL
+	origin    string // base without its path's last slash: what URL joins paths to
 	hc        *http.Client
 	logger    *slog.Logger
 	redactor  *Redactor
@@ -146,7 +147,7 @@ func New(cfg Config) (*Client, error) {
 		r.addAuth(fixedAuth)
 	}
 	return &Client{
-		cfg: cfg, base: u, hc: hc, logger: logger, redactor: r, userAgent: []string{ua},
+		cfg: cfg, base: u, origin: u.Scheme + "://" + u.Host + strings.TrimSuffix(u.EscapedPath(), "/"), hc: hc, logger: logger, redactor: r, userAgent: []string{ua},
 		limiter: limiter, limits: limits(cfg, s),
 		trace: hc.Transport == nil || stdTransport,
 		sleep: Sleep, backoff: backoff(s.BackoffFirst, s.BackoffMax),
@@ -369,22 +370,16 @@ func (c *Client) setHeader(p *prepared, h http.Header) {
 	h["User-Agent"] = c.userAgent
 }
 
-// URL joins path and query onto the base URL.
+// URL joins path and query onto the base URL, in one allocation.
 func (c *Client) URL(path string, q url.Values) string {
-	var b strings.Builder
-	b.WriteString(c.base.Scheme)
-	b.WriteString("://")
-	b.WriteString(c.base.Host)
-	b.WriteString(strings.TrimSuffix(c.base.EscapedPath(), "/"))
+	sep := ""
 	if path != "" && path[0] != '/' {
-		b.WriteByte('/')
+		sep = "/"
 	}
-	b.WriteString(path)
-	if len(q) > 0 {
-		b.WriteByte('?')
-		b.WriteString(q.Encode())
+	if len(q) == 0 {
+		return c.origin + sep + path
 	}
-	return b.String()
+	return c.origin + sep + path + "?" + q.Encode()
 }
 
 func (c *Client) requestID(h http.Header) string {

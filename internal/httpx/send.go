@@ -216,7 +216,15 @@ func (c *Client) limitError(ctx context.Context, p *prepared, l payments.Limit, 
 func (c *Client) exchange(ctx context.Context, p *prepared) (*Response, error) {
 	actx, cancel := context.WithTimeout(ctx, c.cfg.Settings.Timeout)
 	defer cancel()
-	hreq, err := http.NewRequestWithContext(actx, p.method, p.url, nil)
+	// Whether a create or a refund that failed ever left is worth knowing;
+	// a read is retried anyway, so it goes without the tracing's cost.
+	var rctx context.Context = actx
+	var trace *connTrace
+	if c.trace && !p.idempotent {
+		trace = newConnTrace()
+		rctx = httptrace.WithClientTrace(actx, &trace.ClientTrace)
+	}
+	hreq, err := http.NewRequestWithContext(rctx, p.method, p.url, nil)
 	if err != nil {
 		return nil, &payments.Error{Provider: c.cfg.Provider, Op: p.op, Kind: payments.ErrInvalidRequest, NotSent: true,
 			Message: "cannot build the request", Err: err}
@@ -245,15 +253,6 @@ func (c *Client) exchange(ctx context.Context, p *prepared) (*Response, error) {
 		return nil, &payments.Error{Provider: c.cfg.Provider, Op: p.op, Kind: payments.ErrUnavailable, NotSent: true,
 			Message: "gave up before sending: " + err.Error(), Err: err}
 	}
-	// Whether a create or a refund that failed ever left is worth knowing;
-	// a read is retried anyway, so it goes without the tracing's cost.
-	var connected *atomic.Bool
-	if c.trace && !p.idempotent {
-		connected = new(atomic.Bool)
-		hreq = hreq.WithContext(httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
-			GotConn: func(httptrace.GotConnInfo) { connected.Store(true) },
-		}))
-	}
 
 	debug := c.logger.Enabled(ctx, debugLevel)
 	if debug {
@@ -262,7 +261,7 @@ func (c *Client) exchange(ctx context.Context, p *prepared) (*Response, error) {
 	start := time.Now()
 	hresp, err := c.hc.Do(hreq)
 	if err != nil {
-		return nil, c.transportError(ctx, p, err, connected != nil && !connected.Load())
+		return nil, c.transportError(ctx, p, err, trace != nil && !trace.connected.Load())
 	}
 	body, readErr := readCapped(hresp.Body, hresp.ContentLength, c.cfg.Settings.MaxResponseBytes)
 	hresp.Body.Close()
@@ -426,6 +425,19 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		}
 	}
 	return 0
+}
+
+// connTrace tells whether net/http got a connection for a request: its
+// trace and the flag it sets, in one allocation.
+type connTrace struct {
+	httptrace.ClientTrace
+	connected atomic.Bool
+}
+
+func newConnTrace() *connTrace {
+	t := &connTrace{}
+	t.GotConn = func(httptrace.GotConnInfo) { t.connected.Store(true) }
+	return t
 }
 
 var errTooLarge = errors.New("response body too large")
