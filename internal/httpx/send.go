@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -443,13 +444,37 @@ func newConnTrace() *connTrace {
 var errTooLarge = errors.New("response body too large")
 
 // readCapped reads r to the end, or to max bytes and errTooLarge. size is
-// the announced length (-1 if unknown): a buffer of that size is read into
-// at once, rather than grown.
+// the announced length (-1 if unknown, and 0 from transports that do not
+// say): a buffer of that size is read into at once, rather than grown. A
+// body of unknown length (chunked: most
+// answers over a few KB) is read into a pooled buffer, then copied out at
+// its size, instead of into buffers that double from 512 bytes, each left
+// for the collector (63 KB allocated for a 20 KB answer).
 func readCapped(r io.Reader, size, max int64) ([]byte, error) {
-	if size < 0 || size > max {
-		size = 512
+	if size > 0 && size <= max {
+		return readInto(r, make([]byte, 0, size+1), max) // +1: room to see the end without growing
 	}
-	b := make([]byte, 0, size+1) // +1: room to see the end without growing
+	bp := readBuffers.Get().(*[]byte)
+	b, err := readInto(r, (*bp)[:0], max)
+	out := make([]byte, len(b))
+	copy(out, b)
+	if cap(b) <= maxPooledBuffer {
+		*bp = b[:0]
+		readBuffers.Put(bp)
+	}
+	return out, err
+}
+
+// readBuffers holds the buffers bodies of unknown length are read into.
+var readBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
+// maxPooledBuffer is the largest buffer kept for another body: a rare huge
+// answer's is left to the collector.
+const maxPooledBuffer = 1 << 20
+
+// readInto reads r to the end into b, growing it as needed, or to max bytes
+// and errTooLarge.
+func readInto(r io.Reader, b []byte, max int64) ([]byte, error) {
 	for {
 		if len(b) == cap(b) {
 			b = append(b, 0)[:len(b)]
