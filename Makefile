@@ -52,12 +52,25 @@ lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	@set -e; for m in $(MODULES); do (cd $$m && $(GO) vet ./...); done
 
-## bench: every benchmark of every module, with allocations; then the library
-## against its hand-written baselines, as a table of ratios (BENCHCOUNT runs each)
+## bench: the library against its hand-written baselines, as a table of ratios:
+## BENCHCOUNT rounds, in which each side of every pair runs in processes of its
+## own (BENCHKIT_SIDE, see internal/benchkit), the sides taking turns to go
+## first; then every benchmark of the other modules. BENCH and BENCHPKGS narrow
+## the pairs run, and leave the other modules out (make bench BENCH=Hero
+## BENCHPKGS=./hero/).
 BENCHCOUNT ?= 6
+BENCH      ?= .
+BENCHPKGS  ?= ./...
 bench:
-	@set -e; for m in $(MODULES); do (cd $$m && $(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./...); done | tee bench.out
+	@set -e; : > bench.out; for i in $$(seq $(BENCHCOUNT)); do \
+		if [ $$((i % 2)) -eq 1 ]; then sides="library baseline"; else sides="baseline library"; fi; \
+		for side in $$sides; do \
+			BENCHKIT_SIDE=$$side $(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count 1 $(BENCHPKGS) | tee -a bench.out; \
+		done; \
+	done
 	@$(GO) run ./internal/cmd/benchtable < bench.out
+	@set -e; if [ '$(BENCHPKGS)' = './...' ]; then for m in $(filter-out .,$(MODULES)); do \
+		(cd $$m && $(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count $(BENCHCOUNT) ./...); done; fi
 
 ## fuzz: run each Fuzz function for FUZZTIME (10s by default)
 fuzz:

@@ -348,6 +348,10 @@ func (t *Timestamp) UnmarshalJSON(b []byte) error {
 	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
 		return nil // null, or not a string: left zero
 	}
+	if v, ok := parseOffsetTime(b[1 : len(b)-1]); ok {
+		t.Time = v // the usual form, read without a copy of the text
+		return nil
+	}
 	s := string(b[1 : len(b)-1])
 	if strings.IndexByte(s, '\\') >= 0 {
 		if json.Unmarshal(b, &s) != nil {
@@ -381,6 +385,65 @@ func parseTimestamp(s string) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// parseOffsetTime reads the form HelloAsso writes,
+// "2024-06-07T14:11:15.7442115+02:00" (a fraction of 1 to 9 digits, or
+// none), from its bytes, without allocating: the time parseTimestamp would
+// return for it. ok is false for anything else, which parseTimestamp then
+// reads (TestParseOffsetTimeAgreesWithParseTimestamp).
+func parseOffsetTime(b []byte) (v time.Time, ok bool) {
+	n := len(b)
+	if n < len("2006-01-02T15:04:05+00:00") || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' ||
+		(b[n-6] != '+' && b[n-6] != '-') || b[n-3] != ':' {
+		return time.Time{}, false
+	}
+	year := digits(b[0:4])
+	month, day := digits(b[5:7]), digits(b[8:10])
+	hour, minute, sec := digits(b[11:13]), digits(b[14:16]), digits(b[17:19])
+	oh, om := digits(b[n-5:n-3]), digits(b[n-2:])
+	if year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(time.Month(month), year) ||
+		hour < 0 || hour > 23 || minute < 0 || minute > 59 || sec < 0 || sec > 59 || oh < 0 || oh > 23 || om < 0 || om > 59 {
+		return time.Time{}, false
+	}
+	nsec := 0
+	switch frac := b[19 : n-6]; {
+	case len(frac) == 0:
+	case len(frac) >= 2 && len(frac) <= 10 && frac[0] == '.':
+		f := digits(frac[1:])
+		if f < 0 {
+			return time.Time{}, false
+		}
+		nsec = f
+		for range 10 - len(frac) {
+			nsec *= 10
+		}
+	default:
+		return time.Time{}, false
+	}
+	off := oh*3600 + om*60
+	if b[n-6] == '-' {
+		off = -off
+	}
+	v = time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC)
+	return v.Add(-time.Duration(off) * time.Second).In(zone(off)), true
+}
+
+// digits reads b as a decimal number, or returns -1.
+func digits(b []byte) int {
+	v := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return -1
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v
+}
+
+// daysIn returns the number of days of month m in year y.
+func daysIn(m time.Month, y int) int {
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
 // localLayout is a date-time without its offset, with any fraction.

@@ -42,3 +42,51 @@ func TestTimestampReadsHelloAssosForms(t *testing.T) {
 		assert.True(t, want.Equal(ts.Time), "%s: %v", s, ts.Time)
 	}
 }
+
+// TestParseOffsetTimeAgreesWithParseTimestamp: whatever the byte-wise
+// reading accepts, it reads as parseTimestamp does (time.ParseInLocation),
+// to the nanosecond and the zone.
+func TestParseOffsetTimeAgreesWithParseTimestamp(t *testing.T) {
+	cases := []string{
+		"2024-06-07T14:11:15.7442115+02:00", "2024-06-07T14:11:15+02:00", "2024-06-07T14:11:15.1-05:30",
+		"2024-06-07T14:11:15.123456789+00:00", "2024-02-29T23:59:59.999999999-23:59", "0001-01-01T00:00:00+00:00",
+		"2023-02-29T10:00:00+01:00", "2024-04-31T10:00:00+01:00", "2024-13-01T10:00:00+01:00", "2024-00-10T10:00:00+01:00",
+		"2024-06-07T24:00:00+01:00", "2024-06-07T10:60:00+01:00", "2024-06-07T10:00:60+01:00", "2024-06-07T10:00:00+24:00",
+		"2024-06-07T10:00:00+01:60", "2024-06-07T10:00:00.+01:00", "2024-06-07T10:00:00,5+01:00", "2024-06-07T10:00:00.1234567890+01:00",
+		"2024-06-07T10:00:00Z", "2024-06-07 10:00:00+01:00", "2024-06-07T9:00:00+01:00", "2024-6-07T10:00:00+01:00",
+		"2024-06-07T10:00:00.5x+01:00", "+024-06-07T10:00:00+01:00", "2024-06-07T10:00:00+1:00", "2024-06-07",
+	}
+	for _, s := range cases {
+		got, ok := parseOffsetTime([]byte(s))
+		if !ok {
+			continue // parseTimestamp reads it, as before
+		}
+		want := parseTimestamp(s)
+		assert.True(t, want.Equal(got), s)
+		assert.Equal(t, want.Location(), got.Location(), s)
+		assert.Equal(t, want.String(), got.String(), s)
+	}
+	v, ok := parseOffsetTime([]byte("2024-06-07T14:11:15.7442115+02:00"))
+	require.True(t, ok, "HelloAsso's usual form is read byte-wise")
+	assert.Equal(t, "2024-06-07T14:11:15.7442115+02:00", v.Format(time.RFC3339Nano))
+	for _, s := range []string{"2023-02-29T10:00:00+01:00", "2024-06-07T24:00:00+01:00", "2024-06-07T10:00:00,5+01:00"} {
+		_, ok := parseOffsetTime([]byte(s))
+		assert.False(t, ok, "%s: left to parseTimestamp", s)
+	}
+	allocs := testing.AllocsPerRun(100, func() { _, _ = parseOffsetTime([]byte("2024-06-07T14:11:15.7442115+02:00")) })
+	assert.Zero(t, allocs)
+}
+
+func FuzzParseOffsetTime(f *testing.F) {
+	f.Add("2024-06-07T14:11:15.7442115+02:00")
+	f.Add("2024-02-29T23:59:59+00:00")
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := parseOffsetTime([]byte(s))
+		if !ok {
+			return
+		}
+		if want := parseTimestamp(s); !want.Equal(got) || want.String() != got.String() {
+			t.Fatalf("%q: parseOffsetTime %v, parseTimestamp %v", s, got, want)
+		}
+	})
+}

@@ -294,6 +294,7 @@ func BenchmarkMonerooParseWebhook(b *testing.B) {
 		h := paymentstest.SignMoneroo(benchSecret, body)
 		name := strconv.Itoa(size>>10) + "KiB"
 		b.Run(name+"/library", func(b *testing.B) {
+			defer benchkit.CPU(b)()
 			c, err := moneroo.New(moneroo.Config{SecretKey: benchKey, WebhookSecret: benchSecret})
 			if err != nil {
 				b.Fatal(err)
@@ -307,6 +308,7 @@ func BenchmarkMonerooParseWebhook(b *testing.B) {
 			}
 		})
 		b.Run(name+"/baseline", func(b *testing.B) {
+			defer benchkit.CPU(b)()
 			b.ReportAllocs()
 			for b.Loop() {
 				ev, ok := baseParse(h, body)

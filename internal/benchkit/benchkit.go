@@ -19,7 +19,14 @@ import (
 // it at the top of a benchmark:
 //
 //	defer benchkit.CPU(b)()
+//
+// With BENCHKIT_SIDE set (make bench sets it), CPU also skips the side of a
+// pair the process does not run: BENCHKIT_SIDE=baseline runs only the
+// "baseline" sub-benchmarks, BENCHKIT_SIDE=library the others. Each side of
+// a pair then runs in processes of its own, alternating, so that neither
+// inherits the other's heap, connections or the machine's drift.
 func CPU(b *testing.B) func() {
+	Side(b)
 	start := cpu()
 	return func() {
 		if b.N > 0 {

@@ -68,12 +68,13 @@ type Config struct {
 type Client struct {
 	cfg       Config
 	base      *url.URL
+	origin    string // base without its path's last slash: what URL joins paths to
 	hc        *http.Client
 	logger    *slog.Logger
 	redactor  *Redactor
 	limiter   payments.RateLimiter
 	limits    []payments.Limit
-	userAgent string
+	userAgent []string // the User-Agent header's value
 	// trace is set when the transport is net/http's own, whose connection
 	// events tell whether a failed request ever left.
 	trace bool
@@ -81,6 +82,9 @@ type Client struct {
 	sleep func(ctx context.Context, d time.Duration) error
 	// backoff returns the wait before retry number attempt (0-based).
 	backoff func(attempt int) time.Duration
+	// fixedAuth is what a HeaderAuth or BearerAuth puts on every request,
+	// made once; its values are secrets the redactor keeps for good.
+	fixedAuth http.Header
 }
 
 // New checks cfg and returns a Client. It does no I/O.
@@ -135,11 +139,19 @@ func New(cfg Config) (*Client, error) {
 	r.AddHeaders(cfg.SecretHeaders...)
 	r.AddKeys(cfg.SecretKeys...)
 	r.Add(cfg.Secrets...)
+	var fixedAuth http.Header
+	switch cfg.Auth.(type) {
+	case HeaderAuth, BearerAuth:
+		fixedAuth = http.Header{}
+		_ = cfg.Auth.Apply(context.Background(), fixedAuth) // neither fails
+		r.addAuth(fixedAuth)
+	}
 	return &Client{
-		cfg: cfg, base: u, hc: hc, logger: logger, redactor: r, userAgent: ua,
+		cfg: cfg, base: u, origin: u.Scheme + "://" + u.Host + strings.TrimSuffix(u.EscapedPath(), "/"), hc: hc, logger: logger, redactor: r, userAgent: []string{ua},
 		limiter: limiter, limits: limits(cfg, s),
 		trace: hc.Transport == nil || stdTransport,
 		sleep: Sleep, backoff: backoff(s.BackoffFirst, s.BackoffMax),
+		fixedAuth: fixedAuth,
 	}, nil
 }
 
@@ -285,74 +297,89 @@ func topLevelMismatch(body []byte, out any) string {
 
 // prepared is a request ready to send any number of times.
 type prepared struct {
-	op         string
-	method     string
-	url        string
-	route      string
-	header     http.Header
+	op     string
+	method string
+	url    string
+	route  string
+	// header is the request's own headers (Request.Header), sent over the
+	// client's; contentType is the body's, sent over both. They are shared
+	// with every attempt and never written.
+	header      http.Header
+	contentType []string
+	// accept is set when neither header nor the client's sets Accept: httpx
+	// then asks for JSON.
+	accept     bool
 	body       []byte
 	idempotent bool
 	noRetry    bool
 	auth       bool
 }
 
+// Header values httpx sets, made once: a request's header shares them.
+var (
+	jsonValue = []string{"application/json"}
+	formValue = []string{"application/x-www-form-urlencoded"}
+)
+
 func (c *Client) prepare(req *Request) (*prepared, error) {
-	u := c.URL(req.Path, req.Query)
-	h := make(http.Header, len(req.Header)+len(c.cfg.Header)+3)
-	for k, v := range c.cfg.Header {
-		h[k] = v
-	}
-	for k, v := range req.Header {
-		h[k] = v
-	}
-	var body []byte
+	p := &prepared{op: req.Op, method: req.Method, url: c.URL(req.Path, req.Query), route: req.Route, header: req.Header,
+		noRetry: req.NoRetry, auth: !req.NoAuth}
 	switch {
 	case req.JSON != nil:
 		b, err := json.Marshal(req.JSON)
 		if err != nil {
 			return nil, &payments.Error{Provider: c.cfg.Provider, Op: req.Op, Kind: payments.ErrInvalidRequest, Message: "cannot encode the request: " + err.Error(), Err: err}
 		}
-		body = b
-		h.Set("Content-Type", "application/json")
+		p.body, p.contentType = b, jsonValue
 	case req.Form != nil:
-		body = []byte(req.Form.Encode())
-		h.Set("Content-Type", "application/x-www-form-urlencoded")
+		p.body, p.contentType = []byte(req.Form.Encode()), formValue
 	}
-	if h.Get("Accept") == "" {
-		h.Set("Accept", "application/json")
+	// As http.Header.Get would read the merged header: the request's value
+	// of Accept if it has the key, else the client's.
+	accept, ok := req.Header["Accept"]
+	if !ok {
+		accept = c.cfg.Header["Accept"]
 	}
-	method := req.Method
-	if method == "" {
-		method = http.MethodGet
+	p.accept = len(accept) == 0 || accept[0] == ""
+	if p.method == "" {
+		p.method = http.MethodGet
 	}
-	route := req.Route
-	if route == "" {
-		route = req.Path
+	if p.route == "" {
+		p.route = req.Path
 	}
-	return &prepared{
-		op: req.Op, method: method, url: u, route: route, header: h, body: body,
-		idempotent: req.Idempotent || method == http.MethodGet || method == http.MethodHead,
-		noRetry:    req.NoRetry,
-		auth:       !req.NoAuth,
-	}, nil
+	p.idempotent = req.Idempotent || p.method == http.MethodGet || p.method == http.MethodHead
+	return p, nil
 }
 
-// URL joins path and query onto the base URL.
+// setHeader writes p's headers on h: the client's, the request's over
+// them, then the body's type, Accept if none is set, and the User-Agent.
+// Values are shared, not copied: nothing writes them.
+func (c *Client) setHeader(p *prepared, h http.Header) {
+	for k, v := range c.cfg.Header {
+		h[k] = v
+	}
+	for k, v := range p.header {
+		h[k] = v
+	}
+	if p.contentType != nil {
+		h["Content-Type"] = p.contentType
+	}
+	if p.accept {
+		h["Accept"] = jsonValue
+	}
+	h["User-Agent"] = c.userAgent
+}
+
+// URL joins path and query onto the base URL, in one allocation.
 func (c *Client) URL(path string, q url.Values) string {
-	var b strings.Builder
-	b.WriteString(c.base.Scheme)
-	b.WriteString("://")
-	b.WriteString(c.base.Host)
-	b.WriteString(strings.TrimSuffix(c.base.EscapedPath(), "/"))
+	sep := ""
 	if path != "" && path[0] != '/' {
-		b.WriteByte('/')
+		sep = "/"
 	}
-	b.WriteString(path)
-	if len(q) > 0 {
-		b.WriteByte('?')
-		b.WriteString(q.Encode())
+	if len(q) == 0 {
+		return c.origin + sep + path
 	}
-	return b.String()
+	return c.origin + sep + path + "?" + q.Encode()
 }
 
 func (c *Client) requestID(h http.Header) string {

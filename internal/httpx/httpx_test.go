@@ -372,6 +372,53 @@ func TestHeadersAuthAndUserAgent(t *testing.T) {
 	assert.Empty(t, srv.last.Header.Get("ApiKey"))
 }
 
+func TestTheRequestsHeadersGoOverTheClients(t *testing.T) {
+	srv := newServer(t, status(200, `{}`))
+	clientHeader := http.Header{"Accept": {"application/vnd.api+json"}, "X-Shop": {"client"}, "X-Client": {"c"}}
+	c, err := New(Config{Provider: payments.Hub2, BaseURL: srv.URL, Settings: NewSettings(), Header: clientHeader})
+	require.NoError(t, err)
+	reqHeader := http.Header{"X-Shop": {"request"}, "Content-Type": {"text/plain"}}
+	_, err = c.Do(context.Background(), &Request{Op: "x", Method: "POST", Path: "/x", Header: reqHeader, JSON: map[string]int{"a": 1}}, nil)
+	require.NoError(t, err)
+	h := srv.last.Header
+	assert.Equal(t, "request", h.Get("X-Shop"), "the request's value wins")
+	assert.Equal(t, "c", h.Get("X-Client"))
+	assert.Equal(t, "application/json", h.Get("Content-Type"), "the body says its type")
+	assert.Equal(t, "application/vnd.api+json", h.Get("Accept"), "the client's Accept is kept")
+
+	_, err = c.Do(context.Background(), &Request{Op: "x", Path: "/x", Header: http.Header{"Accept": {"text/csv"}}}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "text/csv", srv.last.Header.Get("Accept"), "the request's Accept wins")
+	_, err = c.Do(context.Background(), &Request{Op: "x", Path: "/x", Header: http.Header{"Accept": {""}}}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "application/json", srv.last.Header.Get("Accept"), "an empty Accept is none")
+	assert.Empty(t, srv.last.Header.Get("Content-Type"), "no body, no type")
+
+	// Values are shared with every request, never written.
+	assert.Equal(t, http.Header{"Accept": {"application/vnd.api+json"}, "X-Shop": {"client"}, "X-Client": {"c"}}, clientHeader)
+	assert.Equal(t, http.Header{"X-Shop": {"request"}, "Content-Type": {"text/plain"}}, reqHeader)
+	assert.Equal(t, []string{"application/json"}, jsonValue)
+}
+
+func TestFixedCredentialsStayScrubbedHoweverManyTokensAreLearnt(t *testing.T) {
+	const key = "sk_live_0123456789abcdef"
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusBadRequest)
+		io.WriteString(w, `{"message":"bad key `+r.Header.Get("Authorization")+`"}`)
+	})
+	c, err := New(Config{Provider: payments.Moneroo, BaseURL: srv.URL, Settings: NewSettings(payments.WithRetries(0)),
+		Auth: BearerAuth(key)}) // the key is not among Secrets: httpx learns it from the header
+	require.NoError(t, err)
+	for i := range 2 * maxLearnt {
+		c.Redactor().Learn("intent-token-" + strconv.Itoa(i) + "-abcdefghijkl")
+	}
+	_, err = c.Do(context.Background(), &Request{Op: "x", Path: "/x"}, nil)
+	var perr *payments.Error
+	require.ErrorAs(t, err, &perr)
+	assert.NotContains(t, string(perr.Raw), "0123456789abcdef")
+	assert.Contains(t, string(perr.Raw), Redacted)
+}
+
 // countingSource hands out token-1 until invalidated, then token-2, and
 // counts the invalidations.
 type countingSource struct {

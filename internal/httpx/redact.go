@@ -34,6 +34,8 @@ type Redactor struct {
 	next    int                 // next slot of learnt to overwrite
 	known   map[string]struct{} // every secret held, for cheap lookups
 	order   []*secretForms      // every secret, longest first; replaced, never changed, once shared
+	index   *formIndex          // every form of order; replaced with it
+	gen     uint64              // counts the changes of order
 	headers map[string]struct{} // canonical header names
 	keys    *keySet             // JSON and form keys; replaced, never changed, once shared
 }
@@ -108,7 +110,7 @@ func (f form) in(b []byte) bool {
 // (Authorization, Cookie, ApiKey…) and keys (token, access_token,
 // client_secret, secret…).
 func NewRedactor() *Redactor {
-	r := &Redactor{known: map[string]struct{}{}, headers: map[string]struct{}{}, keys: newKeySet()}
+	r := &Redactor{known: map[string]struct{}{}, headers: map[string]struct{}{}, keys: newKeySet(), index: newFormIndex(nil)}
 	r.AddHeaders("Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "ApiKey", "Api-Key", "X-Api-Key")
 	r.AddKeys("authorization", "apikey", "api_key", "token", "access_token", "refresh_token", "id_token",
 		"client_secret", "secret", "password", "code_verifier", "webhook_secret", "secret_key")
@@ -144,6 +146,7 @@ const minSecret = 4
 func (r *Redactor) Add(secrets ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	added := false
 	for _, s := range secrets {
 		if len(s) < minSecret {
 			continue
@@ -155,6 +158,11 @@ func (r *Redactor) Add(secrets ...string) {
 		sec := newSecret(s)
 		r.fixed = append(r.fixed, sec)
 		r.order = insertByLength(r.order, sec, nil)
+		added = true
+	}
+	if added {
+		r.index = newFormIndex(r.order)
+		r.gen++
 	}
 }
 
@@ -171,22 +179,40 @@ func (r *Redactor) Learn(secret string) {
 		return
 	}
 	sec := newSecret(secret) // outside the lock: it is the costly part
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if _, ok := r.known[secret]; ok {
+	for {
+		r.mu.Lock()
+		if _, ok := r.known[secret]; ok {
+			r.mu.Unlock()
+			return
+		}
+		var gone *secretForms
+		if len(r.learnt) == maxLearnt {
+			gone = r.learnt[r.next]
+		}
+		gen := r.gen
+		order := insertByLength(r.order, sec, gone)
+		r.mu.Unlock()
+		// Indexing the forms is the other costly part: done outside the
+		// lock too, then kept unless another secret came in meanwhile.
+		index := newFormIndex(order)
+		r.mu.Lock()
+		if r.gen != gen {
+			r.mu.Unlock()
+			continue
+		}
+		if gone == nil {
+			r.learnt = append(r.learnt, sec)
+		} else {
+			delete(r.known, gone.value)
+			r.learnt[r.next] = sec
+			r.next = (r.next + 1) % maxLearnt
+		}
+		r.known[secret] = struct{}{}
+		r.order, r.index = order, index
+		r.gen++
+		r.mu.Unlock()
 		return
 	}
-	var gone *secretForms
-	if len(r.learnt) < maxLearnt {
-		r.learnt = append(r.learnt, sec)
-	} else {
-		gone = r.learnt[r.next]
-		delete(r.known, gone.value)
-		r.learnt[r.next] = sec
-		r.next = (r.next + 1) % maxLearnt
-	}
-	r.known[secret] = struct{}{}
-	r.order = insertByLength(r.order, sec, gone)
 }
 
 // insertByLength returns a new list: order without gone, and with sec
@@ -307,7 +333,14 @@ func lowerHex(s string) string {
 
 // learnAuth learns the credentials an Auth put on h: each sensitive header's
 // value, and its last word ("Bearer <token>" → the token).
-func (r *Redactor) learnAuth(h http.Header) {
+func (r *Redactor) learnAuth(h http.Header) { r.authSecrets(h, r.Learn) }
+
+// addAuth is learnAuth for credentials that never change (an API key): they
+// are kept for good, as Add keeps them, not in the ring of learnt ones that
+// newer tokens push out.
+func (r *Redactor) addAuth(h http.Header) { r.authSecrets(h, func(s string) { r.Add(s) }) }
+
+func (r *Redactor) authSecrets(h http.Header, keep func(string)) {
 	r.mu.RLock()
 	names := r.headers
 	r.mu.RUnlock()
@@ -316,9 +349,9 @@ func (r *Redactor) learnAuth(h http.Header) {
 			continue
 		}
 		for _, v := range vs {
-			r.Learn(v)
+			keep(v)
 			if i := strings.LastIndexByte(v, ' '); i >= 0 {
-				r.Learn(v[i+1:])
+				keep(v[i+1:])
 			}
 		}
 	}
@@ -338,13 +371,17 @@ func (r *Redactor) Bytes(b []byte) []byte {
 		return b
 	}
 	r.mu.RLock()
-	order, keys := r.order, r.keys
+	order, keys, index := r.order, r.keys, r.index
 	r.mu.RUnlock()
 	out := b
-	for _, sec := range order {
-		for _, f := range sec.forms {
-			if f.in(out) {
-				out = bytes.ReplaceAll(out, f.b, redacted)
+	if index.any(b) {
+		// Rare: replace form by form, longest secret first, so that a
+		// secret holding another is replaced whole.
+		for _, sec := range order {
+			for _, f := range sec.forms {
+				if f.in(out) {
+					out = bytes.ReplaceAll(out, f.b, redacted)
+				}
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -216,7 +217,15 @@ func (c *Client) limitError(ctx context.Context, p *prepared, l payments.Limit, 
 func (c *Client) exchange(ctx context.Context, p *prepared) (*Response, error) {
 	actx, cancel := context.WithTimeout(ctx, c.cfg.Settings.Timeout)
 	defer cancel()
-	hreq, err := http.NewRequestWithContext(actx, p.method, p.url, nil)
+	// Whether a create or a refund that failed ever left is worth knowing;
+	// a read is retried anyway, so it goes without the tracing's cost.
+	var rctx context.Context = actx
+	var trace *connTrace
+	if c.trace && !p.idempotent {
+		trace = newConnTrace()
+		rctx = httptrace.WithClientTrace(actx, &trace.ClientTrace)
+	}
+	hreq, err := http.NewRequestWithContext(rctx, p.method, p.url, nil)
 	if err != nil {
 		return nil, &payments.Error{Provider: c.cfg.Provider, Op: p.op, Kind: payments.ErrInvalidRequest, NotSent: true,
 			Message: "cannot build the request", Err: err}
@@ -227,11 +236,14 @@ func (c *Client) exchange(ctx context.Context, p *prepared) (*Response, error) {
 		hreq.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bodyReader(body)), nil }
 		hreq.ContentLength = int64(len(body))
 	}
-	for k, v := range p.header {
-		hreq.Header[k] = v
-	}
-	hreq.Header.Set("User-Agent", c.userAgent)
-	if p.auth && c.cfg.Auth != nil {
+	c.setHeader(p, hreq.Header)
+	switch {
+	case !p.auth || c.cfg.Auth == nil:
+	case c.fixedAuth != nil:
+		for k, v := range c.fixedAuth {
+			hreq.Header[k] = v
+		}
+	default:
 		if err := c.cfg.Auth.Apply(actx, hreq.Header); err != nil {
 			return nil, c.authError(p.op, err)
 		}
@@ -242,15 +254,6 @@ func (c *Client) exchange(ctx context.Context, p *prepared) (*Response, error) {
 		return nil, &payments.Error{Provider: c.cfg.Provider, Op: p.op, Kind: payments.ErrUnavailable, NotSent: true,
 			Message: "gave up before sending: " + err.Error(), Err: err}
 	}
-	// Whether a create or a refund that failed ever left is worth knowing;
-	// a read is retried anyway, so it goes without the tracing's cost.
-	var connected *atomic.Bool
-	if c.trace && !p.idempotent {
-		connected = new(atomic.Bool)
-		hreq = hreq.WithContext(httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
-			GotConn: func(httptrace.GotConnInfo) { connected.Store(true) },
-		}))
-	}
 
 	debug := c.logger.Enabled(ctx, debugLevel)
 	if debug {
@@ -259,7 +262,7 @@ func (c *Client) exchange(ctx context.Context, p *prepared) (*Response, error) {
 	start := time.Now()
 	hresp, err := c.hc.Do(hreq)
 	if err != nil {
-		return nil, c.transportError(ctx, p, err, connected != nil && !connected.Load())
+		return nil, c.transportError(ctx, p, err, trace != nil && !trace.connected.Load())
 	}
 	body, readErr := readCapped(hresp.Body, hresp.ContentLength, c.cfg.Settings.MaxResponseBytes)
 	hresp.Body.Close()
@@ -425,16 +428,53 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	return 0
 }
 
+// connTrace tells whether net/http got a connection for a request: its
+// trace and the flag it sets, in one allocation.
+type connTrace struct {
+	httptrace.ClientTrace
+	connected atomic.Bool
+}
+
+func newConnTrace() *connTrace {
+	t := &connTrace{}
+	t.GotConn = func(httptrace.GotConnInfo) { t.connected.Store(true) }
+	return t
+}
+
 var errTooLarge = errors.New("response body too large")
 
 // readCapped reads r to the end, or to max bytes and errTooLarge. size is
-// the announced length (-1 if unknown): a buffer of that size is read into
-// at once, rather than grown.
+// the announced length (-1 if unknown, and 0 from transports that do not
+// say): a buffer of that size is read into at once, rather than grown. A
+// body of unknown length (chunked: most
+// answers over a few KB) is read into a pooled buffer, then copied out at
+// its size, instead of into buffers that double from 512 bytes, each left
+// for the collector (63 KB allocated for a 20 KB answer).
 func readCapped(r io.Reader, size, max int64) ([]byte, error) {
-	if size < 0 || size > max {
-		size = 512
+	if size > 0 && size <= max {
+		return readInto(r, make([]byte, 0, size+1), max) // +1: room to see the end without growing
 	}
-	b := make([]byte, 0, size+1) // +1: room to see the end without growing
+	bp := readBuffers.Get().(*[]byte)
+	b, err := readInto(r, (*bp)[:0], max)
+	out := make([]byte, len(b))
+	copy(out, b)
+	if cap(b) <= maxPooledBuffer {
+		*bp = b[:0]
+		readBuffers.Put(bp)
+	}
+	return out, err
+}
+
+// readBuffers holds the buffers bodies of unknown length are read into.
+var readBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
+// maxPooledBuffer is the largest buffer kept for another body: a rare huge
+// answer's is left to the collector.
+const maxPooledBuffer = 1 << 20
+
+// readInto reads r to the end into b, growing it as needed, or to max bytes
+// and errTooLarge.
+func readInto(r io.Reader, b []byte, max int64) ([]byte, error) {
 	for {
 		if len(b) == cap(b) {
 			b = append(b, 0)[:len(b)]

@@ -2,10 +2,13 @@
 // library's overhead beside its hand-written baselines: for each benchmark
 // with a "library" and a "baseline" sub-benchmark (BenchmarkMonerooVerify/
 // library and BenchmarkMonerooVerify/baseline), the median time and
-// allocations of each, their ratio and difference. Run with -count 5 or
-// more: a benchmark's sub-benchmarks run in turn, so the runs interleave.
+// allocations of each, their ratio and difference. Give it five runs of each
+// side or more. make bench runs each side in processes of its own, the sides
+// taking turns (go test -count alone runs all the runs of one side, then all
+// of the other, so a drift of the machine between them shows as overhead):
 //
-//	go test -run '^$' -bench . -benchmem -count 6 ./... | go run ./internal/cmd/benchtable
+//	make bench                      # every pair, 6 rounds
+//	make bench BENCH=Hero BENCHPKGS=./hero/ BENCHCOUNT=10
 package main
 
 import (
