@@ -78,8 +78,7 @@ const opGetIntent = "get checkout intent"
 func (c *Client) readIntent(ctx context.Context, id int64) (*intentView, error) {
 	var out intentView
 	resp, err := c.do(ctx, c.intentRequest(id), &out)
-	var te *json.UnmarshalTypeError
-	if err != nil && resp != nil && errors.As(err, &te) && strings.HasPrefix(te.Field, "metadata") {
+	if err != nil && resp != nil && otherMetadata(err) {
 		// Metadata that is not the adapter's strings (set by other code):
 		// read the answer again, taking any metadata.
 		var loose struct {
@@ -109,6 +108,15 @@ func (c *Client) readIntent(ctx context.Context, id int64) (*intentView, error) 
 	}
 	out.Raw = resp.Raw
 	return &out, nil
+}
+
+// otherMetadata reports whether err is the decoding of metadata that are not
+// the adapter's strings. It is a function of its own so that the
+// *json.UnmarshalTypeError errors.As fills is made only on that path: in
+// readIntent it would be an allocation on every call.
+func otherMetadata(err error) bool {
+	var te *json.UnmarshalTypeError
+	return errors.As(err, &te) && strings.HasPrefix(te.Field, "metadata")
 }
 
 // intentRequest is the request that reads checkout intent id.
