@@ -33,7 +33,7 @@ func (c *Client) CreateCheckoutIntent(ctx context.Context, body *CheckoutIntentR
 	}
 	var out CheckoutIntentCreated
 	resp, err := c.do(ctx, &httpx.Request{
-		Op: op, Method: http.MethodPost, Path: c.orgPath("/checkout-intents"),
+		Op: op, Method: http.MethodPost, Path: c.intentsPath,
 		Route: "/v5/organizations/{organizationSlug}/checkout-intents", JSON: body,
 	}, &out)
 	if err != nil {
@@ -287,13 +287,10 @@ func positive(op, field string, id int64) error {
 	return check.InvalidRequest(payments.HelloAsso, op, payments.FieldError{Field: field, Message: fmt.Sprintf("%d is not a HelloAsso id", id)})
 }
 
-// orgPath returns the path of an organization resource.
-func (c *Client) orgPath(rest string) string { return c.orgBase + rest }
-
 // intentPath returns the path of checkout intent id, in one allocation.
 func (c *Client) intentPath(id int64) string {
 	var b [128]byte
-	p := append(append(b[:0], c.orgBase...), "/checkout-intents/"...)
+	p := append(append(b[:0], c.intentsPath...), '/')
 	return string(strconv.AppendInt(p, id, 10))
 }
 
