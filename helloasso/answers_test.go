@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -352,5 +353,32 @@ func TestVerifyReadsAnyMetadata(t *testing.T) {
 		require.NoError(t, err, metadata)
 		assert.Equal(t, want.ref, p.Reference, metadata)
 		assert.Equal(t, want.rest, p.Metadata, metadata)
+	}
+}
+
+// TestVerifyReadsTheOrderTimes: CreatedAt is the order's date, else its
+// meta's createdAt; UpdatedAt is its meta's updatedAt; a meta that is null
+// or absent leaves them zero (orderView keeps Meta as a value).
+func TestVerifyReadsTheOrderTimes(t *testing.T) {
+	const date = `"2025-06-07T14:11:15+02:00"`
+	const meta = `{"createdAt":"2025-06-07T14:10:49+02:00","updatedAt":"2025-06-08T09:00:00+02:00"}`
+	created := time.Date(2025, 6, 7, 12, 10, 49, 0, time.UTC)
+	dated := time.Date(2025, 6, 7, 12, 11, 15, 0, time.UTC)
+	updated := time.Date(2025, 6, 8, 7, 0, 0, 0, time.UTC)
+	for order, want := range map[string]struct{ created, updated time.Time }{
+		`"date":` + date + `,"meta":` + meta: {dated, updated},
+		`"meta":` + meta:                     {created, updated},
+		`"date":` + date + `,"meta":null`:    {dated, time.Time{}},
+		`"date":` + date:                     {dated, time.Time{}},
+		`"meta":null`:                        {time.Time{}, time.Time{}},
+	} {
+		m := newMockAPI(t)
+		m.respondBody(http.MethodGet, intentURL+"30674", http.StatusOK, []byte(`{"id":30674,"metadata":{"reference":"A42"},"order":{"id":29193,`+
+			`"checkoutIntentId":30674,"amount":{"total":3000},"payments":[{"id":1,"amount":3000,"state":"Authorized","installmentNumber":1}],`+order+`}}`))
+		p, err := m.client(t).Verify(context.Background(), "30674")
+		require.NoError(t, err, order)
+		assert.True(t, want.created.Equal(p.CreatedAt), "%s: CreatedAt %v", order, p.CreatedAt)
+		assert.True(t, want.updated.Equal(p.UpdatedAt), "%s: UpdatedAt %v", order, p.UpdatedAt)
+		assert.Equal(t, want.updated.IsZero(), p.UpdatedAt.IsZero(), order)
 	}
 }

@@ -33,7 +33,7 @@ func (c *Client) CreateCheckoutIntent(ctx context.Context, body *CheckoutIntentR
 	}
 	var out CheckoutIntentCreated
 	resp, err := c.do(ctx, &httpx.Request{
-		Op: op, Method: http.MethodPost, Path: c.orgPath("/checkout-intents"),
+		Op: op, Method: http.MethodPost, Path: c.intentsPath,
 		Route: "/v5/organizations/{organizationSlug}/checkout-intents", JSON: body,
 	}, &out)
 	if err != nil {
@@ -78,8 +78,7 @@ const opGetIntent = "get checkout intent"
 func (c *Client) readIntent(ctx context.Context, id int64) (*intentView, error) {
 	var out intentView
 	resp, err := c.do(ctx, c.intentRequest(id), &out)
-	var te *json.UnmarshalTypeError
-	if err != nil && resp != nil && errors.As(err, &te) && strings.HasPrefix(te.Field, "metadata") {
+	if err != nil && resp != nil && otherMetadata(err) {
 		// Metadata that is not the adapter's strings (set by other code):
 		// read the answer again, taking any metadata.
 		var loose struct {
@@ -109,6 +108,15 @@ func (c *Client) readIntent(ctx context.Context, id int64) (*intentView, error) 
 	}
 	out.Raw = resp.Raw
 	return &out, nil
+}
+
+// otherMetadata reports whether err is the decoding of metadata that are not
+// the adapter's strings. It is a function of its own so that the
+// *json.UnmarshalTypeError errors.As fills is made only on that path: in
+// readIntent it would be an allocation on every call.
+func otherMetadata(err error) bool {
+	var te *json.UnmarshalTypeError
+	return errors.As(err, &te) && strings.HasPrefix(te.Field, "metadata")
 }
 
 // intentRequest is the request that reads checkout intent id.
@@ -279,13 +287,10 @@ func positive(op, field string, id int64) error {
 	return check.InvalidRequest(payments.HelloAsso, op, payments.FieldError{Field: field, Message: fmt.Sprintf("%d is not a HelloAsso id", id)})
 }
 
-// orgPath returns the path of an organization resource.
-func (c *Client) orgPath(rest string) string { return c.orgBase + rest }
-
 // intentPath returns the path of checkout intent id, in one allocation.
 func (c *Client) intentPath(id int64) string {
 	var b [128]byte
-	p := append(append(b[:0], c.orgBase...), "/checkout-intents/"...)
+	p := append(append(b[:0], c.intentsPath...), '/')
 	return string(strconv.AppendInt(p, id, 10))
 }
 

@@ -69,6 +69,7 @@ type Client struct {
 	loopbackHTTP bool
 	now          func() time.Time
 	orgBase      string // "/v5/organizations/{slug}", the slug escaped
+	intentsPath  string // orgBase + "/checkout-intents", where Create posts: made once
 	// signers holds HMACs keyed with cfg.SignatureKey (*signer), so that
 	// checking a notification's signature allocates nothing.
 	signers sync.Pool
@@ -113,6 +114,7 @@ func New(cfg Config, opts ...payments.Option) (*Client, error) {
 		store = &payments.MemoryTokenStore{}
 	}
 	c := &Client{cfg: cfg, now: time.Now, orgBase: "/v5/organizations/" + url.PathEscape(cfg.OrganizationSlug)}
+	c.intentsPath = c.orgBase + "/checkout-intents"
 	c.signers.New = func() any { return &signer{mac: hmac.New(sha256.New, []byte(cfg.SignatureKey))} }
 	c.tokens = newTokenSource(cfg.ClientID, cfg.ClientSecret, store)
 	hc, err := httpx.New(httpx.Config{

@@ -27,12 +27,15 @@ type intentView struct {
 
 // orderView is what the adapter reads of an order.
 type orderView struct {
-	ID               int64         `json:"id"`
-	Date             Timestamp     `json:"date"`
-	CheckoutIntentID int64         `json:"checkoutIntentId"` // 0 when absent or null
-	Meta             *Meta         `json:"meta"`
-	Amount           OrderAmount   `json:"amount"`
-	Payments         []paymentView `json:"payments"`
+	ID               int64     `json:"id"`
+	Date             Timestamp `json:"date"`
+	CheckoutIntentID int64     `json:"checkoutIntentId"` // 0 when absent or null
+	// Meta is a value, not a pointer: absent or null, it reads as zero
+	// times, which is what the adapter makes of a missing meta, without an
+	// allocation per read.
+	Meta     Meta          `json:"meta"`
+	Amount   OrderAmount   `json:"amount"`
+	Payments []paymentView `json:"payments"`
 }
 
 // paymentView is what the adapter reads of a payment.
@@ -57,8 +60,11 @@ func viewOfOrder(o *Order) *orderView {
 	if o.CheckoutIntentID != nil {
 		intent = *o.CheckoutIntentID
 	}
-	return &orderView{ID: o.ID, Date: o.Date, CheckoutIntentID: intent, Meta: o.Meta, Amount: o.Amount,
-		Payments: viewOfPayments(o.Payments)}
+	v := &orderView{ID: o.ID, Date: o.Date, CheckoutIntentID: intent, Amount: o.Amount, Payments: viewOfPayments(o.Payments)}
+	if o.Meta != nil {
+		v.Meta = *o.Meta
+	}
+	return v
 }
 
 // viewOfPayments returns what the adapter reads of full payments.

@@ -537,12 +537,10 @@ func paymentFromIntent(ci *intentView) *payments.Payment {
 		}
 	}
 	p.CreatedAt = o.Date.Time
-	if o.Meta != nil {
-		if p.CreatedAt.IsZero() {
-			p.CreatedAt = o.Meta.CreatedAt.Time
-		}
-		p.UpdatedAt = o.Meta.UpdatedAt.Time
+	if p.CreatedAt.IsZero() {
+		p.CreatedAt = o.Meta.CreatedAt.Time
 	}
+	p.UpdatedAt = o.Meta.UpdatedAt.Time
 	return p
 }
 
