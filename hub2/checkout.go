@@ -114,13 +114,16 @@ func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payme
 		return nil, err
 	}
 
-	pi, err := c.CreatePaymentIntent(ctx, CreateIntentRequest{
+	// The answers are read into sessionView, not the whole PaymentIntent:
+	// a Session shows no fees.
+	pi := new(sessionView)
+	err := c.createIntent(ctx, CreateIntentRequest{
 		CustomerReference:    customerRef,
 		PurchaseReference:    req.Reference,
 		Amount:               Amount(req.Amount.Amount),
 		Currency:             req.Amount.Currency,
 		OverrideBusinessName: opts.BusinessName,
-	})
+	}, pi)
 	if err != nil {
 		return nil, createError(err, req)
 	}
@@ -130,9 +133,10 @@ func (c *Client) Create(ctx context.Context, req payments.CreateRequest) (*payme
 	}
 	mm := &MobileMoneyDetail{MSISDN: opts.MSISDN, OTP: opts.OTP, Workflow: opts.Workflow}
 	setReturnURLs(mm, provider, pi.ID, req.ReturnURL, req.CancelURL)
-	after, err := c.AttemptPayment(ctx, pi.ID, AttemptRequest{
+	after := new(sessionView)
+	err = c.attemptPayment(ctx, pi.ID, AttemptRequest{
 		Token: token, PaymentMethod: MobileMoney, Country: country, Provider: provider, MobileMoney: mm,
-	})
+	}, after)
 	if err != nil {
 		return session(pi, token), createError(err, req)
 	}
@@ -196,7 +200,7 @@ func returnURL(raw, intentID, outcome string) string {
 }
 
 // session converts an intent to a Session.
-func session(pi *PaymentIntent, token string) *payments.Session {
+func session(pi *sessionView, token string) *payments.Session {
 	s := &payments.Session{
 		Provider:    payments.Hub2,
 		ID:          pi.ID,
@@ -204,7 +208,7 @@ func session(pi *PaymentIntent, token string) *payments.Session {
 		Status:      intentStatus(pi.Status),
 		Raw:         pi.raw,
 	}
-	s.NextAction, s.RedirectURL = pi.PendingAction().toNextAction()
+	s.NextAction, s.RedirectURL = pi.pendingAction().toNextAction()
 	return s
 }
 

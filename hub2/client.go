@@ -25,6 +25,16 @@ import (
 // amount or currency than asked is ErrIntegrity: the intent is not shown to
 // anyone.
 func (c *Client) CreatePaymentIntent(ctx context.Context, req CreateIntentRequest) (*PaymentIntent, error) {
+	pi := new(PaymentIntent)
+	if err := c.createIntent(ctx, req, pi); err != nil {
+		return nil, err
+	}
+	return pi, nil
+}
+
+// createIntent is CreatePaymentIntent, reading the answer into out (the
+// whole PaymentIntent, or Create's view of it).
+func (c *Client) createIntent(ctx context.Context, req CreateIntentRequest, out intentAnswer) error {
 	const op = "create payment intent"
 	var fe check.FieldErrors
 	for _, r := range []struct{ field, v string }{{"PurchaseReference", req.PurchaseReference}, {"CustomerReference", req.CustomerReference}} {
@@ -41,18 +51,18 @@ func (c *Client) CreatePaymentIntent(ctx context.Context, req CreateIntentReques
 	}
 	check.Text(&fe, "OverrideBusinessName", req.OverrideBusinessName, MaxBusinessName)
 	if err := fe.Err(payments.Hub2, op); err != nil {
-		return nil, err
+		return err
 	}
-	pi := new(PaymentIntent)
-	resp, err := c.intent(ctx, &httpx.Request{Op: op, Method: http.MethodPost, Path: "/payment-intents", JSON: req}, "", pi)
+	resp, err := c.intent(ctx, &httpx.Request{Op: op, Method: http.MethodPost, Path: "/payment-intents", JSON: req}, "", out)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if pi.Amount != req.Amount || pi.Currency != req.Currency {
-		return nil, c.api.Integrity(op, resp, fmt.Sprintf("asked for an intent of %d %s, Hub2 answered with intent %s of %d %s",
-			req.Amount, req.Currency, pi.ID, pi.Amount, check.Quote(pi.Currency)))
+	if amount, currency := out.money(); amount != req.Amount || currency != req.Currency {
+		id, _ := out.about()
+		return c.api.Integrity(op, resp, fmt.Sprintf("asked for an intent of %d %s, Hub2 answered with intent %s of %d %s",
+			req.Amount, req.Currency, id, amount, check.Quote(currency)))
 	}
-	return pi, nil
+	return nil
 }
 
 // AttemptPayment attempts a payment on an intent
@@ -66,20 +76,30 @@ func (c *Client) CreatePaymentIntent(ctx context.Context, req CreateIntentReques
 // The token sent is kept out of every log line, error and Raw field, even
 // where Hub2 would quote it.
 func (c *Client) AttemptPayment(ctx context.Context, intentID string, req AttemptRequest) (*PaymentIntent, error) {
+	pi := new(PaymentIntent)
+	if err := c.attemptPayment(ctx, intentID, req, pi); err != nil {
+		return nil, err
+	}
+	return pi, nil
+}
+
+// attemptPayment is AttemptPayment, reading the answer into out (the
+// whole PaymentIntent, or Create's view of it).
+func (c *Client) attemptPayment(ctx context.Context, intentID string, req AttemptRequest, out intentAnswer) error {
 	const op = "attempt payment"
 	var fe check.FieldErrors
 	check.ID(&fe, "intentID", intentID)
 	checkAttempt(&fe, req)
 	if err := fe.Err(payments.Hub2, op); err != nil {
-		return nil, err
+		return err
 	}
 	token, err := c.tokenFor(ctx, intentID, req.Token)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	req.Token = token
 	return c.sendingToken(ctx, token, &httpx.Request{Op: op, Method: http.MethodPost, Path: intentPath(intentID) + "/payments",
-		Route: "/payment-intents/{intentId}/payments", JSON: req, NoRetry: true}, intentID)
+		Route: "/payment-intents/{intentId}/payments", JSON: req, NoRetry: true}, intentID, out)
 }
 
 // Authenticate sends the one-time code the customer entered for a payment
@@ -105,11 +125,15 @@ func (c *Client) Authenticate(ctx context.Context, intentID, token, code string)
 	if err != nil {
 		return nil, err
 	}
-	return c.sendingToken(ctx, token, &httpx.Request{
+	pi := new(PaymentIntent)
+	if err := c.sendingToken(ctx, token, &httpx.Request{
 		Op: op, Method: http.MethodPost, Path: intentPath(intentID) + "/authentication", NoRetry: true,
 		Route: "/payment-intents/{intentId}/authentication",
 		JSON:  authenticateRequest{Token: token, ConfirmationCode: code},
-	}, intentID)
+	}, intentID, pi); err != nil {
+		return nil, err
+	}
+	return pi, nil
 }
 
 // GetPaymentIntent reads an intent with its payments

@@ -82,22 +82,21 @@ func (c *Client) readQuery(intentID string) url.Values {
 // sending only when the client logs at Debug (the answer is logged as it
 // arrives); otherwise only when the call fails, whose error is then
 // scrubbed again, or when the answer holds the token outside its key.
-func (c *Client) sendingToken(ctx context.Context, token string, req *httpx.Request, want string) (*PaymentIntent, error) {
+func (c *Client) sendingToken(ctx context.Context, token string, req *httpx.Request, want string, out intentAnswer) error {
 	early := c.api.Logger().Enabled(ctx, slog.LevelDebug)
 	if early {
 		c.learn(token)
 	}
-	pi := new(PaymentIntent)
-	_, err := c.intent(ctx, req, want, pi)
-	switch {
-	case err != nil:
+	resp, err := c.intent(ctx, req, want, out)
+	if err != nil {
 		c.learn(token)
-		return nil, c.rescrub(err)
-	case bytes.Contains(pi.raw, []byte(token)):
-		c.learn(token)
-		pi.raw = c.api.Redactor().Bytes(pi.raw)
+		return c.rescrub(err)
 	}
-	return pi, nil
+	if raw := c.api.Raw(resp); bytes.Contains(raw, []byte(token)) {
+		c.learn(token)
+		out.keep(c.api.Redactor().Bytes(raw))
+	}
+	return nil
 }
 
 // rescrub scrubs again, with the secrets learnt since, what an error

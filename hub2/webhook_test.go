@@ -195,3 +195,26 @@ func FuzzParseWebhook(f *testing.F) {
 		}
 	})
 }
+
+// TestSignaturesAreReadAsHexDecodeStringReadsThem holds decodeSignature to
+// encoding/hex: the same bytes for every valid signature, in either case,
+// and a refusal of everything hex.DecodeString refuses or reads to
+// another length.
+func TestSignaturesAreReadAsHexDecodeStringReadsThem(t *testing.T) {
+	good := sig(newSecret, succeeded)
+	cases := []string{good, strings.ToUpper(good), good[:63], good + "0", good[:62] + "g0", good[:62] + "0G", "", " " + good[1:],
+		good[:len(good)-2], good + "00"}
+	for c := range 256 {
+		cases = append(cases, good[:10]+string([]byte{byte(c)})+good[11:])
+	}
+	for _, s := range cases {
+		want, err := hex.DecodeString(s)
+		got, ok := decodeSignature(s)
+		if err != nil || len(want) != sha256.Size {
+			assert.False(t, ok, "%q", s)
+			continue
+		}
+		require.True(t, ok, "%q", s)
+		assert.Equal(t, want, got[:], "%q", s)
+	}
+}

@@ -435,13 +435,58 @@ func decisive[P any](ps []P, read func(*P) (PaymentStatus, time.Time)) int {
 // processing, before or while the link is out), and a next action Hub2 sends
 // is what the customer must do whatever the status says.
 func (pi *PaymentIntent) PendingAction() *NextAction {
-	if intentStatus(pi.Status).Final() {
+	return pendingAction(pi.Status, pi.NextAction, pi.Payments, func(p *Payment) (PaymentStatus, time.Time, *NextAction) {
+		return p.Status, p.CreatedAt, p.NextAction
+	})
+}
+
+// pendingAction is PendingAction for any view of an intent: its status,
+// its own next action, and its attempts, whose status, creation time and
+// next action read returns.
+func pendingAction[P any](status IntentStatus, own *NextAction, ps []P, read func(*P) (PaymentStatus, time.Time, *NextAction)) *NextAction {
+	if intentStatus(status).Final() {
 		return nil
 	}
-	if p := pi.LastPayment(); p != nil && p.NextAction != nil && !intentStatus(p.Status).Final() {
-		return p.NextAction
+	i := decisive(ps, func(p *P) (PaymentStatus, time.Time) { st, at, _ := read(p); return st, at })
+	if i >= 0 {
+		if st, _, next := read(&ps[i]); next != nil && !intentStatus(st).Final() {
+			return next
+		}
 	}
-	return pi.NextAction
+	return own
+}
+
+// sessionView is what Create reads of an intent it created or attempted:
+// what a Session shows, and what the integrity checks compare. As with
+// intentView, fees, taxes and the payer's details stay undecoded
+// (Session.Raw keeps them): Hub2's answer to an attempt spends most of its
+// bytes on them.
+type sessionView struct {
+	ID         string        `json:"id"`
+	Amount     Amount        `json:"amount"`
+	Currency   string        `json:"currency"`
+	Token      string        `json:"token,omitempty"`
+	Status     IntentStatus  `json:"status"`
+	Payments   []attemptView `json:"payments"`
+	NextAction *NextAction   `json:"nextAction,omitempty"`
+
+	raw []byte // the body it was read from, secrets removed
+}
+
+// attemptView is what sessionView reads of a payment attempt.
+type attemptView struct {
+	ID         string        `json:"id"`
+	IntentID   string        `json:"intentId"`
+	CreatedAt  time.Time     `json:"createdAt"`
+	Status     PaymentStatus `json:"status"`
+	NextAction *NextAction   `json:"nextAction,omitempty"`
+}
+
+// pendingAction is PaymentIntent.PendingAction.
+func (v *sessionView) pendingAction() *NextAction {
+	return pendingAction(v.Status, v.NextAction, v.Payments, func(p *attemptView) (PaymentStatus, time.Time, *NextAction) {
+		return p.Status, p.CreatedAt, p.NextAction
+	})
 }
 
 // intentView is what Verify and WaitForFinal read of an intent: what
@@ -481,6 +526,8 @@ type paymentView struct {
 type intentAnswer interface {
 	// about returns the intent's id and its client JWT.
 	about() (id, token string)
+	// money returns the intent's amount and currency.
+	money() (Amount, string)
 	// foreign returns an attempt that belongs to another intent, if any.
 	foreign() (paymentID, intentID string, found bool)
 	// keep keeps the body the answer was read from, secrets removed.
@@ -488,6 +535,7 @@ type intentAnswer interface {
 }
 
 func (pi *PaymentIntent) about() (string, string) { return pi.ID, pi.Token }
+func (pi *PaymentIntent) money() (Amount, string) { return pi.Amount, pi.Currency }
 func (pi *PaymentIntent) keep(raw []byte)         { pi.raw = raw }
 func (pi *PaymentIntent) foreign() (string, string, bool) {
 	for i := range pi.Payments {
@@ -499,8 +547,21 @@ func (pi *PaymentIntent) foreign() (string, string, bool) {
 }
 
 func (v *intentView) about() (string, string) { return v.ID, v.Token }
+func (v *intentView) money() (Amount, string) { return v.Amount, v.Currency }
 func (v *intentView) keep(raw []byte)         { v.raw = raw }
 func (v *intentView) foreign() (string, string, bool) {
+	for i := range v.Payments {
+		if p := &v.Payments[i]; p.IntentID != "" && p.IntentID != v.ID {
+			return p.ID, p.IntentID, true
+		}
+	}
+	return "", "", false
+}
+
+func (v *sessionView) about() (string, string) { return v.ID, v.Token }
+func (v *sessionView) money() (Amount, string) { return v.Amount, v.Currency }
+func (v *sessionView) keep(raw []byte)         { v.raw = raw }
+func (v *sessionView) foreign() (string, string, bool) {
 	for i := range v.Payments {
 		if p := &v.Payments[i]; p.IntentID != "" && p.IntentID != v.ID {
 			return p.ID, p.IntentID, true

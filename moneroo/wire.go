@@ -87,11 +87,12 @@ type RestrictedPhone struct {
 	CountryCode string `json:"country_code"`
 }
 
-// envelope is every Moneroo response: a message, data, and errors.
+// envelope is every Moneroo response: a message, data, and errors. A
+// successful answer's errors (null) are not read: decodeError reads those
+// of a refusal.
 type envelope[T any] struct {
-	Message string          `json:"message"`
-	Data    T               `json:"data"`
-	Errors  json.RawMessage `json:"errors"`
+	Message string `json:"message"`
+	Data    T      `json:"data"`
 }
 
 // Initialized is the data of a 201 answer to InitializePayment.

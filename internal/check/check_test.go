@@ -1,10 +1,14 @@
 package check
 
 import (
+	"math/rand/v2"
 	"net/mail"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -156,4 +160,72 @@ func TestOptionsAs(t *testing.T) {
 	assert.Equal(t, mine{}, OptionsAs[mine](theirs{"c"}, &fe))
 	assert.Equal(t, []string{"Options"}, fields(fe))
 	assert.Contains(t, fe[0].Message, "check.theirs are not check.mine")
+}
+
+// slowText is textRule without its fast path.
+func slowText(s string, lines bool) bool {
+	return utf8.ValidString(s) && strings.IndexFunc(s, func(r rune) bool {
+		return unicode.IsControl(r) && !(lines && (r == '\n' || r == '\r' || r == '\t'))
+	}) < 0
+}
+
+func TestPlainTextAgreesWithTheFullCheck(t *testing.T) {
+	for _, lines := range []bool{false, true} {
+		for c := range 256 {
+			s := "ab" + string([]byte{byte(c)}) + "cd"
+			if plainText(s, lines) {
+				assert.True(t, slowText(s, lines), "byte %#x passes the fast path (lines %v), so the full check must take it", c, lines)
+			}
+		}
+		for _, s := range []string{"", "Awa Diallo", "order-42", "Two books\nand a pen", "tab\there", "é", "a\x00", "\x1b[31m", "\u0085", "\x7f"} {
+			if plainText(s, lines) {
+				assert.True(t, slowText(s, lines), "%q passes the fast path", s)
+			}
+		}
+	}
+	assert.True(t, plainText("Two books\nand a pen", true), "the fast path takes ordinary prose")
+	assert.True(t, plainText("Awa Diallo", false), "the fast path takes ordinary text")
+	var fe FieldErrors
+	Text(&fe, "Name", "A\nB", 0)
+	Prose(&fe, "Description", "A\x00B", 0)
+	Text(&fe, "City", "Abidjan \xff", 0)
+	assert.Equal(t, []string{"Name", "Description", "City"}, fields(fe))
+}
+
+// slowURL is URL's check of a URL's shape without its fast path.
+func slowURL(u string, httpsOnly bool) bool {
+	if strings.IndexFunc(u, func(r rune) bool { return r < 0x21 || r == 0x7f }) >= 0 || !utf8.ValidString(u) {
+		return false
+	}
+	p, err := url.Parse(u)
+	return err == nil && p.IsAbs() && p.Host != "" && (p.Scheme == "https" || p.Scheme == "http" && !httpsOnly)
+}
+
+func TestPlainURLsAgreeWithNetURL(t *testing.T) {
+	cases := []string{"https://shop.example.com/return?order=1042", "http://127.0.0.1:8080/x", "https://a", "https://a:", "https://a:0/",
+		"https://a:99999999999999999999", "https://a.b/c#d#e", "https://a?b", "https://a#b", "https://-/", "https://./", "https://a/%zz",
+		"https://a/%41", "https://a/b c", "https://[::1]/", "https://u@a/", "https://a_b/", "https://a/@:[]{}|\\^`~!$&'()*+,;=",
+		"HTTPS://a/", "ftp://a/", "https:/a", "https:a", "https://", "https:///x", "http://a\x7f", "https://a/é", "https://a.b:8x/"}
+	alphabet := "aZ09.-:/?#%@[]_~ !\\\"'<>{}|^`\x00\x7f\xc3\xa9"
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		b := []byte("https://")
+		if rnd.IntN(2) == 0 {
+			b = []byte("http://")
+		}
+		for range rnd.IntN(12) {
+			b = append(b, alphabet[rnd.IntN(len(alphabet))])
+		}
+		cases = append(cases, string(b))
+	}
+	for _, u := range cases {
+		for _, httpsOnly := range []bool{false, true} {
+			if plainURL(u, httpsOnly) {
+				require.True(t, slowURL(u, httpsOnly), "%q passes the fast path (httpsOnly %v), so url.Parse must take it", u, httpsOnly)
+			}
+		}
+	}
+	assert.True(t, plainURL("https://shop.example.com/return?order=1042", true), "the fast path takes an ordinary URL")
+	assert.True(t, plainURL("http://127.0.0.1:8080/x", false))
+	assert.False(t, plainURL("http://127.0.0.1:8080/x", true))
 }

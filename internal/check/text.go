@@ -27,6 +27,9 @@ func textRule(fe *FieldErrors, field, s string, max int, lines bool) {
 	switch {
 	case max > 0 && len(s) > max:
 		fe.Addf(field, "is %d bytes long; at most %d are allowed", len(s), max)
+	case plainText(s, lines):
+		// Most text is printable ASCII: valid UTF-8 without a control
+		// character, seen in one pass over its bytes.
 	case !utf8.ValidString(s):
 		fe.Add(field, "is not valid UTF-8")
 	case strings.IndexFunc(s, func(r rune) bool {
@@ -36,11 +39,28 @@ func textRule(fe *FieldErrors, field, s string, max int, lines bool) {
 	}
 }
 
+// plainText reports whether s is printable ASCII, with tabs and line
+// breaks when lines is set: text that textRule accepts, whatever its
+// length. Anything else (non-ASCII included) gets textRule's full checks.
+func plainText(s string, lines bool) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			if !lines || (c != '\n' && c != '\r' && c != '\t') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // URL returns why u is not an absolute http or https URL with a host, or ""
 // if it is. With httpsOnly, plain http is refused too.
 func URL(u string, httpsOnly bool) string {
 	if len(u) > MaxURL {
 		return fmt.Sprintf("is %d bytes long; at most %d are allowed", len(u), MaxURL)
+	}
+	if plainURL(u, httpsOnly) {
+		return "" // what url.Parse would accept, checked without its cost
 	}
 	if strings.IndexFunc(u, func(r rune) bool { return r < 0x21 || r == 0x7f }) >= 0 || !utf8.ValidString(u) {
 		return "must not contain spaces, control characters or invalid UTF-8"
@@ -59,6 +79,48 @@ func URL(u string, httpsOnly bool) string {
 		return fmt.Sprintf("%q must be an http or https URL", u)
 	}
 	return ""
+}
+
+// plainURL reports whether u is an absolute URL of the usual shape, which
+// URL accepts: "https://" (or, unless httpsOnly, "http://") in lower case,
+// a host of letters, digits, dots and hyphens with an optional numeric port,
+// then nothing, or a path, query or fragment of printable ASCII without '%'
+// (url.Parse checks escapes). It is true only of URLs that url.Parse takes
+// as absolute with a host; any other goes through url.Parse.
+func plainURL(u string, httpsOnly bool) bool {
+	rest, ok := strings.CutPrefix(u, "https://")
+	if !ok && !httpsOnly {
+		rest, ok = strings.CutPrefix(u, "http://")
+	}
+	if !ok {
+		return false
+	}
+	i := 0
+	for i < len(rest) && (isLabelByte(rest[i]) || rest[i] == '.') {
+		i++
+	}
+	if i == 0 {
+		return false
+	}
+	if i < len(rest) && rest[i] == ':' {
+		i++
+		port := i
+		for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
+			i++
+		}
+		if i == port {
+			return false
+		}
+	}
+	if i < len(rest) && rest[i] != '/' && rest[i] != '?' && rest[i] != '#' {
+		return false
+	}
+	for ; i < len(rest); i++ {
+		if c := rest[i]; c < 0x21 || c > 0x7e || c == '%' {
+			return false
+		}
+	}
+	return true
 }
 
 // Email reports whether s is a plain email address (no display name) of at

@@ -313,6 +313,9 @@ type prepared struct {
 	idempotent bool
 	noRetry    bool
 	auth       bool
+	// budget is the call's retry budget, unless its context holds one
+	// already (send): part of p rather than an allocation of its own.
+	budget budget
 }
 
 // Header values httpx sets, made once: a request's header shares them.

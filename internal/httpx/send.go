@@ -32,7 +32,7 @@ func (b *budget) take() bool { return b.left.Add(-1) >= 0 }
 func (c *Client) send(ctx context.Context, p *prepared, out any) (*Response, error) {
 	b, _ := ctx.Value(budgetKey{}).(*budget)
 	if b == nil {
-		b = &budget{}
+		b = &p.budget // made with p, which serves this call only
 		b.left.Store(int64(c.cfg.Settings.Retries))
 		switch c.cfg.Auth.(type) {
 		case nil, HeaderAuth, BearerAuth: // fixed credentials make no request
