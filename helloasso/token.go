@@ -345,8 +345,7 @@ func (s *tokenSource) warn(ctx context.Context, msg string, err error) {
 // learn registers t's secrets with the redactor, so that no log line or
 // error ever shows them.
 func (s *tokenSource) learn(t *oauth2.Token) {
-	s.http.Redactor().Learn(t.AccessToken)
-	s.http.Redactor().Learn(t.RefreshToken)
+	s.http.Redactor().Learn(t.AccessToken, t.RefreshToken)
 }
 
 // tokenExchange is what a token request's answer was, kept so that an

@@ -136,6 +136,33 @@ func TestRedactor(t *testing.T) {
 	assert.Equal(t, Redacted, r.String(apiKey), "configured secrets are never forgotten")
 }
 
+// Secrets learnt together (an access token and its refresh token) take the
+// ring's slots as if learnt one by one: the oldest are pushed out, the
+// newest kept, and every form of each is found.
+func TestRedactorLearnsSecretsTogether(t *testing.T) {
+	r := NewRedactor()
+	old := func(i int) string { return "old-token-" + strconv.Itoa(i) + "-abcdef" }
+	for i := range maxLearnt {
+		r.Learn(old(i))
+	}
+	r.Learn("access&token/1=", "refresh-token-2", "access&token/1=", "ab") // a repeat and a too-short one are ignored
+	assert.Equal(t, old(0)+" "+old(1), r.String(old(0)+" "+old(1)), "the two oldest make room for the two new")
+	assert.Equal(t, Redacted+" "+Redacted, r.String(old(2)+" "+old(maxLearnt-1)), "the others are kept")
+	assert.Equal(t, `{"a":"`+Redacted+`","r":"`+Redacted+`"}`, string(r.Bytes([]byte(`{"a":"access\u0026token/1=","r":"refresh-token-2"}`))),
+		"both are known, in every form")
+	assert.Equal(t, "ab", r.String("ab"))
+
+	many := make([]string, maxLearnt+3)
+	for i := range many {
+		many[i] = "batch-token-" + strconv.Itoa(i) + "-abcdef"
+	}
+	r.Learn(many...)
+	assert.Equal(t, many[2], r.String(many[2]), "of more than the ring holds, the first are left out")
+	assert.Equal(t, Redacted, r.String(many[3]))
+	assert.Equal(t, Redacted, r.String(many[len(many)-1]))
+	assert.Equal(t, "refresh-token-2", r.String("refresh-token-2"), "a full batch pushes out every secret learnt before")
+}
+
 // A secret with characters that JSON, URLs and base64 write otherwise must
 // not come back in any of those forms.
 func TestRedactorRemovesEveryFormOfASecret(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -166,31 +167,53 @@ func (r *Redactor) Add(secrets ...string) {
 	}
 }
 
-// Learn registers a secret met at run time (a token in a response). Only the
-// most recent ones are kept.
-func (r *Redactor) Learn(secret string) {
-	if len(secret) < minSecret {
-		return
-	}
+// Learn registers secrets met at run time (tokens in a response). Only the
+// most recent maxLearnt are kept. Secrets met together (an access token and
+// its refresh token) are learnt together: the forms of all of them are
+// indexed once.
+func (r *Redactor) Learn(secrets ...string) {
 	r.mu.RLock()
-	_, ok := r.known[secret]
-	r.mu.RUnlock()
-	if ok {
-		return
+	var fresh []string
+	for _, s := range secrets {
+		if _, ok := r.known[s]; !ok && len(s) >= minSecret && !slices.Contains(fresh, s) {
+			fresh = append(fresh, s)
+		}
 	}
-	sec := newSecret(secret) // outside the lock: it is the costly part
+	r.mu.RUnlock()
+	if len(fresh) > maxLearnt {
+		fresh = fresh[len(fresh)-maxLearnt:] // the older ones would be pushed out at once
+	}
+	// Outside the lock: finding a secret's forms is the costly part.
+	all := make([]*secretForms, len(fresh))
+	for i, s := range fresh {
+		all[i] = newSecret(s)
+	}
 	for {
 		r.mu.Lock()
-		if _, ok := r.known[secret]; ok {
+		add := make([]*secretForms, 0, len(all))
+		for _, sec := range all {
+			if _, ok := r.known[sec.value]; !ok {
+				add = append(add, sec)
+			}
+		}
+		if len(add) == 0 {
 			r.mu.Unlock()
 			return
 		}
-		var gone *secretForms
-		if len(r.learnt) == maxLearnt {
-			gone = r.learnt[r.next]
+		// Plan the ring's turn as the commit below takes it: each new
+		// secret takes a free slot or pushes out the oldest. At most
+		// maxLearnt are added, so only secrets learnt before are pushed out.
+		gen, order := r.gen, r.order
+		n, next := len(r.learnt), r.next
+		for _, sec := range add {
+			var gone *secretForms
+			if n == maxLearnt {
+				gone, next = r.learnt[next], (next+1)%maxLearnt
+			} else {
+				n++
+			}
+			order = insertByLength(order, sec, gone)
 		}
-		gen := r.gen
-		order := insertByLength(r.order, sec, gone)
 		r.mu.Unlock()
 		// Indexing the forms is the other costly part: done outside the
 		// lock too, then kept unless another secret came in meanwhile.
@@ -200,14 +223,16 @@ func (r *Redactor) Learn(secret string) {
 			r.mu.Unlock()
 			continue
 		}
-		if gone == nil {
-			r.learnt = append(r.learnt, sec)
-		} else {
-			delete(r.known, gone.value)
-			r.learnt[r.next] = sec
-			r.next = (r.next + 1) % maxLearnt
+		for _, sec := range add {
+			if len(r.learnt) < maxLearnt {
+				r.learnt = append(r.learnt, sec)
+			} else {
+				delete(r.known, r.learnt[r.next].value)
+				r.learnt[r.next] = sec
+				r.next = (r.next + 1) % maxLearnt
+			}
+			r.known[sec.value] = struct{}{}
 		}
-		r.known[secret] = struct{}{}
 		r.order, r.index = order, index
 		r.gen++
 		r.mu.Unlock()
@@ -333,7 +358,7 @@ func lowerHex(s string) string {
 
 // learnAuth learns the credentials an Auth put on h: each sensitive header's
 // value, and its last word ("Bearer <token>" → the token).
-func (r *Redactor) learnAuth(h http.Header) { r.authSecrets(h, r.Learn) }
+func (r *Redactor) learnAuth(h http.Header) { r.authSecrets(h, func(s string) { r.Learn(s) }) }
 
 // addAuth is learnAuth for credentials that never change (an API key): they
 // are kept for good, as Add keeps them, not in the ring of learnt ones that
