@@ -90,12 +90,15 @@ func (c *Client) CreatePayment(ctx context.Context, p NewPayment) (*CreatedPayme
 
 // createPayment sends a checked p.
 func (c *Client) createPayment(ctx context.Context, p NewPayment) (*CreatedPayment, error) {
-	data, resp, err := exec[createPaymentData](ctx, c, opCreatePayment, createPaymentDoc, createPaymentVars{p}, false)
+	data, resp, err := exec(ctx, c, opCreatePayment, createPaymentDoc, createPaymentVars{p}, false,
+		func(data *createPaymentData, resp *httpx.Response) error {
+			if data.CreatePayment == nil || data.CreatePayment.ID == "" {
+				return c.http.Malformed(opCreatePayment, resp, "createPayment returned no payment id", nil)
+			}
+			return nil
+		})
 	if err != nil {
 		return nil, err
-	}
-	if data.CreatePayment == nil || data.CreatePayment.ID == "" {
-		return nil, c.http.Malformed(opCreatePayment, resp, "createPayment returned no payment id", nil)
 	}
 	return &CreatedPayment{ID: data.CreatePayment.ID, Raw: c.http.Raw(resp)}, nil
 }
@@ -119,14 +122,14 @@ func (c *Client) SetOrderID(ctx context.Context, paymentID, orderID string) erro
 }
 
 func (c *Client) setOrderID(ctx context.Context, paymentID, orderID string) error {
-	data, resp, err := exec[setOrderIDData](ctx, c, opSetOrderID, setOrderIDDoc, setOrderIDVars{OrderID: orderID, PaymentID: paymentID}, true)
-	if err != nil {
-		return err
-	}
-	if data.SetOrderID == nil || !*data.SetOrderID {
-		return c.http.Malformed(opSetOrderID, resp, "setOrderId did not answer true", nil)
-	}
-	return nil
+	_, _, err := exec(ctx, c, opSetOrderID, setOrderIDDoc, setOrderIDVars{OrderID: orderID, PaymentID: paymentID}, true,
+		func(data *setOrderIDData, resp *httpx.Response) error {
+			if data.SetOrderID == nil || !*data.SetOrderID {
+				return c.http.Malformed(opSetOrderID, resp, "setOrderId did not answer true", nil)
+			}
+			return nil
+		})
+	return err
 }
 
 // GetPaymentsInfos reads the state of up to 100 payments (query
@@ -174,30 +177,33 @@ func checkIDs(op string, ids []string, first int) error {
 // to this question, whatever it says (ErrIntegrity).
 func (c *Client) getPaymentsInfos(ctx context.Context, ids []string) ([]PaymentInfo, *httpx.Response, error) {
 	const op = opGetPaymentsInfos
-	data, resp, err := exec[getPaymentsInfosData](ctx, c, op, getPaymentsInfosDoc, getPaymentsInfosVars{ids}, true)
+	data, resp, err := exec(ctx, c, op, getPaymentsInfosDoc, getPaymentsInfosVars{ids}, true,
+		func(data *getPaymentsInfosData, resp *httpx.Response) error {
+			u := data.GetPaymentsInfos
+			if u == nil {
+				return c.http.Malformed(op, resp, "getPaymentsInfos returned nothing", nil)
+			}
+			switch u.member() {
+			case typePaymentsInfosResult:
+			case typeValidationErrors:
+				return c.scrubbed(validationErrors(op, u.ValidationErrors, c.http.Raw(resp), paymentIDsField(0)))
+			default:
+				return c.http.Malformed(op, resp, "getPaymentsInfos returned an unknown type "+check.Quote(u.Typename), nil)
+			}
+			for i := range u.Result {
+				if u.Result[i].PaymentID == "" {
+					return c.http.Malformed(op, resp, "a payment came without its paymentId", nil)
+				}
+			}
+			if msg := unasked(ids, u.Result); msg != "" {
+				return c.http.Integrity(op, resp, msg)
+			}
+			return nil
+		})
 	if err != nil {
 		return nil, resp, err
 	}
-	u := data.GetPaymentsInfos
-	if u == nil {
-		return nil, resp, c.http.Malformed(op, resp, "getPaymentsInfos returned nothing", nil)
-	}
-	switch u.member() {
-	case typePaymentsInfosResult:
-	case typeValidationErrors:
-		return nil, resp, c.scrubbed(validationErrors(op, u.ValidationErrors, c.http.Raw(resp), paymentIDsField(0)))
-	default:
-		return nil, resp, c.http.Malformed(op, resp, "getPaymentsInfos returned an unknown type "+check.Quote(u.Typename), nil)
-	}
-	infos := u.Result
-	for i := range infos {
-		if infos[i].PaymentID == "" {
-			return nil, resp, c.http.Malformed(op, resp, "a payment came without its paymentId", nil)
-		}
-	}
-	if msg := unasked(ids, infos); msg != "" {
-		return nil, resp, c.http.Integrity(op, resp, msg)
-	}
+	infos := data.GetPaymentsInfos.Result
 	c.entriesRaw(resp, infos)
 	return infos, resp, nil
 }
@@ -326,32 +332,34 @@ func (c *Client) RefundPaymentCheckout(ctx context.Context, in RefundPaymentChec
 func (c *Client) refundPaymentCheckout(ctx context.Context, in RefundPaymentCheckoutInput) (*RefundPaymentCheckoutOutput, error) {
 	const op = opRefundPaymentCheckout
 	vars := refundVars{Amount: in.Amount, PaymentCheckoutID: in.PaymentCheckoutID}
-	data, resp, err := exec[refundPaymentCheckoutData](ctx, c, op, refundPaymentCheckoutDoc, vars, false)
+	_, resp, err := exec(ctx, c, op, refundPaymentCheckoutDoc, vars, false,
+		func(data *refundPaymentCheckoutData, resp *httpx.Response) error {
+			u := data.RefundPaymentCheckout
+			if u == nil {
+				return c.http.Malformed(op, resp, "refundPaymentCheckout returned nothing", nil)
+			}
+			switch u.member() {
+			case typeRefundCheckoutOutput:
+				if u.Success == nil || !*u.Success {
+					return &payments.Error{Provider: payments.Hero, Op: op, Kind: payments.ErrDeclined,
+						Message: "Hero did not report the refund a success", HTTPStatus: resp.StatusCode, Raw: c.http.Raw(resp)}
+				}
+				return nil
+			case typeGqlHeroError:
+				code := ""
+				if u.ErrorCode != nil {
+					code = *u.ErrorCode
+				}
+				return c.scrubbed(heroError(op, code, u.Message, c.http.Raw(resp)))
+			case typeValidationErrors:
+				return c.scrubbed(validationErrors(op, u.ValidationErrors, c.http.Raw(resp), refundFields))
+			}
+			return c.http.Malformed(op, resp, "refundPaymentCheckout returned an unknown type "+check.Quote(u.Typename), nil)
+		})
 	if err != nil {
 		return nil, err
 	}
-	u := data.RefundPaymentCheckout
-	if u == nil {
-		return nil, c.http.Malformed(op, resp, "refundPaymentCheckout returned nothing", nil)
-	}
-	raw := c.http.Raw(resp)
-	switch u.member() {
-	case typeRefundCheckoutOutput:
-		if u.Success == nil || !*u.Success {
-			return nil, &payments.Error{Provider: payments.Hero, Op: op, Kind: payments.ErrDeclined,
-				Message: "Hero did not report the refund a success", HTTPStatus: resp.StatusCode, Raw: raw}
-		}
-		return &RefundPaymentCheckoutOutput{Success: true, Raw: raw}, nil
-	case typeGqlHeroError:
-		code := ""
-		if u.ErrorCode != nil {
-			code = *u.ErrorCode
-		}
-		return nil, c.scrubbed(heroError(op, code, u.Message, raw))
-	case typeValidationErrors:
-		return nil, c.scrubbed(validationErrors(op, u.ValidationErrors, raw, refundFields))
-	}
-	return nil, c.http.Malformed(op, resp, "refundPaymentCheckout returned an unknown type "+check.Quote(u.Typename), nil)
+	return &RefundPaymentCheckoutOutput{Success: true, Raw: c.http.Raw(resp)}, nil
 }
 
 // AvailablePaymentTypesInput asks which payment types Hero offers for an
@@ -384,12 +392,15 @@ func (c *Client) AvailablePaymentTypes(ctx context.Context, in AvailablePaymentT
 		return nil, err
 	}
 	vars := availablePaymentTypesVars{Amount: in.Amount, CustomerReference: in.CustomerReference, Siren: in.Siren}
-	data, resp, err := exec[availablePaymentTypesData](ctx, c, op, availablePaymentTypesDoc, vars, true)
+	data, _, err := exec(ctx, c, op, availablePaymentTypesDoc, vars, true,
+		func(data *availablePaymentTypesData, resp *httpx.Response) error {
+			if data.AvailablePaymentTypes == nil {
+				return c.http.Malformed(op, resp, "availablePaymentTypes returned nothing", nil)
+			}
+			return nil
+		})
 	if err != nil {
 		return nil, err
-	}
-	if data.AvailablePaymentTypes == nil {
-		return nil, c.http.Malformed(op, resp, "availablePaymentTypes returned nothing", nil)
 	}
 	return *data.AvailablePaymentTypes, nil
 }

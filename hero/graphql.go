@@ -43,25 +43,32 @@ type gqlError struct {
 // only when it surely never reached Hero. Whatever goes wrong comes back as
 // a *payments.Error that keeps the scrubbed body: an HTTP error (httpx), an
 // answer that is not the envelope (ErrMalformedResponse), GraphQL errors
-// (classified by graphQLErrors), or an answer without data. The response is
-// returned for Raw fields and for errors built from it later.
-func exec[T any](ctx context.Context, c *Client, op, doc string, vars any, idempotent bool) (*T, *httpx.Response, error) {
+// (classified by graphQLErrors), an answer without data, or what accept
+// (if not nil) finds wrong with the data. All of it is read within the
+// operation httpx observes, so that an observer counts a 200 that says the
+// call failed as the failure it is. The response is returned for Raw fields
+// and for errors built from it later.
+func exec[T any](ctx context.Context, c *Client, op, doc string, vars any, idempotent bool,
+	accept func(*T, *httpx.Response) error) (*T, *httpx.Response, error) {
+	var out gqlResponse[T]
 	resp, err := c.http.Do(ctx, &httpx.Request{
 		Op: op, Method: http.MethodPost, Path: graphQLPath,
 		JSON: gqlRequest{Query: doc, Variables: vars}, Idempotent: idempotent,
-	}, nil)
+		Check: func(resp *httpx.Response) error {
+			if len(out.Errors) > 0 {
+				return c.scrubbed(graphQLErrors(op, out.Errors, c.http.Raw(resp)))
+			}
+			if out.Data == nil {
+				return c.http.Malformed(op, resp, "the answer holds neither data nor errors", nil)
+			}
+			if accept != nil {
+				return accept(out.Data, resp)
+			}
+			return nil
+		},
+	}, &out)
 	if err != nil {
 		return nil, resp, err
-	}
-	var out gqlResponse[T]
-	if err := c.http.Decode(op, resp, &out); err != nil {
-		return nil, resp, err
-	}
-	if len(out.Errors) > 0 {
-		return nil, resp, c.scrubbed(graphQLErrors(op, out.Errors, c.http.Raw(resp)))
-	}
-	if out.Data == nil {
-		return nil, resp, c.http.Malformed(op, resp, "the answer holds neither data nor errors", nil)
 	}
 	return out.Data, resp, nil
 }

@@ -229,3 +229,45 @@ func TestATokenRequestIsAnOperationWithinTheAttemptThatNeededIt(t *testing.T) {
 	require.NotNil(t, parent, "the token operation has a parent")
 	assert.Equal(t, "POST /v5/organizations/{organizationSlug}/checkout-intents", parent.Name(), "the first call's attempt")
 }
+
+// Hero reports its failures inside a 200 (GraphQL errors, a GqlHeroError
+// member): the operation's span and the error count must say so, though
+// the HTTP exchange went well.
+func TestAFailureHeroSendsInA200IsTheOperations(t *testing.T) {
+	tm := newTelemetry(t)
+	srv, c := herotest.Start(t, payments.WithObserver(tm.obs))
+	ctx := context.Background()
+	order := payments.CreateRequest{
+		Amount: payments.Money{Amount: 5000, Currency: "EUR"}, Reference: "order-42",
+		ReturnURL: "https://shop.example.com/hero/return",
+		Customer: &payments.Customer{CompanyName: "Super Corp", Email: "laura@example.com", Phone: "+33600000000", Reference: "cust_42",
+			BillingAddress: &payments.Address{Line1: "10 Something Street", City: "Paris", ZipCode: "75001", Country: "FR"}},
+	}
+	s, err := c.Create(ctx, order)
+	require.NoError(t, err)
+	require.NoError(t, srv.Pay(s.ID))
+	srv.FailNextRefund("FUNCTIONAL_ERROR", "BA_BALANCE_INSUFFICIENT")
+	_, err = c.Refund(ctx, payments.RefundRequest{PaymentID: s.ID, Amount: payments.Money{Amount: 1000, Currency: "EUR"}})
+	var perr *payments.Error
+	require.ErrorAs(t, err, &perr)
+	srv.DisableMerchant(true)
+	_, err = c.Create(ctx, order)
+	var cerr *payments.Error
+	require.ErrorAs(t, err, &cerr)
+
+	refund := tm.one(t, "hero refundPaymentCheckout")
+	assert.Equal(t, string(perr.Kind), attrs(refund)["error.type"].AsString())
+	attempts := tm.childrenOf(refund)
+	require.Len(t, attempts, 1)
+	assert.Equal(t, int64(200), attrs(attempts[0])["http.response.status_code"].AsInt64())
+	creates := tm.named("hero createPayment")
+	require.Len(t, creates, 2)
+	assert.NotContains(t, attrs(creates[0]), attribute.Key("error.type"))
+	assert.Equal(t, string(cerr.Kind), attrs(creates[1])["error.type"].AsString())
+
+	m := tm.collect(t)
+	assert.Equal(t, map[string]int64{
+		"error.type=" + string(perr.Kind) + ",payments.operation=refundPaymentCheckout,payments.provider=hero": 1,
+		"error.type=" + string(cerr.Kind) + ",payments.operation=createPayment,payments.provider=hero":         1,
+	}, counts(t, m["payments.client.errors"]))
+}

@@ -188,6 +188,11 @@ type Request struct {
 	NoRetry bool
 	// NoAuth sends the request without the client's credentials.
 	NoAuth bool
+	// Check, if set, reads a successful answer once it is decoded into out:
+	// what the provider says in a 2xx (a GraphQL error, an answer about
+	// another payment) is then the call's error, and an observer counts the
+	// operation as failed with its Kind.
+	Check func(*Response) error
 }
 
 // Response is a provider's answer, body read in full (up to the cap).
@@ -313,6 +318,7 @@ type prepared struct {
 	idempotent bool
 	noRetry    bool
 	auth       bool
+	check      func(*Response) error // Request.Check
 	// budget is the call's retry budget, unless its context holds one
 	// already (send): part of p rather than an allocation of its own.
 	budget budget
@@ -326,7 +332,7 @@ var (
 
 func (c *Client) prepare(req *Request) (*prepared, error) {
 	p := &prepared{op: req.Op, method: req.Method, url: c.URL(req.Path, req.Query), route: req.Route, header: req.Header,
-		noRetry: req.NoRetry, auth: !req.NoAuth}
+		noRetry: req.NoRetry, auth: !req.NoAuth, check: req.Check}
 	switch {
 	case req.JSON != nil:
 		b, err := json.Marshal(req.JSON)

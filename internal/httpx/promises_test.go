@@ -256,6 +256,27 @@ func TestObserverCountsAnUnreadableAnswerAsAFailedOperation(t *testing.T) {
 	assert.Equal(t, 200, rec.opEnds[0].StatusCode)
 }
 
+func TestObserverCountsAnAnswerItsCheckRefusesAsAFailedOperation(t *testing.T) {
+	srv := newServer(t, status(200, `{"id":"py_2"}`))
+	rec := &recorder{}
+	c, _ := newClient(t, srv.URL, payments.WithObserver(rec))
+	var out struct{ ID string }
+	_, err := c.Do(context.Background(), &Request{Op: "verify payment", Path: "/v1/payments/py_1/verify",
+		Check: func(resp *Response) error {
+			if out.ID != "py_1" { // decoded before the check runs
+				return c.Integrity("verify payment", resp, "asked for py_1, answered about "+out.ID)
+			}
+			return nil
+		}}, &out)
+	require.ErrorIs(t, err, payments.ErrIntegrity)
+	assert.Contains(t, err.Error(), "answered about py_2")
+
+	require.Len(t, rec.ends, 1)
+	assert.Empty(t, rec.ends[0].Kind, "the HTTP attempt itself succeeded")
+	require.Len(t, rec.opEnds, 1)
+	assert.Equal(t, payments.ErrIntegrity, rec.opEnds[0].Kind, "the operation did not")
+}
+
 // careless is an observer that returns contexts without the call's values,
 // or none at all, and no end functions.
 type careless struct{ nilContext bool }

@@ -26,9 +26,10 @@ type budget struct{ left atomic.Int64 }
 func (b *budget) take() bool { return b.left.Add(-1) >= 0 }
 
 // send runs p until it succeeds, fails for good, or runs out of retries,
-// then decodes a 2xx answer's JSON body into out unless out is nil. The
-// decoding is part of the observed operation, so that an observer counts a
-// 200 whose body is unusable as the failure it is.
+// then decodes a 2xx answer's JSON body into out unless out is nil, and
+// runs p's check. Both are part of the observed operation, so that an
+// observer counts a 200 whose body is unusable, or says the call failed, as
+// the failure it is.
 func (c *Client) send(ctx context.Context, p *prepared, out any) (*Response, error) {
 	b, _ := ctx.Value(budgetKey{}).(*budget)
 	if b == nil {
@@ -66,12 +67,16 @@ func (c *Client) send(ctx context.Context, p *prepared, out any) (*Response, err
 	return resp, err
 }
 
-// decode reads a successful answer into out, if out is not nil.
+// decode reads a successful answer into out, if out is not nil, then
+// through p's check, if any.
 func (c *Client) decode(p *prepared, resp *Response, err error, out any) (*Response, error) {
-	if err != nil || out == nil {
-		return resp, err
+	if err == nil && out != nil {
+		err = c.Decode(p.op, resp, out)
 	}
-	return resp, c.Decode(p.op, resp, out)
+	if err == nil && p.check != nil {
+		err = p.check(resp)
+	}
+	return resp, err
 }
 
 // runStats is what an operation's observer is told at its end.
