@@ -55,9 +55,12 @@ type OperationEnd struct {
 	Attempts int
 	// StatusCode is the last attempt's HTTP status, 0 if none arrived.
 	StatusCode int
-	// Kind classifies the error the operation failed with, a 2xx answer
-	// whose body could not be decoded included (ErrMalformedResponse, while
-	// its attempt succeeded); "" on success.
+	// Kind classifies the error the operation failed with; "" on success.
+	// A 2xx answer that cannot be used fails the operation while its
+	// attempt succeeded: a body that cannot be decoded or lacks what the
+	// operation needs (ErrMalformedResponse), an answer about another
+	// payment (ErrIntegrity), or a failure the provider reports inside a
+	// 200 (Hero's GraphQL errors, with their own Kind).
 	Kind Kind
 	// Duration is the whole operation's, waits included.
 	Duration time.Duration

@@ -35,12 +35,15 @@ func (c *Client) CreateCheckoutIntent(ctx context.Context, body *CheckoutIntentR
 	resp, err := c.do(ctx, &httpx.Request{
 		Op: op, Method: http.MethodPost, Path: c.intentsPath,
 		Route: "/v5/organizations/{organizationSlug}/checkout-intents", JSON: body,
+		Check: func(resp *httpx.Response) error {
+			if out.ID <= 0 || out.RedirectURL == "" {
+				return c.http.Malformed(op, resp, "the answer has no checkout intent id or redirect URL: the checkout may exist all the same", nil)
+			}
+			return nil
+		},
 	}, &out)
 	if err != nil {
 		return nil, err
-	}
-	if out.ID <= 0 || out.RedirectURL == "" {
-		return nil, c.http.Malformed(op, resp, "the answer has no checkout intent id or redirect URL: the checkout may exist all the same", nil)
 	}
 	out.Raw = resp.Raw
 	return &out, nil
@@ -55,15 +58,16 @@ func (c *Client) GetCheckoutIntent(ctx context.Context, id int64) (*CheckoutInte
 		return nil, err
 	}
 	var out CheckoutIntent
-	resp, err := c.do(ctx, c.intentRequest(id), &out)
+	req := c.intentRequest(id)
+	req.Check = func(resp *httpx.Response) error {
+		var orderID, orderIntent int64
+		if out.Order != nil && out.Order.CheckoutIntentID != nil {
+			orderID, orderIntent = out.Order.ID, *out.Order.CheckoutIntentID
+		}
+		return c.checkIntent(resp, id, out.ID, orderID, orderIntent)
+	}
+	resp, err := c.do(ctx, req, &out)
 	if err != nil {
-		return nil, err
-	}
-	var orderID, orderIntent int64
-	if out.Order != nil && out.Order.CheckoutIntentID != nil {
-		orderID, orderIntent = out.Order.ID, *out.Order.CheckoutIntentID
-	}
-	if err := c.checkIntent(resp, id, out.ID, orderID, orderIntent); err != nil {
 		return nil, err
 	}
 	out.Raw = resp.Raw
@@ -77,37 +81,49 @@ const opGetIntent = "get checkout intent"
 // need it (intentView), with GetCheckoutIntent's checks.
 func (c *Client) readIntent(ctx context.Context, id int64) (*intentView, error) {
 	var out intentView
-	resp, err := c.do(ctx, c.intentRequest(id), &out)
-	if err != nil && resp != nil && otherMetadata(err) {
-		// Metadata that is not the adapter's strings (set by other code):
-		// read the answer again, taking any metadata.
-		var loose struct {
-			intentView
-			Metadata metadata `json:"metadata"`
+	req := c.intentRequest(id)
+	req.Check = func(resp *httpx.Response) error {
+		if err := c.decodeIntent(resp, &out); err != nil {
+			return err
 		}
-		if err = c.http.Decode(opGetIntent, resp, &loose); err == nil {
-			out = loose.intentView
-			out.Metadata = loose.Metadata.rest
-			if loose.Metadata.reference != "" {
-				if out.Metadata == nil {
-					out.Metadata = map[string]string{}
-				}
-				out.Metadata[referenceKey] = loose.Metadata.reference
-			}
+		var orderID, orderIntent int64
+		if out.Order != nil {
+			orderID, orderIntent = out.Order.ID, out.Order.CheckoutIntentID
 		}
+		return c.checkIntent(resp, id, out.ID, orderID, orderIntent)
 	}
+	resp, err := c.do(ctx, req, nil)
 	if err != nil {
-		return nil, err
-	}
-	var orderID, orderIntent int64
-	if out.Order != nil {
-		orderID, orderIntent = out.Order.ID, out.Order.CheckoutIntentID
-	}
-	if err := c.checkIntent(resp, id, out.ID, orderID, orderIntent); err != nil {
 		return nil, err
 	}
 	out.Raw = resp.Raw
 	return &out, nil
+}
+
+// decodeIntent reads an answer about a checkout intent into out, whatever
+// its metadata: metadata that are not the adapter's strings (set by other
+// code) make it read the answer again, taking any metadata.
+func (c *Client) decodeIntent(resp *httpx.Response, out *intentView) error {
+	err := c.http.Decode(opGetIntent, resp, out)
+	if err == nil || !otherMetadata(err) {
+		return err
+	}
+	var loose struct {
+		intentView
+		Metadata metadata `json:"metadata"`
+	}
+	if err := c.http.Decode(opGetIntent, resp, &loose); err != nil {
+		return err
+	}
+	*out = loose.intentView
+	out.Metadata = loose.Metadata.rest
+	if loose.Metadata.reference != "" {
+		if out.Metadata == nil {
+			out.Metadata = map[string]string{}
+		}
+		out.Metadata[referenceKey] = loose.Metadata.reference
+	}
+	return nil
 }
 
 // otherMetadata reports whether err is the decoding of metadata that are not
@@ -151,11 +167,9 @@ func (c *Client) GetOrder(ctx context.Context, id int64) (*Order, error) {
 		return nil, err
 	}
 	var out Order
-	resp, err := c.do(ctx, &httpx.Request{Op: op, Path: "/v5/orders/" + strconv.FormatInt(id, 10), Route: "/v5/orders/{orderId}"}, &out)
+	resp, err := c.do(ctx, &httpx.Request{Op: op, Path: "/v5/orders/" + strconv.FormatInt(id, 10), Route: "/v5/orders/{orderId}",
+		Check: func(resp *httpx.Response) error { return c.same(op, resp, "order", id, out.ID) }}, &out)
 	if err != nil {
-		return nil, err
-	}
-	if err := c.same(op, resp, "order", id, out.ID); err != nil {
 		return nil, err
 	}
 	out.Raw = resp.Raw
@@ -170,11 +184,9 @@ func (c *Client) GetPayment(ctx context.Context, id int64) (*PaymentDetail, erro
 		return nil, err
 	}
 	var out PaymentDetail
-	resp, err := c.do(ctx, &httpx.Request{Op: op, Path: "/v5/payments/" + strconv.FormatInt(id, 10), Route: "/v5/payments/{paymentId}"}, &out)
+	resp, err := c.do(ctx, &httpx.Request{Op: op, Path: "/v5/payments/" + strconv.FormatInt(id, 10), Route: "/v5/payments/{paymentId}",
+		Check: func(resp *httpx.Response) error { return c.same(op, resp, "payment", id, out.ID) }}, &out)
 	if err != nil {
-		return nil, err
-	}
-	if err := c.same(op, resp, "payment", id, out.ID); err != nil {
 		return nil, err
 	}
 	out.Raw = resp.Raw
@@ -231,16 +243,19 @@ func (c *Client) RefundPayment(ctx context.Context, paymentID int64, p RefundPar
 	resp, err := c.do(ctx, &httpx.Request{
 		Op: op, Method: http.MethodPost, Route: "/v5/payments/{paymentId}/refund",
 		Path: "/v5/payments/" + strconv.FormatInt(paymentID, 10) + "/refund", Query: q,
+		Check: func(resp *httpx.Response) error {
+			switch {
+			case out.ID <= 0:
+				return c.http.Malformed(op, resp, "the answer has no refund id: the refund may have been made; read the payment before trying again", nil)
+			case out.PaymentID != 0 && out.PaymentID != paymentID:
+				return c.http.Integrity(op, resp, fmt.Sprintf("refunded payment %d, HelloAsso answered about payment %d: read the payment before trying again",
+					paymentID, out.PaymentID))
+			}
+			return nil
+		},
 	}, &out)
 	if err != nil {
 		return nil, err
-	}
-	switch {
-	case out.ID <= 0:
-		return nil, c.http.Malformed(op, resp, "the answer has no refund id: the refund may have been made; read the payment before trying again", nil)
-	case out.PaymentID != 0 && out.PaymentID != paymentID:
-		return nil, c.http.Integrity(op, resp, fmt.Sprintf("refunded payment %d, HelloAsso answered about payment %d: read the payment before trying again",
-			paymentID, out.PaymentID))
 	}
 	out.Raw = resp.Raw
 	return &out, nil

@@ -53,16 +53,16 @@ func (c *Client) createIntent(ctx context.Context, req CreateIntentRequest, out 
 	if err := fe.Err(payments.Hub2, op); err != nil {
 		return err
 	}
-	resp, err := c.intent(ctx, &httpx.Request{Op: op, Method: http.MethodPost, Path: "/payment-intents", JSON: req}, "", out)
-	if err != nil {
-		return err
-	}
-	if amount, currency := out.money(); amount != req.Amount || currency != req.Currency {
-		id, _ := out.about()
-		return c.api.Integrity(op, resp, fmt.Sprintf("asked for an intent of %d %s, Hub2 answered with intent %s of %d %s",
-			req.Amount, req.Currency, id, amount, check.Quote(currency)))
-	}
-	return nil
+	_, err := c.intent(ctx, &httpx.Request{Op: op, Method: http.MethodPost, Path: "/payment-intents", JSON: req,
+		Check: func(resp *httpx.Response) error {
+			if amount, currency := out.money(); amount != req.Amount || currency != req.Currency {
+				id, _ := out.about()
+				return c.api.Integrity(op, resp, fmt.Sprintf("asked for an intent of %d %s, Hub2 answered with intent %s of %d %s",
+					req.Amount, req.Currency, id, amount, check.Quote(currency)))
+			}
+			return nil
+		}}, "", out)
+	return err
 }
 
 // AttemptPayment attempts a payment on an intent
@@ -212,15 +212,23 @@ func (c *Client) PaymentStatus(ctx context.Context, paymentID string) (*StatusRe
 // an ErrMalformedResponse error.
 func (c *Client) status(ctx context.Context, req *httpx.Request, what, id string) (*StatusResponse, error) {
 	var out StatusResponse
-	resp, err := c.api.Do(ctx, req, &out)
-	if err != nil {
+	noStatus := false
+	req.Check = func(resp *httpx.Response) error {
+		if out.ID != "" && out.ID != id {
+			return c.api.Integrity(req.Op, resp, "asked for the status of "+what+" "+id+", Hub2 answered about "+check.Quote(out.ID))
+		}
+		if out.Status == "" {
+			noStatus = true
+			return c.api.Malformed(req.Op, resp, "the answer has no status", nil)
+		}
+		return nil
+	}
+	_, err := c.api.Do(ctx, req, &out)
+	switch {
+	case noStatus:
+		return &out, err
+	case err != nil:
 		return nil, err
-	}
-	if out.ID != "" && out.ID != id {
-		return nil, c.api.Integrity(req.Op, resp, "asked for the status of "+what+" "+id+", Hub2 answered about "+check.Quote(out.ID))
-	}
-	if out.Status == "" {
-		return &out, c.api.Malformed(req.Op, resp, "the answer has no status", nil)
 	}
 	return &out, nil
 }
@@ -270,18 +278,21 @@ func (c *Client) RegisterWebhook(ctx context.Context, req WebhookRequest) (*Webh
 		return nil, err
 	}
 	var out Webhook
-	resp, err := c.api.Do(ctx, &httpx.Request{Op: op, Method: http.MethodPost, Path: "/webhooks", JSON: req}, nil)
+	_, err := c.api.Do(ctx, &httpx.Request{Op: op, Method: http.MethodPost, Path: "/webhooks", JSON: req,
+		Check: func(resp *httpx.Response) error {
+			// Decode by hand so that the secret is learnt before anything
+			// could report the body.
+			if err := c.api.Decode(op, resp, &out); err != nil {
+				return err
+			}
+			c.learn(out.Secret)
+			if out.ID == "" {
+				return c.api.Malformed(op, resp, "the answer has no webhook id", nil)
+			}
+			return nil
+		}}, nil)
 	if err != nil {
 		return nil, err
-	}
-	// Decode by hand so that the secret is learnt before anything could
-	// report the body.
-	if err := c.api.Decode(op, resp, &out); err != nil {
-		return nil, err
-	}
-	c.learn(out.Secret)
-	if out.ID == "" {
-		return nil, c.api.Malformed(op, resp, "the answer has no webhook id", nil)
 	}
 	return &out, nil
 }
@@ -298,23 +309,31 @@ func (c *Client) RegisterWebhook(ctx context.Context, req WebhookRequest) (*Webh
 // the redactor's forms, slow every later scrub, and push out of the
 // redactor's ring the tokens of the calls in flight.
 func (c *Client) intent(ctx context.Context, req *httpx.Request, want string, out intentAnswer) (*httpx.Response, error) {
+	also := req.Check // the caller's own checks, once these pass
+	req.Check = func(resp *httpx.Response) error {
+		if err := c.api.Decode(req.Op, resp, out); err != nil {
+			return err
+		}
+		id, _ := out.about()
+		switch {
+		case id == "":
+			return c.api.Malformed(req.Op, resp, "the answer has no PaymentIntent id", nil)
+		case want != "" && id != want:
+			return c.api.Integrity(req.Op, resp, "asked about payment intent "+want+", Hub2 answered about "+check.Quote(id))
+		}
+		if pay, of, found := out.foreign(); found {
+			return c.api.Integrity(req.Op, resp, "payment intent "+id+" holds payment "+check.Quote(pay)+" of intent "+check.Quote(of))
+		}
+		if also != nil {
+			return also(resp)
+		}
+		return nil
+	}
 	resp, err := c.api.Do(ctx, req, nil)
 	if err != nil {
 		return resp, err
 	}
-	if err := c.api.Decode(req.Op, resp, out); err != nil {
-		return resp, err
-	}
 	id, token := out.about()
-	switch {
-	case id == "":
-		return resp, c.api.Malformed(req.Op, resp, "the answer has no PaymentIntent id", nil)
-	case want != "" && id != want:
-		return resp, c.api.Integrity(req.Op, resp, "asked about payment intent "+want+", Hub2 answered about "+check.Quote(id))
-	}
-	if pay, of, found := out.foreign(); found {
-		return resp, c.api.Integrity(req.Op, resp, "payment intent "+id+" holds payment "+check.Quote(pay)+" of intent "+check.Quote(of))
-	}
 	out.keep(c.api.Raw(resp))
 	c.tokens.put(id, token)
 	return resp, nil
@@ -329,13 +348,16 @@ func (c *Client) tokenFor(ctx context.Context, intentID, token string) (string, 
 	}
 	const op = "get payment intent"
 	pi := new(PaymentIntent)
-	resp, err := c.intent(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: intentPath(intentID),
-		Route: "/payment-intents/{intentId}", Query: c.readQuery(intentID)}, intentID, pi)
+	_, err := c.intent(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: intentPath(intentID),
+		Route: "/payment-intents/{intentId}", Query: c.readQuery(intentID),
+		Check: func(resp *httpx.Response) error {
+			if pi.Token == "" {
+				return c.api.Malformed(op, resp, "the intent "+intentID+" came without its token", nil)
+			}
+			return nil
+		}}, intentID, pi)
 	if err != nil {
 		return "", err
-	}
-	if pi.Token == "" {
-		return "", c.api.Malformed(op, resp, "the intent "+intentID+" came without its token", nil)
 	}
 	return pi.Token, nil
 }

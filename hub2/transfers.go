@@ -41,16 +41,19 @@ func (c *Client) CreateTransfer(ctx context.Context, req TransferRequest) (*Tran
 		return nil, err
 	}
 	t := new(Transfer)
-	resp, err := c.api.Do(ctx, &httpx.Request{Op: op, Method: http.MethodPost, Path: "/transfers", JSON: req}, nil)
+	_, err := c.api.Do(ctx, &httpx.Request{Op: op, Method: http.MethodPost, Path: "/transfers", JSON: req,
+		Check: func(resp *httpx.Response) error {
+			if err := c.readTransfer(op, resp, "", t); err != nil {
+				return err
+			}
+			if t.Reference != req.Reference || t.Amount != req.Amount || t.Currency != req.Currency {
+				return c.api.Integrity(op, resp, fmt.Sprintf("sent transfer %q of %d %s, Hub2 answered with transfer %s, %q of %d %s",
+					req.Reference, req.Amount, req.Currency, t.ID, check.Quote(t.Reference), t.Amount, check.Quote(t.Currency)))
+			}
+			return nil
+		}}, nil)
 	if err != nil {
 		return nil, transferError(err)
-	}
-	if err := c.readTransfer(op, resp, "", t); err != nil {
-		return nil, err
-	}
-	if t.Reference != req.Reference || t.Amount != req.Amount || t.Currency != req.Currency {
-		return nil, c.api.Integrity(op, resp, fmt.Sprintf("sent transfer %q of %d %s, Hub2 answered with transfer %s, %q of %d %s",
-			req.Reference, req.Amount, req.Currency, t.ID, check.Quote(t.Reference), t.Amount, check.Quote(t.Currency)))
 	}
 	return t, nil
 }
@@ -67,13 +70,11 @@ func (c *Client) GetTransfer(ctx context.Context, transferID string) (*Transfer,
 		return nil, err
 	}
 	t := new(Transfer)
-	resp, err := c.api.Do(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: transferPath(transferID),
-		Route: "/transfers/{transferId}"}, nil)
+	_, err := c.api.Do(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: transferPath(transferID),
+		Route: "/transfers/{transferId}",
+		Check: func(resp *httpx.Response) error { return c.readTransfer(op, resp, transferID, t) }}, nil)
 	if err != nil {
 		return nil, transferError(err)
-	}
-	if err := c.readTransfer(op, resp, transferID, t); err != nil {
-		return nil, err
 	}
 	return t, nil
 }
@@ -149,7 +150,15 @@ func (c *Client) ListTransfers(ctx context.Context, q TransferQuery) (*TransferL
 		query.Set("perPage", strconv.Itoa(q.PerPage))
 	}
 	var all []Transfer
-	resp, err := c.api.Do(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: "/transfers", Query: query}, &all)
+	resp, err := c.api.Do(ctx, &httpx.Request{Op: op, Method: http.MethodGet, Path: "/transfers", Query: query,
+		Check: func(resp *httpx.Response) error {
+			for i := range all {
+				if all[i].ID == "" || all[i].Status == "" {
+					return c.api.Malformed(op, resp, "transfer "+strconv.Itoa(i)+" of the list has no id or no status", nil)
+				}
+			}
+			return nil
+		}}, &all)
 	if err != nil {
 		return nil, transferError(err)
 	}
@@ -157,9 +166,6 @@ func (c *Client) ListTransfers(ctx context.Context, q TransferQuery) (*TransferL
 	out := &TransferList{Listed: len(all), First: -1, Total: -1}
 	for i := range all {
 		t := &all[i]
-		if t.ID == "" || t.Status == "" {
-			return nil, c.api.Malformed(op, resp, "transfer "+strconv.Itoa(i)+" of the list has no id or no status", nil)
-		}
 		if q.Reference == "" || t.Reference == q.Reference {
 			t.raw = raw
 			out.Transfers = append(out.Transfers, *t)

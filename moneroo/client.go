@@ -99,18 +99,21 @@ func (c *Client) initialize(ctx context.Context, in *InitializeRequest) (*Initia
 	var out envelope[Initialized]
 	resp, err := c.http.Do(ctx, &httpx.Request{
 		Op: op, Method: http.MethodPost, Path: pathInitialize, JSON: in,
+		Check: func(resp *httpx.Response) error {
+			switch d := &out.Data; {
+			case d.ID == "":
+				return c.http.Malformed(op, resp, "Moneroo answered without a payment id", nil)
+			case check.PaymentID(payments.Moneroo, op, d.ID) != nil:
+				return c.http.Malformed(op, resp, "Moneroo answered with a payment id that is not one: "+strconv.Quote(check.Quote(d.ID)), nil)
+			}
+			if msg := check.URL(out.Data.RedirectURL(), false); msg != "" {
+				return c.http.Malformed(op, resp, "payment "+out.Data.ID+" was created, but its checkout URL is unusable: "+msg, nil)
+			}
+			return nil
+		},
 	}, &out)
 	if err != nil {
 		return nil, err
-	}
-	switch d := &out.Data; {
-	case d.ID == "":
-		return nil, c.http.Malformed(op, resp, "Moneroo answered without a payment id", nil)
-	case check.PaymentID(payments.Moneroo, op, d.ID) != nil:
-		return nil, c.http.Malformed(op, resp, "Moneroo answered with a payment id that is not one: "+strconv.Quote(check.Quote(d.ID)), nil)
-	}
-	if msg := check.URL(out.Data.RedirectURL(), false); msg != "" {
-		return nil, c.http.Malformed(op, resp, "payment "+out.Data.ID+" was created, but its checkout URL is unusable: "+msg, nil)
 	}
 	out.Data.Raw = resp.Raw
 	return &out.Data, nil
@@ -173,20 +176,23 @@ func read[T any, P interface {
 		return nil, nil, err
 	}
 	var out envelope[T]
+	t := P(&out.Data)
 	resp, err := c.http.Do(ctx, &httpx.Request{
 		Op: op, Method: http.MethodGet, Path: base + id + suffix, Route: route,
+		Check: func(resp *httpx.Response) error {
+			switch got, status := t.idStatus(); {
+			case got == "":
+				return c.http.Malformed(op, resp, "the answer has no "+what+" id", nil)
+			case got != id:
+				return c.http.Integrity(op, resp, "asked for "+what+" "+id+", Moneroo answered about "+what+" "+strconv.Quote(check.Quote(got)))
+			case status == "":
+				return c.http.Malformed(op, resp, "the answer has no "+what+" status", nil)
+			}
+			return nil
+		},
 	}, &out)
 	if err != nil {
 		return nil, nil, err
-	}
-	t := P(&out.Data)
-	switch got, status := t.idStatus(); {
-	case got == "":
-		return nil, nil, c.http.Malformed(op, resp, "the answer has no "+what+" id", nil)
-	case got != id:
-		return nil, nil, c.http.Integrity(op, resp, "asked for "+what+" "+id+", Moneroo answered about "+what+" "+strconv.Quote(check.Quote(got)))
-	case status == "":
-		return nil, nil, c.http.Malformed(op, resp, "the answer has no "+what+" status", nil)
 	}
 	return t, resp.Raw, nil
 }
@@ -201,19 +207,22 @@ var idField = map[string]string{"payment": "PaymentID", "payout": "PayoutID"}
 func (c *Client) PaymentMethods(ctx context.Context) ([]PaymentMethod, error) {
 	const op = "list payment methods"
 	var out envelope[[]PaymentMethod]
-	resp, err := c.http.Do(ctx, &httpx.Request{
+	_, err := c.http.Do(ctx, &httpx.Request{
 		Op: op, Method: http.MethodGet, Path: pathMethods, NoAuth: true,
+		Check: func(resp *httpx.Response) error {
+			if out.Data == nil {
+				return c.http.Malformed(op, resp, "the answer holds no list of payment methods", nil)
+			}
+			for i, m := range out.Data {
+				if m.ShortCode == "" {
+					return c.http.Malformed(op, resp, "payment method "+strconv.Itoa(i)+" has no short code", nil)
+				}
+			}
+			return nil
+		},
 	}, &out)
 	if err != nil {
 		return nil, err
-	}
-	if out.Data == nil {
-		return nil, c.http.Malformed(op, resp, "the answer holds no list of payment methods", nil)
-	}
-	for i, m := range out.Data {
-		if m.ShortCode == "" {
-			return nil, c.http.Malformed(op, resp, "payment method "+strconv.Itoa(i)+" has no short code", nil)
-		}
 	}
 	return out.Data, nil
 }

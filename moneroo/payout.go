@@ -247,15 +247,18 @@ func (c *Client) initializePayout(ctx context.Context, in *PayoutRequest) (*Payo
 	var out envelope[PayoutInitialized]
 	resp, err := c.http.Do(ctx, &httpx.Request{
 		Op: op, Method: http.MethodPost, Path: pathPayoutInitialize, JSON: in,
+		Check: func(resp *httpx.Response) error {
+			switch id := out.Data.ID; {
+			case id == "":
+				return c.http.Malformed(op, resp, "Moneroo answered without a payout id: the payout may have been made", nil)
+			case check.PaymentID(payments.Moneroo, op, id) != nil:
+				return c.http.Malformed(op, resp, "Moneroo answered with a payout id that is not one: "+strconv.Quote(check.Quote(id))+"; the payout may have been made", nil)
+			}
+			return nil
+		},
 	}, &out)
 	if err != nil {
 		return nil, err
-	}
-	switch id := out.Data.ID; {
-	case id == "":
-		return nil, c.http.Malformed(op, resp, "Moneroo answered without a payout id: the payout may have been made", nil)
-	case check.PaymentID(payments.Moneroo, op, id) != nil:
-		return nil, c.http.Malformed(op, resp, "Moneroo answered with a payout id that is not one: "+strconv.Quote(check.Quote(id))+"; the payout may have been made", nil)
 	}
 	out.Data.Raw = resp.Raw
 	return &out.Data, nil

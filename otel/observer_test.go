@@ -3,6 +3,7 @@ package paymentsotel_test
 import (
 	"context"
 	"net"
+	"net/http"
 	"net/url"
 	"strconv"
 	"testing"
@@ -209,6 +210,27 @@ func TestAnUnreadableAnswerFailsTheOperationNotTheAttempt(t *testing.T) {
 	require.Len(t, attempts, 1)
 	assert.Equal(t, int64(200), attrs(attempts[0])["http.response.status_code"].AsInt64())
 	assert.Equal(t, codes.Unset, attempts[0].Status().Code, "the HTTP exchange itself went well")
+}
+
+func TestAnAnswerAboutAnotherPaymentFailsTheOperation(t *testing.T) {
+	tm := newTelemetry(t)
+	srv, c, id := startMoneroo(t, tm)
+	srv.Faults.Add(paymentstest.Fault{Status: 200, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: `{"success":true,"message":"ok","data":{"id":"other_payment_1","status":"success","amount":5000,"currency":{"code":"XOF"}}}`})
+	_, err := c.Verify(context.Background(), id)
+	var perr *payments.Error
+	require.ErrorAs(t, err, &perr)
+	require.ErrorIs(t, err, payments.ErrIntegrity)
+
+	op := tm.one(t, "moneroo verify payment")
+	assert.Equal(t, string(perr.Kind), attrs(op)["error.type"].AsString())
+	assert.Equal(t, codes.Error, op.Status().Code)
+	attempts := tm.childrenOf(op)
+	require.Len(t, attempts, 1)
+	assert.Equal(t, codes.Unset, attempts[0].Status().Code, "the HTTP exchange itself went well")
+	assert.Equal(t, map[string]int64{
+		"error.type=" + string(perr.Kind) + ",payments.operation=verify payment,payments.provider=moneroo": 1,
+	}, counts(t, tm.collect(t)["payments.client.errors"]))
 }
 
 func TestRateLimitWaitsAreMeasured(t *testing.T) {
