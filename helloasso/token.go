@@ -87,9 +87,10 @@ type tokenSource struct {
 }
 
 var (
-	_ oauth2.TokenSource = (*tokenSource)(nil)
-	_ httpx.Auth         = (*tokenSource)(nil)
-	_ httpx.Renewer      = (*tokenSource)(nil)
+	_ oauth2.TokenSource  = (*tokenSource)(nil)
+	_ httpx.Auth          = (*tokenSource)(nil)
+	_ httpx.Renewer       = (*tokenSource)(nil)
+	_ httpx.SelfRedacting = (*tokenSource)(nil)
 )
 
 func newTokenSource(clientID, clientSecret string, store payments.TokenStore) *tokenSource {
@@ -130,6 +131,11 @@ func (s *tokenSource) Apply(ctx context.Context, h http.Header) error {
 	h.Set("Authorization", s.bearer(t))
 	return nil
 }
+
+// RedactsItself implements httpx.SelfRedacting: every token Apply sends
+// was learnt first, when it came from HelloAsso (renew) or from the store
+// (loadStored); a token kept past a failed renewal was learnt when it came.
+func (s *tokenSource) RedactsItself() {}
 
 // bearer returns the Authorization header for t, made once per token.
 func (s *tokenSource) bearer(t *oauth2.Token) string {

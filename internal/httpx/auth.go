@@ -20,6 +20,17 @@ type Renewer interface {
 	Renew(ctx context.Context) error
 }
 
+// SelfRedacting is an Auth that has the client's Redactor learn every
+// credential before Apply puts it on a request: HelloAsso's token source
+// learns each token pair as it gets it, from HelloAsso or from a shared
+// store. The client then skips learning the request's headers again, a
+// search of every header on every request that would find nothing new.
+type SelfRedacting interface {
+	Auth
+	// RedactsItself is a marker: it promises what the type's doc says.
+	RedactsItself()
+}
+
 // HeaderAuth sets fixed headers, such as Hub2's ApiKey and MerchantId or
 // Hero's "Authorization: Api-Key …".
 type HeaderAuth http.Header

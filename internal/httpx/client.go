@@ -85,6 +85,8 @@ type Client struct {
 	// fixedAuth is what a HeaderAuth or BearerAuth puts on every request,
 	// made once; its values are secrets the redactor keeps for good.
 	fixedAuth http.Header
+	// selfRedacting is set when Auth learns its credentials itself.
+	selfRedacting bool
 }
 
 // New checks cfg and returns a Client. It does no I/O.
@@ -146,13 +148,15 @@ func New(cfg Config) (*Client, error) {
 		_ = cfg.Auth.Apply(context.Background(), fixedAuth) // neither fails
 		r.addAuth(fixedAuth)
 	}
-	return &Client{
+	c := &Client{
 		cfg: cfg, base: u, origin: u.Scheme + "://" + u.Host + strings.TrimSuffix(u.EscapedPath(), "/"), hc: hc, logger: logger, redactor: r, userAgent: []string{ua},
 		limiter: limiter, limits: limits(cfg, s),
 		trace: hc.Transport == nil || stdTransport,
 		sleep: Sleep, backoff: backoff(s.BackoffFirst, s.BackoffMax),
 		fixedAuth: fixedAuth,
-	}, nil
+	}
+	_, c.selfRedacting = cfg.Auth.(SelfRedacting)
+	return c, nil
 }
 
 // Redactor returns the client's redactor, so that an adapter can register a

@@ -110,6 +110,34 @@ func TestTokenAuthLearnsEachToken(t *testing.T) {
 	assert.NotContains(t, logs.String(), accessToken)
 }
 
+// selfRedacting is an Auth that has the redactor learn its token itself,
+// as HelloAsso's token source does.
+type selfRedacting struct{ r *Redactor }
+
+func (a *selfRedacting) Apply(_ context.Context, h http.Header) error {
+	a.r.Learn("self-learnt-token")
+	h.Set("Authorization", "Bearer self-learnt-token")
+	return nil
+}
+
+func (*selfRedacting) RedactsItself() {}
+
+// An Auth that learns its credentials itself is trusted to: the client does
+// not search each request's headers again, so what Apply adds without
+// learning it is not learnt (the test's way of seeing the search skipped).
+func TestSelfRedactingAuthIsNotLearntAgain(t *testing.T) {
+	srv := newServer(t, status(500, `boom`))
+	auth := &selfRedacting{}
+	c, err := New(Config{Provider: payments.HelloAsso, BaseURL: srv.URL, Settings: NewSettings(payments.WithRetries(0)), Auth: auth})
+	require.NoError(t, err)
+	auth.r = c.Redactor()
+	_, _ = c.Do(context.Background(), &Request{Op: "x", Path: "/x"}, nil)
+	assert.Equal(t, "Bearer self-learnt-token", srv.last.Header.Get("Authorization"))
+	assert.Equal(t, Redacted, c.Redactor().String("self-learnt-token"), "what the Auth learnt")
+	assert.Equal(t, "Bearer "+Redacted, c.Redactor().String("Bearer self-learnt-token"),
+		"the whole header is not learnt as a secret of its own: only its token is redacted")
+}
+
 func TestRedactor(t *testing.T) {
 	r := NewRedactor()
 	r.Add(apiKey, "abc") // "abc" is too short to redact

@@ -252,7 +252,9 @@ func (c *Client) exchange(ctx context.Context, p *prepared) (*Response, error) {
 		if err := c.cfg.Auth.Apply(actx, hreq.Header); err != nil {
 			return nil, c.authError(p.op, err)
 		}
-		c.redactor.learnAuth(hreq.Header)
+		if !c.selfRedacting {
+			c.redactor.learnAuth(hreq.Header)
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		// The caller gave up before the request left.
