@@ -27,9 +27,11 @@ import (
 // The benchmarks pair each operation of the library with a hand-written
 // net/http + encoding/json client doing the same exchange against the same
 // canned local server: same request bytes, same answers, the same facts read
-// from them. Their ratio is the library's overhead (make bench prints the
-// table). The library's client has its token already: the token request is
-// not the operation measured (BenchmarkHelloAssoColdVerify measures it).
+// from them, each request bounded by http.Client.Timeout as the library
+// bounds each attempt. Their ratio is the library's overhead (make bench
+// prints the table). The library's client has its token already: the token
+// request is not the operation measured (BenchmarkHelloAssoColdVerify
+// measures it).
 // HelloAsso publishes no rate limit, so the client has none to lift.
 
 const (
@@ -255,7 +257,7 @@ func BenchmarkHelloAssoCreate(b *testing.B) {
 	})
 	b.Run("baseline", func(b *testing.B) {
 		defer benchkit.CPU(b)()
-		c := &baseline{hc: &http.Client{}, base: srv.URL}
+		c := &baseline{hc: &http.Client{Timeout: payments.DefaultTimeout}, base: srv.URL}
 		b.ReportAllocs()
 		for b.Loop() {
 			id, _, err := c.create(ctx, benchRequest())
@@ -283,7 +285,7 @@ func BenchmarkHelloAssoVerify(b *testing.B) {
 	})
 	b.Run("baseline", func(b *testing.B) {
 		defer benchkit.CPU(b)()
-		c := &baseline{hc: &http.Client{}, base: srv.URL}
+		c := &baseline{hc: &http.Client{Timeout: payments.DefaultTimeout}, base: srv.URL}
 		b.ReportAllocs()
 		for b.Loop() {
 			status, _, err := c.verify(ctx, id)
@@ -312,7 +314,7 @@ func BenchmarkHelloAssoColdVerify(b *testing.B) {
 	})
 	b.Run("baseline", func(b *testing.B) {
 		defer benchkit.CPU(b)()
-		hc := &http.Client{}
+		hc := &http.Client{Timeout: payments.DefaultTimeout}
 		b.ReportAllocs()
 		for b.Loop() {
 			resp, err := hc.PostForm(srv.URL+"/oauth2/token", map[string][]string{

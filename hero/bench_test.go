@@ -20,6 +20,8 @@ import (
 // client (net/http and encoding/json, no library) doing the same exchange
 // with the same canned local server: the same request bodies, the same
 // answers. `make bench` prints their ratios (internal/cmd/benchtable).
+// The hand-written client bounds each request with http.Client.Timeout, as
+// the library bounds each attempt: a client without one can wait forever.
 // Hero has no webhooks, so there is no ParseWebhook or WebhookHandler pair.
 
 // benchBatch is how many payments the VerifyMany pair reads: one batch.
@@ -248,7 +250,7 @@ func BenchmarkHeroCreate(b *testing.B) {
 	})
 	b.Run("baseline", func(b *testing.B) {
 		defer benchkit.CPU(b)()
-		h := &handClient{hc: &http.Client{}, url: srv.URL + "/api/graphql", key: testKey}
+		h := &handClient{hc: &http.Client{Timeout: payments.DefaultTimeout}, url: srv.URL + "/api/graphql", key: testKey}
 		b.ReportAllocs()
 		for b.Loop() {
 			id, err := h.create(ctx, req)
@@ -275,7 +277,7 @@ func BenchmarkHeroVerify(b *testing.B) {
 	})
 	b.Run("baseline", func(b *testing.B) {
 		defer benchkit.CPU(b)()
-		h := &handClient{hc: &http.Client{}, url: srv.URL + "/api/graphql", key: testKey}
+		h := &handClient{hc: &http.Client{Timeout: payments.DefaultTimeout}, url: srv.URL + "/api/graphql", key: testKey}
 		b.ReportAllocs()
 		for b.Loop() {
 			infos, err := h.infos(ctx, []string{"payment_id_1"})
@@ -303,7 +305,7 @@ func BenchmarkHeroVerifyMany(b *testing.B) {
 	})
 	b.Run("baseline", func(b *testing.B) {
 		defer benchkit.CPU(b)()
-		h := &handClient{hc: &http.Client{}, url: srv.URL + "/api/graphql", key: testKey}
+		h := &handClient{hc: &http.Client{Timeout: payments.DefaultTimeout}, url: srv.URL + "/api/graphql", key: testKey}
 		b.ReportAllocs()
 		for b.Loop() {
 			infos, err := h.infos(ctx, ids)

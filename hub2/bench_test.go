@@ -28,8 +28,9 @@ import (
 // The benchmarks pair each operation of the adapter ("library") with a
 // hand-written net/http + encoding/json client doing the same exchange
 // ("baseline") against the same canned server, which answers with Hub2's
-// own captured bodies (testdata/hub2, a 2026 sandbox run). make bench
-// prints the ratios (internal/cmd/benchtable).
+// own captured bodies (testdata/hub2, a 2026 sandbox run). The baseline
+// bounds each request with http.Client.Timeout, as the library bounds each
+// attempt. make bench prints the ratios (internal/cmd/benchtable).
 
 const (
 	benchKey      = "hub2_sk_bench_7c3e91d0a4b24f6a"
@@ -211,7 +212,7 @@ func BenchmarkHub2Create(b *testing.B) {
 	})
 	b.Run("baseline", func(b *testing.B) {
 		defer benchkit.CPU(b)()
-		c := &baseClient{hc: &http.Client{}, base: srv.URL}
+		c := &baseClient{hc: &http.Client{Timeout: payments.DefaultTimeout}, base: srv.URL}
 		b.ReportAllocs()
 		for b.Loop() {
 			pi, err := c.do(ctx, http.MethodPost, "/payment-intents", map[string]any{
@@ -243,7 +244,7 @@ func BenchmarkHub2CreateDirect(b *testing.B) {
 	})
 	b.Run("baseline", func(b *testing.B) {
 		defer benchkit.CPU(b)()
-		c := &baseClient{hc: &http.Client{}, base: srv.URL}
+		c := &baseClient{hc: &http.Client{Timeout: payments.DefaultTimeout}, base: srv.URL}
 		b.ReportAllocs()
 		for b.Loop() {
 			pi, err := c.do(ctx, http.MethodPost, "/payment-intents", map[string]any{
@@ -281,7 +282,7 @@ func BenchmarkHub2Verify(b *testing.B) {
 	})
 	b.Run("baseline", func(b *testing.B) {
 		defer benchkit.CPU(b)()
-		c := &baseClient{hc: &http.Client{}, base: srv.URL}
+		c := &baseClient{hc: &http.Client{Timeout: payments.DefaultTimeout}, base: srv.URL}
 		b.ReportAllocs()
 		for b.Loop() {
 			pi, err := c.do(ctx, http.MethodGet, "/payment-intents/"+benchIntent, nil, http.StatusOK)

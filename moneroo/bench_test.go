@@ -28,7 +28,9 @@ import (
 // hand-written net/http + encoding/json client doing the same exchange
 // ("baseline") against the same canned local server: the same request
 // bytes, the same answer, the same checks a careful hand-written client
-// makes (status, id, exact amount). make bench prints their ratios.
+// makes (status, id, exact amount), and a timeout on each request
+// (http.Client.Timeout), as the library bounds each attempt. make bench
+// prints their ratios.
 
 const (
 	benchKey    = "pvk_bench|01HBENCHMARK00000000000000"
@@ -177,7 +179,7 @@ func BenchmarkMonerooCreate(b *testing.B) {
 	})
 	b.Run("baseline", func(b *testing.B) {
 		defer benchkit.CPU(b)()
-		hc := &http.Client{}
+		hc := &http.Client{Timeout: payments.DefaultTimeout}
 		b.ReportAllocs()
 		for b.Loop() {
 			body := baselineBody(b, benchRequest())
@@ -234,7 +236,7 @@ func BenchmarkMonerooVerify(b *testing.B) {
 	})
 	b.Run("baseline", func(b *testing.B) {
 		defer benchkit.CPU(b)()
-		hc := &http.Client{}
+		hc := &http.Client{Timeout: payments.DefaultTimeout}
 		b.ReportAllocs()
 		for b.Loop() {
 			var out baseTransaction

@@ -32,7 +32,8 @@ type benchOut struct {
 
 // BenchmarkHTTPX compares one JSON GET through httpx (auth, User-Agent,
 // timeout, retry bookkeeping, body cap, decode) with the same GET through
-// plain net/http and encoding/json, against one local server.
+// plain net/http and encoding/json (with http.Client.Timeout, the careful
+// client's timeout), against one local server.
 func BenchmarkHTTPX(b *testing.B) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -43,7 +44,7 @@ func BenchmarkHTTPX(b *testing.B) {
 
 	b.Run("baseline", func(b *testing.B) {
 		defer benchkit.CPU(b)()
-		hc := &http.Client{}
+		hc := &http.Client{Timeout: payments.DefaultTimeout}
 		b.ReportAllocs()
 		for b.Loop() {
 			req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/v1/payments/k4su1ii7abdz/verify", nil)
