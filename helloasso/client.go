@@ -83,8 +83,11 @@ func (c *Client) readIntent(ctx context.Context, id int64) (*intentView, error) 
 	var out intentView
 	req := c.intentRequest(id)
 	req.Check = func(resp *httpx.Response) error {
-		if err := c.decodeIntent(resp, &out); err != nil {
-			return err
+		if !out.readAnswer(resp.Body) { // readview.go: one pass, or encoding/json
+			out = intentView{}
+			if err := c.decodeIntent(resp, &out); err != nil {
+				return err
+			}
 		}
 		var orderID, orderIntent int64
 		if out.Order != nil {
