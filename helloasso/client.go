@@ -36,12 +36,18 @@ func (c *Client) CreateCheckoutIntent(ctx context.Context, body *CheckoutIntentR
 		Op: op, Method: http.MethodPost, Path: c.intentsPath,
 		Route: "/v5/organizations/{organizationSlug}/checkout-intents", JSON: body,
 		Check: func(resp *httpx.Response) error {
+			if !out.readAnswer(resp.Body) { // readview.go: one pass, or encoding/json
+				out = CheckoutIntentCreated{}
+				if err := c.http.Decode(op, resp, &out); err != nil {
+					return err
+				}
+			}
 			if out.ID <= 0 || out.RedirectURL == "" {
 				return c.http.Malformed(op, resp, "the answer has no checkout intent id or redirect URL: the checkout may exist all the same", nil)
 			}
 			return nil
 		},
-	}, &out)
+	}, nil) // decoded by Check
 	if err != nil {
 		return nil, err
 	}

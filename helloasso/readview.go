@@ -2,8 +2,8 @@ package helloasso
 
 import "github.com/unipay/payments/internal/jsonpass"
 
-// This file reads the checkout intent Verify and Refund wait for in one
-// pass (internal/jsonpass) instead of through encoding/json, which reads a
+// This file reads the checkout intents Create, Verify and Refund wait for
+// in one pass (internal/jsonpass) instead of through encoding/json, which reads a
 // body twice: that was a quarter of a Verify's cost. The reader answers only
 // for what it is sure encoding/json reads the same way into intentView; for
 // anything else (invalid JSON, a key of a field in another case, a value of
@@ -14,6 +14,7 @@ import "github.com/unipay/payments/internal/jsonpass"
 // The names of the fields each view reads: a key matching one in another
 // case is left to encoding/json, which would read it into that field.
 var (
+	createdFields = []string{"id", "redirectUrl"}
 	intentFields  = []string{"id", "redirectUrl", "metadata", "order"}
 	orderFields   = []string{"id", "date", "checkoutIntentId", "meta", "amount", "payments"}
 	metaFields    = []string{"createdAt", "updatedAt"}
@@ -41,6 +42,18 @@ func members(names []string, read func(field int, b []byte, i, depth int) int) j
 		}
 		return jsonpass.Other(names, key, plain, b, i, depth)
 	}
+}
+
+// readAnswer reads a created checkout intent into c, which must be zero,
+// and reports whether it could; if not, c must be zeroed and the body read
+// by encoding/json.
+func (c *CheckoutIntentCreated) readAnswer(body []byte) bool {
+	return jsonpass.Document(body, members(createdFields, func(f int, b []byte, i, _ int) int {
+		if f == 0 {
+			return jsonpass.Int64(b, i, &c.ID)
+		}
+		return jsonpass.Text(b, i, &c.RedirectURL)
+	}))
 }
 
 // readAnswer reads a checkout intent into v, which must be zero, and

@@ -12,16 +12,20 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// readsAsEncodingJSON reads body with the one-pass reader and, if it takes
-// it, checks that encoding/json reads the same intentView from it, without
-// an error. It reports whether the reader took body.
-func readsAsEncodingJSON(t *testing.T, body []byte) bool {
+// readsAsEncodingJSON reads body with the one-pass reader of V (intentView
+// or CheckoutIntentCreated) and, if it takes it, checks that encoding/json
+// reads the same from it, without an error. It reports whether the reader
+// took body.
+func readsAsEncodingJSON[V any, P interface {
+	*V
+	readAnswer([]byte) bool
+}](t *testing.T, body []byte) bool {
 	t.Helper()
-	var got intentView
-	if !got.readAnswer(body) {
+	var got V
+	if !P(&got).readAnswer(body) {
 		return false
 	}
-	var want intentView
+	var want V
 	require.NoError(t, json.Unmarshal(body, &want), "the reader took what encoding/json refuses: %q", body)
 	trimmed := bytes.TrimLeft(body, " \t\r\n")
 	require.True(t, len(trimmed) > 0 && trimmed[0] == '{', "the reader took an answer that is not an object: %q", body)
@@ -62,16 +66,23 @@ func TestIntentReaderReadsAsEncodingJSON(t *testing.T) {
 		}
 		body, err := os.ReadFile(name)
 		require.NoError(t, err)
-		assert.True(t, readsAsEncodingJSON(t, body), "%s, as recorded", name)
+		assert.True(t, readsAsEncodingJSON[intentView](t, body), "%s, as recorded", name)
+		assert.True(t, readsAsEncodingJSON[CheckoutIntentCreated](t, body), "%s, as recorded", name)
 		var compact bytes.Buffer
 		require.NoError(t, json.Compact(&compact, body))
-		assert.True(t, readsAsEncodingJSON(t, compact.Bytes()), "%s, compacted", name)
+		assert.True(t, readsAsEncodingJSON[intentView](t, compact.Bytes()), "%s, compacted", name)
 	}
 	for _, body := range intentAnswers {
-		assert.True(t, readsAsEncodingJSON(t, []byte(body)), "%q", body)
+		assert.True(t, readsAsEncodingJSON[intentView](t, []byte(body)), "%q", body)
 	}
 	for _, body := range refusedIntentAnswers {
-		assert.False(t, readsAsEncodingJSON(t, []byte(body)), "%q", body)
+		assert.False(t, readsAsEncodingJSON[intentView](t, []byte(body)), "%q", body)
+	}
+	for _, body := range []string{`{"id":30674,"redirectUrl":"https://www.helloasso-sandbox.com/x"}`, `{"id":null,"metadata":5}`, `{}`} {
+		assert.True(t, readsAsEncodingJSON[CheckoutIntentCreated](t, []byte(body)), "%q", body)
+	}
+	for _, body := range []string{`{"Id":1}`, `{"id":1,"id":1}`, `{"redirectUrl":null,"redirectURL":"x"}`, `{"id":"1"}`, `[]`} {
+		assert.False(t, readsAsEncodingJSON[CheckoutIntentCreated](t, []byte(body)), "%q", body)
 	}
 }
 
@@ -103,6 +114,7 @@ func FuzzIntentReader(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		readsAsEncodingJSON(t, b)
+		readsAsEncodingJSON[intentView](t, b)
+		readsAsEncodingJSON[CheckoutIntentCreated](t, b)
 	})
 }
