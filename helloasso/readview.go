@@ -23,32 +23,11 @@ var (
 	refundFields  = []string{"amount", "status"}
 )
 
-// members reads an object's members into the fields named names through
-// read, which takes the index of the field: a key met twice, which
-// encoding/json would merge or overwrite, gives up.
-func members(names []string, read func(field int, b []byte, i, depth int) int) jsonpass.Member {
-	var seen uint32
-	return func(key []byte, plain bool, b []byte, i, depth int) int {
-		if plain {
-			for f, n := range names {
-				if string(key) == n {
-					if seen&(1<<f) != 0 {
-						return -1
-					}
-					seen |= 1 << f
-					return read(f, b, i, depth)
-				}
-			}
-		}
-		return jsonpass.Other(names, key, plain, b, i, depth)
-	}
-}
-
 // readAnswer reads a created checkout intent into c, which must be zero,
 // and reports whether it could; if not, c must be zeroed and the body read
 // by encoding/json.
 func (c *CheckoutIntentCreated) readAnswer(body []byte) bool {
-	return jsonpass.Document(body, members(createdFields, func(f int, b []byte, i, _ int) int {
+	return jsonpass.Document(body, jsonpass.Fields(createdFields, func(f int, b []byte, i, _ int) int {
 		if f == 0 {
 			return jsonpass.Int64(b, i, &c.ID)
 		}
@@ -60,14 +39,14 @@ func (c *CheckoutIntentCreated) readAnswer(body []byte) bool {
 // reports whether it could; if not, v must be zeroed and the body read by
 // decodeIntent.
 func (v *intentView) readAnswer(body []byte) bool {
-	return jsonpass.Document(body, members(intentFields, func(f int, b []byte, i, depth int) int {
+	return jsonpass.Document(body, jsonpass.Fields(intentFields, func(f int, b []byte, i, depth int) int {
 		switch f {
 		case 0:
 			return jsonpass.Int64(b, i, &v.ID)
 		case 1:
 			return jsonpass.Text(b, i, &v.RedirectURL)
 		case 2:
-			return readStrings(b, i, depth, &v.Metadata)
+			return jsonpass.StringMap(b, i, depth, &v.Metadata)
 		}
 		if i < len(b) && b[i] == '{' {
 			v.Order = &orderView{}
@@ -78,7 +57,7 @@ func (v *intentView) readAnswer(body []byte) bool {
 }
 
 func (o *orderView) members() jsonpass.Member {
-	return members(orderFields, func(f int, b []byte, i, depth int) int {
+	return jsonpass.Fields(orderFields, func(f int, b []byte, i, depth int) int {
 		switch f {
 		case 0:
 			return jsonpass.Int64(b, i, &o.ID)
@@ -87,23 +66,23 @@ func (o *orderView) members() jsonpass.Member {
 		case 2:
 			return jsonpass.Int64(b, i, &o.CheckoutIntentID)
 		case 3:
-			return jsonpass.Struct(b, i, depth, members(metaFields, func(f int, b []byte, i, depth int) int {
+			return jsonpass.Struct(b, i, depth, jsonpass.Fields(metaFields, func(f int, b []byte, i, depth int) int {
 				if f == 0 {
 					return jsonpass.Unmarshaler(b, i, depth, o.Meta.CreatedAt.UnmarshalJSON)
 				}
 				return jsonpass.Unmarshaler(b, i, depth, o.Meta.UpdatedAt.UnmarshalJSON)
 			}))
 		case 4:
-			return jsonpass.Struct(b, i, depth, members(amountFields, func(f int, b []byte, i, _ int) int {
+			return jsonpass.Struct(b, i, depth, jsonpass.Fields(amountFields, func(f int, b []byte, i, _ int) int {
 				return jsonpass.Int64(b, i, [...]*int64{&o.Amount.Total, &o.Amount.Vat, &o.Amount.Discount}[f])
 			}))
 		}
-		return readSlice(b, i, depth, &o.Payments, (*paymentView).members)
+		return jsonpass.Slice(b, i, depth, &o.Payments, (*paymentView).members)
 	})
 }
 
 func (p *paymentView) members() jsonpass.Member {
-	return members(paymentFields, func(f int, b []byte, i, depth int) int {
+	return jsonpass.Fields(paymentFields, func(f int, b []byte, i, depth int) int {
 		switch f {
 		case 0:
 			return jsonpass.Int64(b, i, &p.ID)
@@ -116,55 +95,15 @@ func (p *paymentView) members() jsonpass.Member {
 		case 4:
 			return jsonpass.Text(b, i, &p.State)
 		}
-		return readSlice(b, i, depth, &p.RefundOperations, (*refundView).members)
+		return jsonpass.Slice(b, i, depth, &p.RefundOperations, (*refundView).members)
 	})
 }
 
 func (r *refundView) members() jsonpass.Member {
-	return members(refundFields, func(f int, b []byte, i, _ int) int {
+	return jsonpass.Fields(refundFields, func(f int, b []byte, i, _ int) int {
 		if f == 0 {
 			return jsonpass.Int64(b, i, &r.Amount)
 		}
 		return jsonpass.Text(b, i, &r.Status)
-	})
-}
-
-// readSlice reads an array of objects into *dst, which must be nil, as
-// encoding/json does: null leaves it nil, [] makes it empty, a null element
-// is a zero one.
-func readSlice[T any](b []byte, i, depth int, dst *[]T, members func(*T) jsonpass.Member) int {
-	if i >= len(b) || b[i] != '[' {
-		return jsonpass.Literal(b, i, "null")
-	}
-	out := make([]T, 0, 1)
-	end := jsonpass.Array(b, i, depth+1, func(b []byte, i, depth int) int {
-		out = append(out, *new(T))
-		if i < len(b) && b[i] == '{' {
-			return jsonpass.Object(b, i, depth+1, members(&out[len(out)-1]))
-		}
-		return jsonpass.Literal(b, i, "null")
-	})
-	*dst = out
-	return end
-}
-
-// readStrings reads an object of strings into *dst, which must be nil, as
-// encoding/json reads one into a map[string]string: null leaves it nil, a
-// null value is "", a key met twice keeps its last value. A key with
-// escapes, or a value that is not a string, gives up.
-func readStrings(b []byte, i, depth int, dst *map[string]string) int {
-	if i >= len(b) || b[i] != '{' {
-		return jsonpass.Literal(b, i, "null")
-	}
-	m := map[string]string{}
-	*dst = m
-	return jsonpass.Object(b, i, depth+1, func(key []byte, plain bool, b []byte, i, _ int) int {
-		if !plain {
-			return -1
-		}
-		var s string
-		end := jsonpass.Text(b, i, &s)
-		m[string(key)] = s
-		return end
 	})
 }

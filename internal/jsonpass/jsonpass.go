@@ -424,3 +424,82 @@ func Unquote(b []byte) (string, bool) {
 	}
 	return s, true
 }
+
+// Fields reads an object's members into the fields named names through
+// read, which takes the index of the field in names. A key met twice, which
+// encoding/json would merge or overwrite, gives up; so does a key of a
+// field in another case (Other). names holds at most 32 names.
+func Fields(names []string, read func(field int, b []byte, i, depth int) int) Member {
+	var seen uint32
+	return func(key []byte, plain bool, b []byte, i, depth int) int {
+		if plain {
+			for f, n := range names {
+				if string(key) == n {
+					if seen&(1<<f) != 0 {
+						return -1
+					}
+					seen |= 1 << f
+					return read(f, b, i, depth)
+				}
+			}
+		}
+		return Other(names, key, plain, b, i, depth)
+	}
+}
+
+// Slice reads an array of objects into *dst, which must be nil, as
+// encoding/json reads one into a slice of structs: null leaves it nil, []
+// makes it empty, a null element is a zero one; members reads an element's
+// members.
+func Slice[T any](b []byte, i, depth int, dst *[]T, members func(*T) Member) int {
+	if i >= len(b) || b[i] != '[' {
+		return Literal(b, i, "null")
+	}
+	out := make([]T, 0, 1)
+	end := Array(b, i, depth+1, func(b []byte, i, depth int) int {
+		out = append(out, *new(T))
+		if i < len(b) && b[i] == '{' {
+			return Object(b, i, depth+1, members(&out[len(out)-1]))
+		}
+		return Literal(b, i, "null")
+	})
+	*dst = out
+	return end
+}
+
+// Strings reads an array of strings into *dst, which must be nil, as
+// encoding/json reads one into a []string: null leaves it nil, [] makes it
+// empty, a null element is "".
+func Strings(b []byte, i, depth int, dst *[]string) int {
+	if i >= len(b) || b[i] != '[' {
+		return Literal(b, i, "null")
+	}
+	out := make([]string, 0, 1)
+	end := Array(b, i, depth+1, func(b []byte, i, _ int) int {
+		out = append(out, "")
+		return Text(b, i, &out[len(out)-1])
+	})
+	*dst = out
+	return end
+}
+
+// StringMap reads an object of strings into *dst, which must be nil, as
+// encoding/json reads one into a map[string]string: null leaves it nil, a
+// null value is "", a key met twice keeps its last value. A key with
+// escapes, or a value that is not a string, gives up.
+func StringMap(b []byte, i, depth int, dst *map[string]string) int {
+	if i >= len(b) || b[i] != '{' {
+		return Literal(b, i, "null")
+	}
+	m := map[string]string{}
+	*dst = m
+	return Object(b, i, depth+1, func(key []byte, plain bool, b []byte, i, _ int) int {
+		if !plain {
+			return -1
+		}
+		var s string
+		end := Text(b, i, &s)
+		m[string(key)] = s
+		return end
+	})
+}

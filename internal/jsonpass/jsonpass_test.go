@@ -128,3 +128,81 @@ func TestOtherGivesUpOnAFieldsNameInAnotherCase(t *testing.T) {
 	assert.False(t, read(`{"i\u0064":1}`))
 	assert.False(t, read(`{"\u212a":1}`), "not plain ASCII")
 }
+
+// doc is a struct read through Fields, Slice, Strings and StringMap, as an
+// adapter's view is.
+type doc struct {
+	ID    int64             `json:"id"`
+	Tags  []string          `json:"tags"`
+	Meta  map[string]string `json:"meta"`
+	Items []item            `json:"itemList"`
+}
+
+type item struct {
+	N    int    `json:"n"`
+	Name string `json:"name"`
+}
+
+var docFields, itemFields = []string{"id", "tags", "meta", "itemList"}, []string{"n", "name"}
+
+func (d *doc) read(body []byte) bool {
+	return Document(body, Fields(docFields, func(f int, b []byte, i, depth int) int {
+		switch f {
+		case 0:
+			return Int64(b, i, &d.ID)
+		case 1:
+			return Strings(b, i, depth, &d.Tags)
+		case 2:
+			return StringMap(b, i, depth, &d.Meta)
+		}
+		return Slice(b, i, depth, &d.Items, func(it *item) Member {
+			return Fields(itemFields, func(f int, b []byte, i, _ int) int {
+				if f == 0 {
+					return Int(b, i, &it.N)
+				}
+				return Text(b, i, &it.Name)
+			})
+		})
+	}))
+}
+
+// readsDocAsEncodingJSON reports whether the reader took body, after
+// checking that encoding/json reads the same doc from it.
+func readsDocAsEncodingJSON(t *testing.T, body []byte) bool {
+	t.Helper()
+	var got doc
+	if !got.read(body) {
+		return false
+	}
+	var want doc
+	require.NoError(t, json.Unmarshal(body, &want), "took what encoding/json refuses: %q", body)
+	require.Equal(t, want, got, "%q", body)
+	return true
+}
+
+var docsTaken = []string{
+	`{}`, `{"id":null,"tags":null,"meta":null,"itemList":null}`, `{"tags":[],"meta":{},"itemList":[]}`,
+	`{"tags":["a",null,"\u00e9"],"meta":{"k":"v","k":null,"z":"\/"},"itemList":[null,{"n":-1,"name":"x","other":{"N":1}}]}`,
+}
+
+var docsLeft = []string{
+	`{"ID":1}`, `{"id":1,"id":1}`, `{"tags":"a"}`, `{"tags":[1]}`, `{"meta":{"k":1}}`, `{"meta":{"\u006b":"v"}}`, `{"meta":[]}`,
+	`{"itemList":{}}`, `{"itemList":[1]}`, `{"itemList":[{"N":1}]}`, `{"itemList":[{"n":1,"n":2}]}`, `{"itemlist":[]}`,
+	`{"itemList":[{"n":1.5}]}`, `{"itemList":[{"n":99999999999999999999}]}`,
+}
+
+func TestFieldsReadAsEncodingJSON(t *testing.T) {
+	for _, s := range docsTaken {
+		assert.True(t, readsDocAsEncodingJSON(t, []byte(s)), "%q", s)
+	}
+	for _, s := range docsLeft {
+		assert.False(t, readsDocAsEncodingJSON(t, []byte(s)), "%q", s)
+	}
+}
+
+func FuzzFields(f *testing.F) {
+	for _, s := range append(append([]string{}, docsTaken...), docsLeft...) {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) { readsDocAsEncodingJSON(t, b) })
+}
