@@ -311,8 +311,13 @@ func (c *Client) RegisterWebhook(ctx context.Context, req WebhookRequest) (*Webh
 func (c *Client) intent(ctx context.Context, req *httpx.Request, want string, out intentAnswer) (*httpx.Response, error) {
 	also := req.Check // the caller's own checks, once these pass
 	req.Check = func(resp *httpx.Response) error {
-		if err := c.api.Decode(req.Op, resp, out); err != nil {
-			return err
+		if r, ok := out.(passReader); !ok || !r.readAnswer(resp.Body) { // readview.go
+			if ok {
+				r.reset()
+			}
+			if err := c.api.Decode(req.Op, resp, out); err != nil {
+				return err
+			}
 		}
 		id, _ := out.about()
 		switch {
