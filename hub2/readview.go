@@ -2,7 +2,8 @@ package hub2
 
 import "github.com/unipay/payments/internal/jsonpass"
 
-// This file reads the payment intents Create and Verify wait for in one pass
+// This file reads the payment intents Create and Verify wait for, and the
+// webhook deliveries ParseWebhook checks, in one pass
 // (internal/jsonpass) instead of through encoding/json, which reads a body
 // twice. The reader answers only for what it is sure encoding/json reads
 // the same way into intentView or sessionView; for anything else (invalid
@@ -30,7 +31,23 @@ var (
 	attemptFields     = []string{"id", "intentId", "createdAt", "status", "nextAction"}
 	actionFields      = []string{"type", "message", "data"}
 	actionDataFields  = []string{"url", "method", "headers", "data"}
+	envelopeFields    = []string{"type", "data"}
+	eventDataFields   = []string{"id", "intentId", "status", "reference"}
 )
+
+func (e *webhookEnvelope) reset() { *e = webhookEnvelope{} }
+
+func (e *webhookEnvelope) readAnswer(body []byte) bool {
+	return jsonpass.Document(body, jsonpass.Fields(envelopeFields, func(f int, b []byte, i, depth int) int {
+		if f == 0 {
+			return jsonpass.Text(b, i, &e.Type)
+		}
+		d := &e.Data
+		return jsonpass.Struct(b, i, depth, jsonpass.Fields(eventDataFields, func(f int, b []byte, i, _ int) int {
+			return jsonpass.Text(b, i, [...]*string{&d.ID, &d.IntentID, &d.Status, &d.Reference}[f])
+		}))
+	}))
+}
 
 func (v *intentView) reset() { *v = intentView{} }
 

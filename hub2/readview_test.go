@@ -76,6 +76,22 @@ func TestViewReadersReadAsEncodingJSON(t *testing.T) {
 	assert.False(t, readsAsEncodingJSON[sessionView](t, []byte(`{"payments":[{"nextAction":[]}]}`)))
 }
 
+// The webhook envelope's reader reads Hub2's deliveries as encoding/json
+// does, and leaves it what it cannot.
+func TestEnvelopeReaderReadsAsEncodingJSON(t *testing.T) {
+	for _, name := range []string{"webhook_created.json", "webhook_payment_intent_succeeded.json", "webhook_payment_succeeded.json"} {
+		body, err := os.ReadFile(filepath.Join("..", "testdata", "hub2", name))
+		require.NoError(t, err)
+		assert.True(t, readsAsEncodingJSON[webhookEnvelope](t, body), name)
+	}
+	for _, body := range []string{`{}`, `{"type":null,"data":null}`, `{"type":"transfer.created","data":{"id":"t","reference":"refund.pi_1.r1","Amount":5}}`} {
+		assert.True(t, readsAsEncodingJSON[webhookEnvelope](t, []byte(body)), body)
+	}
+	for _, body := range []string{`null`, `{"Type":"x"}`, `{"data":{"ID":"x"}}`, `{"data":[]}`, `{"data":{"status":5}}`, `{"type":"a","type":"b"}`} {
+		assert.False(t, readsAsEncodingJSON[webhookEnvelope](t, []byte(body)), body)
+	}
+}
+
 // FuzzViewReaders checks that whatever the one-pass readers take,
 // encoding/json reads the same way, and that they never panic.
 func FuzzViewReaders(f *testing.F) {
@@ -90,5 +106,6 @@ func FuzzViewReaders(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		readsAsEncodingJSON[intentView](t, b)
 		readsAsEncodingJSON[sessionView](t, b)
+		readsAsEncodingJSON[webhookEnvelope](t, b)
 	})
 }
