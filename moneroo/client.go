@@ -100,6 +100,9 @@ func (c *Client) initialize(ctx context.Context, in *InitializeRequest) (*Initia
 	resp, err := c.http.Do(ctx, &httpx.Request{
 		Op: op, Method: http.MethodPost, Path: pathInitialize, JSON: in,
 		Check: func(resp *httpx.Response) error {
+			if err := decode(c, op, resp, &out, &out.Data); err != nil {
+				return err
+			}
 			switch d := &out.Data; {
 			case d.ID == "":
 				return c.http.Malformed(op, resp, "Moneroo answered without a payment id", nil)
@@ -111,7 +114,7 @@ func (c *Client) initialize(ctx context.Context, in *InitializeRequest) (*Initia
 			}
 			return nil
 		},
-	}, &out)
+	}, nil) // decoded by Check
 	if err != nil {
 		return nil, err
 	}
@@ -180,6 +183,9 @@ func read[T any, P interface {
 	resp, err := c.http.Do(ctx, &httpx.Request{
 		Op: op, Method: http.MethodGet, Path: base + id + suffix, Route: route,
 		Check: func(resp *httpx.Response) error {
+			if err := decode(c, op, resp, &out, t); err != nil {
+				return err
+			}
 			switch got, status := t.idStatus(); {
 			case got == "":
 				return c.http.Malformed(op, resp, "the answer has no "+what+" id", nil)
@@ -190,11 +196,24 @@ func read[T any, P interface {
 			}
 			return nil
 		},
-	}, &out)
+	}, nil) // decoded by Check
 	if err != nil {
 		return nil, nil, err
 	}
 	return t, resp.Raw, nil
+}
+
+// decode reads a successful answer into out, whose data is at data: in one
+// pass if data is an answerReader that can (answer.go), else, from a zero
+// out, through encoding/json as httpx reads any answer. It runs within the
+// request's Check, so that an observer counts an unreadable answer as the
+// failure it is, as it does when httpx decodes.
+func decode[T any](c *Client, op string, resp *httpx.Response, out *envelope[T], data any) error {
+	if r, ok := data.(answerReader); ok && r.readAnswer(resp.Body) {
+		return nil
+	}
+	*out = envelope[T]{}
+	return c.http.Decode(op, resp, out)
 }
 
 // idField names the id of each object in errors.

@@ -321,6 +321,43 @@ func TestVerifyDecodesEveryShapeTheDocsShow(t *testing.T) {
 	}
 }
 
+// Verify and Create read their answers in one pass, and leave to
+// encoding/json what that pass cannot read as encoding/json would: keys in
+// another case, which encoding/json matches to fields, and bodies that are
+// not JSON, whose errors are httpx's.
+func TestAnswersTheOnePassReaderLeavesAreReadByEncodingJSON(t *testing.T) {
+	m, c := newMock(t, moneroo.Config{})
+	m.on(http.MethodGet, verifyURL("x1"), http.StatusOK,
+		[]byte(`{"Message":"ok","Data":{"ID":"x1","Status":"success","Amount":200,"Currency":"XOF","Metadata":{"unipay_reference":"o-1"}}}`), nil)
+	p, err := c.Verify(context.Background(), "x1")
+	require.NoError(t, err)
+	assert.Equal(t, payments.StatusSucceeded, p.Status)
+	assert.Equal(t, payments.Money{Amount: 200, Currency: "XOF"}, p.Amount)
+	assert.Equal(t, "o-1", p.Reference)
+
+	m.on(http.MethodPost, initializeURL, http.StatusCreated, []byte(`{"data":{"ID":"5f7b1b2c","Checkout_URL":"https://checkout.moneroo.io/5f7b1b2c"}}`), nil)
+	s, err := c.Create(context.Background(), validRequest())
+	require.NoError(t, err)
+	assert.Equal(t, "5f7b1b2c", s.ID)
+	assert.Equal(t, "https://checkout.moneroo.io/5f7b1b2c", s.RedirectURL)
+
+	for body, msg := range map[string]string{
+		`{"data":{"id":"x1"`:         "cannot decode the response: unexpected end of JSON input",
+		`{"data":{"id":5}}`:          "cannot decode the response: json: cannot unmarshal number into Go struct field verified.data.id of type string",
+		`{"data":{"amount":"lots"}}`: "cannot decode the response: moneroo: amount is not a number",
+		`null`:                       "the response is null",
+		``:                           "the response body is empty",
+	} {
+		m.on(http.MethodGet, verifyURL("x1"), http.StatusOK, []byte(body), nil)
+		_, err := c.Verify(context.Background(), "x1")
+		require.ErrorIs(t, err, payments.ErrMalformedResponse, body)
+		var perr *payments.Error
+		require.ErrorAs(t, err, &perr)
+		assert.Equal(t, msg, perr.Message, body)
+		assert.Equal(t, body, string(perr.Raw), "the answer is kept")
+	}
+}
+
 func TestVerifyRefusesAmountsItCannotReadExactly(t *testing.T) {
 	for name, data := range map[string]string{
 		"a fraction of a franc":    `{"id":"x1","status":"success","amount":200.5,"currency":"XOF"}`,
