@@ -12,8 +12,8 @@ import (
 // that is not an HTTP error is a 200 holding {"data": …} or {"errors": […]}
 // (or both). The client sends and reads that envelope itself, through
 // httpx like every adapter: one request, one decode of the answer into the
-// operation's own types, and the body httpx scrubbed of secrets kept for
-// Raw.
+// operation's own types (getPaymentsInfos' usual answer by hand, readInfos),
+// and the body httpx scrubbed of secrets kept for Raw.
 
 // gqlRequest is the body of every request. The documents are fixed strings
 // (wire.go); every input travels in Variables, a struct per operation whose
