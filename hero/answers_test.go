@@ -233,10 +233,10 @@ func TestAnswersReadByHandOrNotReadAlike(t *testing.T) {
 		`{"paymentId":"payment_id_2","isSuccess":false,"error":"PAYMENT_NOT_INITIATED","reviewStatus":"NONE","reason":"None",` +
 			`"initialPaymentAmount":5000,"pendingRefundAmount":0,"refundedAmount":0}`,
 	}
-	// The same, an escape in each id: encoding/json's to read.
-	escaped := []string{
-		strings.Replace(plain[0], `payment_id_1`, `payment\u005fid_1`, 1),
-		strings.Replace(plain[1], `payment_id_2`, `payment\u005fid_2`, 1),
+	// The same, each id's name in another case: encoding/json's to read.
+	other := []string{
+		strings.Replace(plain[0], `"paymentId"`, `"PaymentID"`, 1),
+		strings.Replace(plain[1], `"paymentId"`, `"PAYMENTID"`, 1),
 	}
 	read := func(entries []string) map[string]*payments.Payment {
 		c, _ := answering(t, map[string]string{"getPaymentsInfos": `{"data":{"getPaymentsInfos":{"__typename":"GetPaymentsInfosResult","result":[` +
@@ -250,7 +250,7 @@ func TestAnswersReadByHandOrNotReadAlike(t *testing.T) {
 		}
 		return got
 	}
-	byHand, byJSON := read(plain), read(escaped)
+	byHand, byJSON := read(plain), read(other)
 	for _, id := range []string{"payment_id_1", "payment_id_2"} {
 		a, b := *byHand[id], *byJSON[id]
 		a.Raw, b.Raw = nil, nil
