@@ -57,8 +57,8 @@
 // The documents are fixed strings; the answers are read as encoding/json
 // reads them, leniently where Hero's docs and examples disagree on a field's
 // type (see Text), and unions by __typename. getPaymentsInfos' usual answer
-// is read by the package's own reader, for speed, with the same result;
-// any other answer, by encoding/json itself.
+// is read in one pass, for speed, with the same result; any other answer,
+// by encoding/json itself.
 //
 // # Limits
 //
