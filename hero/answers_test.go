@@ -222,6 +222,44 @@ func TestRawIsScrubbed(t *testing.T) {
 	assert.NotContains(t, err.Error(), testKey)
 }
 
+// The client reads Hero's usual answer by hand and leaves any other to
+// encoding/json; both must come to the same payments, each with its own
+// entry as Raw, scrubbed.
+func TestAnswersReadByHandOrNotReadAlike(t *testing.T) {
+	ctx := context.Background()
+	plain := []string{
+		`{"paymentId":"payment_id_1","isSuccess":true,"error":null,"reviewStatus":"ACCEPTED","reason":"` + testKey + `",` +
+			`"initialPaymentAmount":8000,"pendingRefundAmount":0,"refundedAmount":2000}`,
+		`{"paymentId":"payment_id_2","isSuccess":false,"error":"PAYMENT_NOT_INITIATED","reviewStatus":"NONE","reason":"None",` +
+			`"initialPaymentAmount":5000,"pendingRefundAmount":0,"refundedAmount":0}`,
+	}
+	// The same, each id's name in another case: encoding/json's to read.
+	other := []string{
+		strings.Replace(plain[0], `"paymentId"`, `"PaymentID"`, 1),
+		strings.Replace(plain[1], `"paymentId"`, `"PAYMENTID"`, 1),
+	}
+	read := func(entries []string) map[string]*payments.Payment {
+		c, _ := answering(t, map[string]string{"getPaymentsInfos": `{"data":{"getPaymentsInfos":{"__typename":"GetPaymentsInfosResult","result":[` +
+			strings.Join(entries, ",") + `]}}}`})
+		got, err := c.VerifyMany(ctx, []string{"payment_id_1", "payment_id_2"})
+		require.NoError(t, err)
+		require.Len(t, got, 2)
+		for i, id := range []string{"payment_id_1", "payment_id_2"} {
+			require.Contains(t, got, id)
+			assert.Equal(t, strings.Replace(entries[i], testKey, "[REDACTED]", 1), string(got[id].Raw), "%s's Raw is its entry, scrubbed", id)
+		}
+		return got
+	}
+	byHand, byJSON := read(plain), read(other)
+	for _, id := range []string{"payment_id_1", "payment_id_2"} {
+		a, b := *byHand[id], *byJSON[id]
+		a.Raw, b.Raw = nil, nil
+		assert.Equal(t, a, b, id)
+	}
+	assert.Equal(t, payments.StatusPartiallyRefunded, byHand["payment_id_1"].Status)
+	assert.Equal(t, payments.StatusPending, byHand["payment_id_2"].Status)
+}
+
 func TestAnswersWithoutWhatTheOperationExpectsAreMalformed(t *testing.T) {
 	ctx := context.Background()
 	ops := []struct {

@@ -90,7 +90,7 @@ func (c *Client) CreatePayment(ctx context.Context, p NewPayment) (*CreatedPayme
 
 // createPayment sends a checked p.
 func (c *Client) createPayment(ctx context.Context, p NewPayment) (*CreatedPayment, error) {
-	data, resp, err := exec(ctx, c, opCreatePayment, createPaymentDoc, createPaymentVars{p}, false,
+	data, resp, err := exec(ctx, c, opCreatePayment, createPaymentDoc, createPaymentVars{p}, false, nil,
 		func(data *createPaymentData, resp *httpx.Response) error {
 			if data.CreatePayment == nil || data.CreatePayment.ID == "" {
 				return c.http.Malformed(opCreatePayment, resp, "createPayment returned no payment id", nil)
@@ -122,7 +122,7 @@ func (c *Client) SetOrderID(ctx context.Context, paymentID, orderID string) erro
 }
 
 func (c *Client) setOrderID(ctx context.Context, paymentID, orderID string) error {
-	_, _, err := exec(ctx, c, opSetOrderID, setOrderIDDoc, setOrderIDVars{OrderID: orderID, PaymentID: paymentID}, true,
+	_, _, err := exec(ctx, c, opSetOrderID, setOrderIDDoc, setOrderIDVars{OrderID: orderID, PaymentID: paymentID}, true, nil,
 		func(data *setOrderIDData, resp *httpx.Response) error {
 			if data.SetOrderID == nil || !*data.SetOrderID {
 				return c.http.Malformed(opSetOrderID, resp, "setOrderId did not answer true", nil)
@@ -177,7 +177,15 @@ func checkIDs(op string, ids []string, first int) error {
 // to this question, whatever it says (ErrIntegrity).
 func (c *Client) getPaymentsInfos(ctx context.Context, ids []string) ([]PaymentInfo, *httpx.Response, error) {
 	const op = opGetPaymentsInfos
+	byHand := false
 	data, resp, err := exec(ctx, c, op, getPaymentsInfosDoc, getPaymentsInfosVars{ids}, true,
+		func(resp *httpx.Response, out *gqlResponse[getPaymentsInfosData]) error {
+			if readInfos(resp.Body, len(ids), out) {
+				byHand = true
+				return nil
+			}
+			return c.http.Decode(op, resp, out)
+		},
 		func(data *getPaymentsInfosData, resp *httpx.Response) error {
 			u := data.GetPaymentsInfos
 			if u == nil {
@@ -204,7 +212,11 @@ func (c *Client) getPaymentsInfos(ctx context.Context, ids []string) ([]PaymentI
 		return nil, resp, err
 	}
 	infos := data.GetPaymentsInfos.Result
-	c.entriesRaw(resp, infos)
+	if byHand {
+		c.scrubEntries(resp, infos) // readInfos set each Raw
+	} else {
+		c.entriesRaw(resp, infos)
+	}
 	return infos, resp, nil
 }
 
@@ -268,10 +280,10 @@ func inAskedOrder(ids []string, infos []PaymentInfo) bool {
 }
 
 // entriesRaw sets each PaymentInfo's Raw to its own entry of the answer,
-// secrets removed. The entries are found in the body the decoder read; when
-// httpx's scrubbed copy is that body itself (nothing was secret, the usual
-// case) they are kept as they are, else each is scrubbed. If the entries
-// cannot be told apart, each Raw is the whole (scrubbed) answer.
+// secrets removed, after encoding/json read the answer (readInfos finds
+// the entries itself). The entries are found in the body the decoder read
+// and scrubbed as scrubEntries says. If they cannot be told apart, each Raw
+// is the whole (scrubbed) answer.
 func (c *Client) entriesRaw(resp *httpx.Response, infos []PaymentInfo) {
 	raw := c.http.Raw(resp)
 	entries, ok := arrayAt(resp.Body, len(infos), "data", "getPaymentsInfos", "result")
@@ -281,12 +293,22 @@ func (c *Client) entriesRaw(resp *httpx.Response, infos []PaymentInfo) {
 		}
 		return
 	}
-	clean := len(raw) == len(resp.Body) && len(raw) > 0 && &raw[0] == &resp.Body[0]
 	for i, e := range entries {
-		if !clean {
-			e = c.http.Redactor().Bytes(e)
-		}
 		infos[i].Raw = e
+	}
+	c.scrubEntries(resp, infos)
+}
+
+// scrubEntries scrubs each entry's Raw, a slice of the body the decoder
+// read, unless httpx's scrubbed copy is that body itself: nothing was
+// secret, the usual case.
+func (c *Client) scrubEntries(resp *httpx.Response, infos []PaymentInfo) {
+	raw := c.http.Raw(resp)
+	if len(raw) == len(resp.Body) && len(raw) > 0 && &raw[0] == &resp.Body[0] {
+		return
+	}
+	for i := range infos {
+		infos[i].Raw = c.http.Redactor().Bytes(infos[i].Raw)
 	}
 }
 
@@ -332,7 +354,7 @@ func (c *Client) RefundPaymentCheckout(ctx context.Context, in RefundPaymentChec
 func (c *Client) refundPaymentCheckout(ctx context.Context, in RefundPaymentCheckoutInput) (*RefundPaymentCheckoutOutput, error) {
 	const op = opRefundPaymentCheckout
 	vars := refundVars{Amount: in.Amount, PaymentCheckoutID: in.PaymentCheckoutID}
-	_, resp, err := exec(ctx, c, op, refundPaymentCheckoutDoc, vars, false,
+	_, resp, err := exec(ctx, c, op, refundPaymentCheckoutDoc, vars, false, nil,
 		func(data *refundPaymentCheckoutData, resp *httpx.Response) error {
 			u := data.RefundPaymentCheckout
 			if u == nil {
@@ -392,7 +414,7 @@ func (c *Client) AvailablePaymentTypes(ctx context.Context, in AvailablePaymentT
 		return nil, err
 	}
 	vars := availablePaymentTypesVars{Amount: in.Amount, CustomerReference: in.CustomerReference, Siren: in.Siren}
-	data, _, err := exec(ctx, c, op, availablePaymentTypesDoc, vars, true,
+	data, _, err := exec(ctx, c, op, availablePaymentTypesDoc, vars, true, nil,
 		func(data *availablePaymentTypesData, resp *httpx.Response) error {
 			if data.AvailablePaymentTypes == nil {
 				return c.http.Malformed(op, resp, "availablePaymentTypes returned nothing", nil)

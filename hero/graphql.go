@@ -12,8 +12,8 @@ import (
 // that is not an HTTP error is a 200 holding {"data": …} or {"errors": […]}
 // (or both). The client sends and reads that envelope itself, through
 // httpx like every adapter: one request, one decode of the answer into the
-// operation's own types, and the body httpx scrubbed of secrets kept for
-// Raw.
+// operation's own types (getPaymentsInfos' usual answer by hand, readInfos),
+// and the body httpx scrubbed of secrets kept for Raw.
 
 // gqlRequest is the body of every request. The documents are fixed strings
 // (wire.go); every input travels in Variables, a struct per operation whose
@@ -48,13 +48,27 @@ type gqlError struct {
 // operation httpx observes, so that an observer counts a 200 that says the
 // call failed as the failure it is. The response is returned for Raw fields
 // and for errors built from it later.
+//
+// decode, if not nil, reads the answer instead of httpx's Decode, and must
+// read it as Decode would (getPaymentsInfos reads its usual answer by hand:
+// readInfos).
 func exec[T any](ctx context.Context, c *Client, op, doc string, vars any, idempotent bool,
+	decode func(*httpx.Response, *gqlResponse[T]) error,
 	accept func(*T, *httpx.Response) error) (*T, *httpx.Response, error) {
 	var out gqlResponse[T]
+	var into any = &out
+	if decode != nil {
+		into = nil // httpx decodes nothing: Check does
+	}
 	resp, err := c.http.Do(ctx, &httpx.Request{
 		Op: op, Method: http.MethodPost, Path: graphQLPath,
 		JSON: gqlRequest{Query: doc, Variables: vars}, Idempotent: idempotent,
 		Check: func(resp *httpx.Response) error {
+			if decode != nil {
+				if err := decode(resp, &out); err != nil {
+					return err
+				}
+			}
 			if len(out.Errors) > 0 {
 				return c.scrubbed(graphQLErrors(op, out.Errors, c.http.Raw(resp)))
 			}
@@ -66,7 +80,7 @@ func exec[T any](ctx context.Context, c *Client, op, doc string, vars any, idemp
 			}
 			return nil
 		},
-	}, &out)
+	}, into)
 	if err != nil {
 		return nil, resp, err
 	}

@@ -15,8 +15,8 @@ import (
 // that encoding/json has already accepted; on anything else it gives up
 // rather than guess.
 //
-// getPaymentsInfos uses it to give each entry its own Raw while decoding the
-// answer once.
+// getPaymentsInfos uses it to give each entry its own Raw when
+// encoding/json read the answer (readInfos finds the entries as it reads).
 func arrayAt(b []byte, hint int, keys ...string) (elems [][]byte, ok bool) {
 	i := skipWS(b, 0)
 	end, elems, ok := walk(b, i, keys, hint)
