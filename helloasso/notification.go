@@ -67,7 +67,11 @@ func ReadEvent(ev *payments.Event) (*EventDetails, error) {
 // then only the event type.
 func readNotification[M referenceOnly | metadata](op string, body []byte) (EventDetails, payments.Status, error) {
 	var n notificationIn[M]
-	err := json.Unmarshal(body, &n)
+	var err error
+	if !n.readAnswer(body) { // readview.go: one pass, or encoding/json
+		n = notificationIn[M]{}
+		err = json.Unmarshal(body, &n)
+	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) && te.Field == "metadata" {
 		// Metadata that is no object: not the adapter's, and no reason to

@@ -2,13 +2,13 @@ package helloasso
 
 import "github.com/unipay/payments/internal/jsonpass"
 
-// This file reads the checkout intents Create, Verify and Refund wait for
-// in one pass (internal/jsonpass) instead of through encoding/json, which reads a
+// This file reads the checkout intents Create, Verify and Refund wait for,
+// and the notifications ParseWebhook and ReadEvent read, in one pass (internal/jsonpass) instead of through encoding/json, which reads a
 // body twice: that was a quarter of a Verify's cost. The reader answers only
 // for what it is sure encoding/json reads the same way into intentView; for
 // anything else (invalid JSON, a key of a field in another case, a value of
 // another type, a key met twice, metadata that are not strings) it gives up
-// and decodeIntent reads the body as before. TestIntentReaderReadsAsEncodingJSON
+// and decodeIntent (readNotification) reads the body as before. TestIntentReaderReadsAsEncodingJSON
 // and FuzzIntentReader hold the two to the same result.
 
 // The names of the fields each view reads: a key matching one in another
@@ -21,6 +21,11 @@ var (
 	amountFields  = []string{"total", "vat", "discount"}
 	paymentFields = []string{"id", "amount", "paymentMeans", "installmentNumber", "state", "refundOperations"}
 	refundFields  = []string{"amount", "status"}
+
+	notificationFields = []string{"eventType", "data", "metadata"}
+	eventDataFields    = []string{"id", "formType", "checkoutIntentId", "payments", "amount", "installmentNumber", "state", "refundOperations", "order"}
+	eventOrderFields   = []string{"id", "formType", "checkoutIntentId"}
+	referenceFields    = []string{"reference"}
 )
 
 // readAnswer reads a created checkout intent into c, which must be zero,
@@ -105,5 +110,69 @@ func (r *refundView) members() jsonpass.Member {
 			return jsonpass.Int64(b, i, &r.Amount)
 		}
 		return jsonpass.Text(b, i, &r.Status)
+	})
+}
+
+// readAnswer reads a notification into n, which must be zero, and reports
+// whether it could; if not, n must be zeroed and the body read by
+// encoding/json.
+func (n *notificationIn[M]) readAnswer(body []byte) bool {
+	return jsonpass.Document(body, jsonpass.Fields(notificationFields, func(f int, b []byte, i, depth int) int {
+		switch f {
+		case 0:
+			return jsonpass.Text(b, i, &n.EventType)
+		case 1:
+			if i < len(b) && b[i] == '{' {
+				n.Data = &eventData{}
+				return jsonpass.Object(b, i, depth+1, n.Data.members())
+			}
+			return jsonpass.Literal(b, i, "null")
+		}
+		switch m := any(&n.Metadata).(type) {
+		case *referenceOnly:
+			return jsonpass.Struct(b, i, depth, jsonpass.Fields(referenceFields, func(_ int, b []byte, i, depth int) int {
+				return jsonpass.Unmarshaler(b, i, depth, m.Reference.UnmarshalJSON)
+			}))
+		case *metadata:
+			return jsonpass.Unmarshaler(b, i, depth, m.UnmarshalJSON)
+		}
+		return -1
+	}))
+}
+
+func (d *eventData) members() jsonpass.Member {
+	return jsonpass.Fields(eventDataFields, func(f int, b []byte, i, depth int) int {
+		switch f {
+		case 0:
+			return jsonpass.Int64(b, i, &d.ID)
+		case 1:
+			return jsonpass.Text(b, i, &d.FormType)
+		case 2:
+			return jsonpass.Int64(b, i, &d.CheckoutIntentID)
+		case 3:
+			return jsonpass.Slice(b, i, depth, &d.Payments, (*paymentView).members)
+		case 4:
+			return jsonpass.Unmarshaler(b, i, depth, d.Amount.UnmarshalJSON)
+		case 5:
+			return jsonpass.Int(b, i, &d.InstallmentNumber)
+		case 6:
+			return jsonpass.Text(b, i, &d.State)
+		case 7:
+			return jsonpass.Slice(b, i, depth, &d.RefundOperations, (*refundView).members)
+		}
+		if i >= len(b) || b[i] != '{' {
+			return jsonpass.Literal(b, i, "null")
+		}
+		o := &eventOrder{}
+		d.Order = o
+		return jsonpass.Object(b, i, depth+1, jsonpass.Fields(eventOrderFields, func(f int, b []byte, i, _ int) int {
+			switch f {
+			case 0:
+				return jsonpass.Int64(b, i, &o.ID)
+			case 1:
+				return jsonpass.Text(b, i, &o.FormType)
+			}
+			return jsonpass.Int64(b, i, &o.CheckoutIntentID)
+		}))
 	})
 }

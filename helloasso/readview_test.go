@@ -101,13 +101,51 @@ func TestIntentReaderReadsThePaidIntent(t *testing.T) {
 	assert.NotEmpty(t, v.Order.Payments[0].RefundOperations)
 }
 
+// notificationAnswers are notifications both readers must take.
+var notificationAnswers = []string{
+	`{}`, `{"eventType":"Order","data":null,"metadata":null}`, `{"eventType":"Form","data":{"formSlug":"x","amount":{"total":5}}}`,
+	`{"eventType":"Payment","data":{"id":5,"amount":3000,"state":"Refunded","installmentNumber":1,"refundOperations":[{"amount":0,"status":"PROCESSED"}],"order":{"id":7,"checkoutIntentId":9,"formType":"Checkout"}},"metadata":{"reference":"A42","cart":"c"}}`,
+	`{"eventType":"Order","data":{"id":7,"checkoutIntentId":null,"payments":[null,{"state":"Authorized","amount":100}],"order":null},"metadata":{"reference":null}}`,
+}
+
+// refusedNotificationAnswers are notifications both readers leave to
+// encoding/json.
+var refusedNotificationAnswers = []string{
+	`null`, `{"EventType":"Order"}`, `{"eventType":5}`, `{"data":[]}`, `{"data":{"amount":"5"}}`, `{"data":{"amount":1.5}}`,
+	`{"data":{"Order":{}}}`, `{"data":{"order":{"CheckoutIntentId":1}}}`, `{"data":{"payments":[{"ID":1}]}}`, `{"eventType":"a","eventType":"b"}`,
+}
+
+func TestNotificationReaderReadsAsEncodingJSON(t *testing.T) {
+	names, err := filepath.Glob(filepath.Join("..", "testdata", "helloasso", "notification-*.json"))
+	require.NoError(t, err)
+	require.NotEmpty(t, names)
+	for _, name := range names {
+		body, err := os.ReadFile(name)
+		require.NoError(t, err)
+		assert.True(t, readsAsEncodingJSON[notificationIn[referenceOnly]](t, body), name)
+		assert.True(t, readsAsEncodingJSON[notificationIn[metadata]](t, body), name)
+	}
+	for _, body := range notificationAnswers {
+		assert.True(t, readsAsEncodingJSON[notificationIn[referenceOnly]](t, []byte(body)), body)
+		assert.True(t, readsAsEncodingJSON[notificationIn[metadata]](t, []byte(body)), body)
+	}
+	for _, body := range refusedNotificationAnswers {
+		assert.False(t, readsAsEncodingJSON[notificationIn[referenceOnly]](t, []byte(body)), body)
+		assert.False(t, readsAsEncodingJSON[notificationIn[metadata]](t, []byte(body)), body)
+	}
+	// Metadata that are no object: referenceOnly's encoding/json refuses
+	// them (readNotification then reads them loosely), metadata's takes them.
+	assert.False(t, readsAsEncodingJSON[notificationIn[referenceOnly]](t, []byte(`{"metadata":[1]}`)))
+	assert.True(t, readsAsEncodingJSON[notificationIn[metadata]](t, []byte(`{"metadata":[1]}`)))
+}
+
 // FuzzIntentReader checks that whatever the one-pass reader takes,
 // encoding/json reads the same way, and that it never panics.
 func FuzzIntentReader(f *testing.F) {
-	for _, s := range append(append([]string{}, intentAnswers...), refusedIntentAnswers...) {
+	for _, s := range append(append(append(append([]string{}, intentAnswers...), refusedIntentAnswers...), notificationAnswers...), refusedNotificationAnswers...) {
 		f.Add([]byte(s))
 	}
-	names, _ := filepath.Glob(filepath.Join("..", "testdata", "helloasso", "checkout-intent-*.json"))
+	names, _ := filepath.Glob(filepath.Join("..", "testdata", "helloasso", "*.json"))
 	for _, name := range names {
 		if b, err := os.ReadFile(name); err == nil {
 			f.Add(b)
@@ -116,5 +154,7 @@ func FuzzIntentReader(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		readsAsEncodingJSON[intentView](t, b)
 		readsAsEncodingJSON[CheckoutIntentCreated](t, b)
+		readsAsEncodingJSON[notificationIn[referenceOnly]](t, b)
+		readsAsEncodingJSON[notificationIn[metadata]](t, b)
 	})
 }

@@ -152,11 +152,14 @@ type eventData struct {
 	InstallmentNumber int           `json:"installmentNumber"`
 	State             string        `json:"state"`
 	RefundOperations  []refundView  `json:"refundOperations"`
-	Order             *struct {
-		ID               int64  `json:"id"`
-		FormType         string `json:"formType"`
-		CheckoutIntentID int64  `json:"checkoutIntentId"`
-	} `json:"order"`
+	Order             *eventOrder   `json:"order"`
+}
+
+// eventOrder is what the adapter reads of a Payment notification's order.
+type eventOrder struct {
+	ID               int64  `json:"id"`
+	FormType         string `json:"formType"`
+	CheckoutIntentID int64  `json:"checkoutIntentId"`
 }
 
 // cents reads a payment's amount (a number of cents) and ignores an order's
