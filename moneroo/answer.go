@@ -125,3 +125,31 @@ func (v *verified) captureMember(key []byte, plain bool, b []byte, i, depth int)
 	}
 	return jsonpass.Skip(key, plain, b, i, depth)
 }
+
+// The names of the fields a webhook event's reader reads: a key matching one
+// in another case is left to encoding/json.
+var (
+	eventFields     = []string{"event", "data"}
+	eventDataFields = []string{"id", "status", "metadata"}
+)
+
+// readEvent reads a webhook delivery into ev, which must be zero, and
+// reports whether it could; if not, ev must be zeroed and the body read by
+// encoding/json. A key met twice gives up.
+func (ev *webhookEvent) readEvent(body []byte) bool {
+	return jsonpass.Document(body, jsonpass.Fields(eventFields, func(f int, b []byte, i, depth int) int {
+		if f == 0 {
+			return jsonpass.Text(b, i, &ev.Event)
+		}
+		d := &ev.Data
+		return jsonpass.Struct(b, i, depth, jsonpass.Fields(eventDataFields, func(f int, b []byte, i, depth int) int {
+			switch f {
+			case 0:
+				return jsonpass.Unmarshaler(b, i, depth, d.ID.UnmarshalJSON)
+			case 1:
+				return jsonpass.Unmarshaler(b, i, depth, d.Status.UnmarshalJSON)
+			}
+			return jsonpass.Unmarshaler(b, i, depth, d.Metadata.UnmarshalJSON)
+		}))
+	}))
+}

@@ -162,5 +162,33 @@ func FuzzAnswerReader(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		readsAsEncodingJSON[verified](t, b)
 		readsAsEncodingJSON[Initialized](t, b)
+		eventReadsAsEncodingJSON(t, b)
 	})
+}
+
+// eventReadsAsEncodingJSON reads body with the webhook event's one-pass
+// reader and, if it takes it, checks that encoding/json reads the same
+// event from it. It reports whether the reader took body.
+func eventReadsAsEncodingJSON(t *testing.T, body []byte) bool {
+	t.Helper()
+	var got webhookEvent
+	if !got.readEvent(body) {
+		return false
+	}
+	var want webhookEvent
+	require.NoError(t, json.Unmarshal(body, &want), "the reader took what encoding/json refuses: %q", body)
+	require.Equal(t, want, got, "%q", body)
+	return true
+}
+
+func TestEventReaderReadsAsEncodingJSON(t *testing.T) {
+	for _, name := range []string{"webhook_payment_success.json", "webhook_payment_success_minimal.json", "webhook_payout_success.json"} {
+		assert.True(t, eventReadsAsEncodingJSON(t, answerFixture(t, name)), name)
+	}
+	for _, body := range []string{`{}`, `{"event":null,"data":null}`, `{"event":"payment.success","data":{"id":5,"status":null,"metadata":[1],"Other":1}}`} {
+		assert.True(t, eventReadsAsEncodingJSON(t, []byte(body)), body)
+	}
+	for _, body := range []string{`null`, `[]`, `{"Event":"x"}`, `{"event":5}`, `{"data":[]}`, `{"data":{"ID":"x"}}`, `{"event":"a","event":"b"}`, `{"data":{"id":"a"`} {
+		assert.False(t, eventReadsAsEncodingJSON(t, []byte(body)), body)
+	}
 }

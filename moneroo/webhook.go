@@ -58,9 +58,12 @@ func (c *Client) ParseWebhook(header http.Header, body []byte) (*payments.Event,
 	}
 
 	var ev webhookEvent
-	if err := json.Unmarshal(body, &ev); err != nil {
-		return nil, &payments.Error{Provider: payments.Moneroo, Op: op, Kind: payments.ErrInvalidRequest,
-			Message: "the body is not a Moneroo event: " + err.Error(), Err: err}
+	if !ev.readEvent(body) { // answer.go: one pass, or encoding/json
+		ev = webhookEvent{}
+		if err := json.Unmarshal(body, &ev); err != nil {
+			return nil, &payments.Error{Provider: payments.Moneroo, Op: op, Kind: payments.ErrInvalidRequest,
+				Message: "the body is not a Moneroo event: " + err.Error(), Err: err}
+		}
 	}
 	id, status := string(ev.Data.ID), string(ev.Data.Status)
 	if ev.Event == "" || id == "" {
