@@ -9,26 +9,19 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/unipay/payments/internal/jsonpass/passtest"
 )
 
-// readsAsEncodingJSON reads body with the one-pass reader of V (intentView
-// or sessionView) and, if it takes it, checks that encoding/json reads the
-// same from it, without an error. It reports whether the reader took body.
+// readsAsEncodingJSON reads body with the one-pass reader of V (a view or
+// the webhook envelope) and, if it takes it, checks that encoding/json
+// reads the same from it. It reports whether the reader took body.
 func readsAsEncodingJSON[V any, P interface {
 	*V
 	passReader
 }](t *testing.T, body []byte) bool {
 	t.Helper()
-	var got V
-	if !P(&got).readAnswer(body) {
-		return false
-	}
-	var want V
-	require.NoError(t, json.Unmarshal(body, &want), "the reader took what encoding/json refuses: %q", body)
-	trimmed := bytes.TrimLeft(body, " \t\r\n")
-	require.True(t, len(trimmed) > 0 && trimmed[0] == '{', "the reader took an answer that is not an object: %q", body)
-	require.Equal(t, want, got, "%q", body)
-	return true
+	return passtest.ReadsAsEncodingJSON(t, body, func(v *V, b []byte) bool { return P(v).readAnswer(b) })
 }
 
 // viewFixtures are Hub2's intents and attempts, as captured or documented.

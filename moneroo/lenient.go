@@ -6,6 +6,8 @@ import (
 	"errors"
 	"time"
 	"unicode/utf8"
+
+	"github.com/unipay/payments/internal/jsonpass"
 )
 
 // This file reads the shapes Moneroo's examples disagree on (a currency as
@@ -28,7 +30,7 @@ func (s *String) UnmarshalJSON(b []byte) error {
 	case isNull(b):
 		*s = ""
 	case len(b) > 0 && b[0] == '"':
-		v, ok := unquote(b)
+		v, ok := jsonpass.Unquote(b)
 		if !ok {
 			v = string(b) // not a valid string: keep the text
 		}
@@ -53,7 +55,7 @@ func (a *Amount) UnmarshalJSON(b []byte) error {
 	}
 	text := string(b)
 	if len(b) > 0 && b[0] == '"' {
-		s, ok := unquote(b)
+		s, ok := jsonpass.Unquote(b)
 		if !ok {
 			return errors.New("moneroo: amount is not a number")
 		}
@@ -77,7 +79,7 @@ func (c *Currency) UnmarshalJSON(b []byte) error {
 	case isNull(b):
 		*c = ""
 	case len(b) > 0 && b[0] == '"':
-		s, ok := unquote(b)
+		s, ok := jsonpass.Unquote(b)
 		if !ok {
 			return errors.New("moneroo: currency is not a valid string")
 		}
@@ -149,7 +151,7 @@ func (t *Timestamp) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	t.Time = time.Time{}
-	if s, ok := unquote(b); ok {
+	if s, ok := jsonpass.Unquote(b); ok {
 		if v, err := time.Parse(time.DateTime, s); err == nil {
 			t.Time = v
 		}
@@ -213,11 +215,11 @@ var errSyntax = errors.New("moneroo: not valid JSON")
 // eachMember calls f with the key (unescaped) and the raw value of each
 // member of the JSON object b, in order, and stops at f's first error.
 func eachMember(b []byte, f func(key, value []byte) error) error {
-	i := skipSpace(b, 0)
+	i := jsonpass.SkipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return errSyntax
 	}
-	i = skipSpace(b, i+1)
+	i = jsonpass.SkipSpace(b, i+1)
 	if i < len(b) && b[i] == '}' {
 		return nil
 	}
@@ -228,17 +230,17 @@ func eachMember(b []byte, f func(key, value []byte) error) error {
 		}
 		key := b[i+1 : end-1]
 		if bytes.IndexByte(key, '\\') >= 0 || !utf8.Valid(key) {
-			s, ok := unquote(b[i:end])
+			s, ok := jsonpass.Unquote(b[i:end])
 			if !ok {
 				return errSyntax
 			}
 			key = []byte(s)
 		}
-		i = skipSpace(b, end)
+		i = jsonpass.SkipSpace(b, end)
 		if i >= len(b) || b[i] != ':' {
 			return errSyntax
 		}
-		i = skipSpace(b, i+1)
+		i = jsonpass.SkipSpace(b, i+1)
 		end = skipValue(b, i)
 		if end < 0 {
 			return errSyntax
@@ -246,13 +248,13 @@ func eachMember(b []byte, f func(key, value []byte) error) error {
 		if err := f(key, b[i:end]); err != nil {
 			return err
 		}
-		i = skipSpace(b, end)
+		i = jsonpass.SkipSpace(b, end)
 		if i >= len(b) {
 			return errSyntax
 		}
 		switch b[i] {
 		case ',':
-			i = skipSpace(b, i+1)
+			i = jsonpass.SkipSpace(b, i+1)
 		case '}':
 			return nil
 		default:
@@ -324,30 +326,6 @@ func skipString(b []byte, i int) int {
 		}
 	}
 	return -1
-}
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n') {
-		i++
-	}
-	return i
-}
-
-// unquote returns the text of the JSON string b. A string without escapes
-// is read directly; one with escapes goes through encoding/json.
-func unquote(b []byte) (string, bool) {
-	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
-		return "", false
-	}
-	inner := b[1 : len(b)-1]
-	if bytes.IndexByte(inner, '\\') < 0 && bytes.IndexByte(inner, '"') < 0 && utf8.Valid(inner) {
-		return string(inner), true
-	}
-	var s string
-	if json.Unmarshal(b, &s) != nil {
-		return "", false
-	}
-	return s, true
 }
 
 // isNumber reports whether s is a JSON number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
