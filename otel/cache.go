@@ -63,8 +63,13 @@ type opInfo struct {
 	method      attribute.KeyValue
 	opSpan      string // "moneroo verify payment"
 	attemptSpan string // "GET /v1/payments/{paymentId}/verify"
-	// opStart and attemptStart start the spans: their kind and their
-	// attributes, given at the start so that a sampler sees them.
+	// opStart and attemptStart start the spans. The SDK copies the
+	// attributes a span starts with once for the sampler and once for the
+	// span, then again into a larger slice when the span's end adds its
+	// own: so a span gets at its start only what the HTTP conventions ask a
+	// CLIENT span to give its sampler (http.request.method, server.address,
+	// server.port), and the rest at its end, in one slice. A sampler still
+	// finds the provider, the operation and the route in the spans' names.
 	opStart      []trace.SpanStartOption
 	attemptStart []trace.SpanStartOption
 	// attemptAttrs are attemptStart's attributes, which a resend's span
@@ -89,9 +94,8 @@ func newOpInfo(op payments.Operation) *opInfo {
 	if op.Route != "" {
 		i.attemptSpan += " " + op.Route
 	}
-	provider, name := keyProvider.String(string(op.Provider)), keyOperation.String(op.Name)
-	i.opStart = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(provider, name)}
-	i.attemptAttrs = []attribute.KeyValue{i.method, semconv.ServerAddress(i.srv.address), semconv.URLTemplate(op.Route), provider, name}
+	i.opStart = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindInternal)}
+	i.attemptAttrs = []attribute.KeyValue{i.method, semconv.ServerAddress(i.srv.address)}
 	if i.srv.port > 0 {
 		i.attemptAttrs = append(i.attemptAttrs, semconv.ServerPort(i.srv.port))
 	}
@@ -99,7 +103,8 @@ func newOpInfo(op payments.Operation) *opInfo {
 		i.attemptAttrs = append(i.attemptAttrs, semconv.HTTPRequestMethodOriginal(op.Method))
 	}
 	i.attemptStart = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(i.attemptAttrs...)}
-	i.named = []metric.RecordOption{metric.WithAttributeSet(attribute.NewSet(provider, name))}
+	i.named = []metric.RecordOption{metric.WithAttributeSet(attribute.NewSet(
+		keyProvider.String(string(op.Provider)), keyOperation.String(op.Name)))}
 	return i
 }
 
@@ -109,9 +114,11 @@ type opEnd struct {
 	// error.type.
 	record []metric.RecordOption
 	add    []metric.AddOption
-	// span holds the span's attributes at the end, by attempt count:
-	// payments.attempts, error.type.
+	// span holds the span's attributes, all given at its end, by attempt
+	// count: payments.provider, payments.operation, payments.attempts,
+	// error.type.
 	span [maxCachedAttempts + 1][]attribute.KeyValue
+	op   *opInfo            // the operation, for counts past maxCachedAttempts
 	kind attribute.KeyValue // error.type; invalid on success
 }
 
@@ -121,7 +128,7 @@ func (i *opInfo) opEnd(kind payments.Kind) *opEnd {
 	if v, ok := i.opEnds.Load(kind); ok {
 		return v.(*opEnd)
 	}
-	e := &opEnd{}
+	e := &opEnd{op: i}
 	attrs := []attribute.KeyValue{keyProvider.String(string(i.op.Provider)), keyOperation.String(i.op.Name)}
 	if kind != "" {
 		e.kind = semconv.ErrorTypeKey.String(string(kind))
@@ -146,8 +153,8 @@ func (e *opEnd) spanAttrs(n int) []attribute.KeyValue {
 	if n >= 0 && n < len(e.span) && e.span[n] != nil {
 		return e.span[n]
 	}
-	attrs := make([]attribute.KeyValue, 0, 4)
-	attrs = append(attrs, keyAttempts.Int(n))
+	attrs := make([]attribute.KeyValue, 0, 6)
+	attrs = append(attrs, keyProvider.String(string(e.op.op.Provider)), keyOperation.String(e.op.op.Name), keyAttempts.Int(n))
 	if e.kind.Valid() {
 		attrs = append(attrs, e.kind)
 	}
@@ -166,7 +173,8 @@ type attemptKey struct {
 type attemptEnd struct {
 	attempts []metric.AddOption    // payments.client.attempts
 	http     []metric.RecordOption // http.client.request.duration
-	// span is the span's attributes at the end: http.response.status_code,
+	// span is the span's attributes at the end: url.template,
+	// payments.provider, payments.operation, http.response.status_code,
 	// payments.will_retry, error.type.
 	span []attribute.KeyValue
 }
@@ -195,7 +203,8 @@ func (i *opInfo) attemptEnd(k attemptKey) *attemptEnd {
 		attrs = append(attrs, semconv.ErrorTypeKey.String(string(k.kind)))
 	}
 	e.http = []metric.RecordOption{metric.WithAttributeSet(attribute.NewSet(attrs...))}
-	e.span = make([]attribute.KeyValue, 0, 3)
+	e.span = make([]attribute.KeyValue, 0, 6)
+	e.span = append(e.span, semconv.URLTemplate(i.op.Route), keyProvider.String(string(i.op.Provider)), keyOperation.String(i.op.Name))
 	if k.status != 0 {
 		e.span = append(e.span, semconv.HTTPResponseStatusCode(k.status))
 	}
