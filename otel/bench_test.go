@@ -13,6 +13,7 @@ import (
 	tracenoop "go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/unipay/payments"
+	"github.com/unipay/payments/internal/benchkit"
 	"github.com/unipay/payments/moneroo"
 	paymentsotel "github.com/unipay/payments/otel"
 )
@@ -31,6 +32,11 @@ type discard struct{}
 
 func (discard) ExportSpans(context.Context, []sdktrace.ReadOnlySpan) error { return nil }
 func (discard) Shutdown(context.Context) error                             { return nil }
+
+// The benchmarks report the process's CPU time per call (cpu-ns/op) beside
+// wall time: the machines they run on are shared, and wall time swings with
+// the others' load; CPU time also counts the SDK's batching goroutine and the
+// garbage collector, which run beside the call.
 
 // BenchmarkVerify is one Moneroo Verify against a local server that always
 // gives the same answer: without an observer, with the Observer over
@@ -74,6 +80,7 @@ func BenchmarkVerify(b *testing.B) {
 				b.Fatal(err)
 			}
 			ctx := context.Background()
+			defer benchkit.CPU(b)()
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := c.Verify(ctx, "k4su1ii7abdz"); err != nil {
@@ -110,6 +117,7 @@ func BenchmarkObserverAlone(b *testing.B) {
 				b.Fatal(err)
 			}
 			ctx := context.Background()
+			defer benchkit.CPU(b)()
 			b.ReportAllocs()
 			for b.Loop() {
 				octx, endOp := obs.StartOperation(ctx, op)
@@ -124,6 +132,7 @@ func BenchmarkObserverAlone(b *testing.B) {
 	b.Run("sdk-bare-spans", func(b *testing.B) {
 		tracer := tp.Tracer("bench")
 		ctx := context.Background()
+		defer benchkit.CPU(b)()
 		b.ReportAllocs()
 		for b.Loop() {
 			octx, parent := tracer.Start(ctx, "operation")

@@ -1,21 +1,29 @@
 package paymentsotel
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 	semconv "go.opentelemetry.io/otel/semconv/v1.39.0"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/unipay/payments"
 )
 
 // A client makes the same few operations again and again (a handful per
 // provider), each ending in one of a few ways: the Observer derives span
-// names, attributes and metric attribute sets once per operation and per
-// way of ending, rather than on every call. Building them is most of what
-// the Observer would cost otherwise.
+// names, span options, span attributes and metric options once per
+// operation and per way of ending, rather than on every call. Building them
+// is most of what the Observer would cost otherwise: the SDK copies a
+// span's attributes as they come, and a variadic argument, an option or an
+// attribute set given to an interface method escapes to the heap, so that
+// a call building its own would allocate each of them again.
+//
+// What is cached is shared by every call, and by the SDK (which copies what
+// it keeps): nothing modifies it once built.
 
 // The caches are bounded, in case a program makes clients without end (a
 // new base URL each time): past the bound, what is not cached is built on
@@ -24,6 +32,11 @@ const (
 	maxOperations = 1024 // operations an Observer remembers
 	maxEnds       = 256  // ways of ending an operation remembers
 )
+
+// maxCachedAttempts is the largest attempt count whose operation span
+// attributes are prebuilt: a call makes one attempt, and a few more when it
+// is retried.
+const maxCachedAttempts = 4
 
 // operations caches an opInfo per payments.Operation.
 type operations struct {
@@ -50,15 +63,24 @@ type opInfo struct {
 	method      attribute.KeyValue
 	opSpan      string // "moneroo verify payment"
 	attemptSpan string // "GET /v1/payments/{paymentId}/verify"
-	// opStart and attemptStart are the spans' attributes at their start.
-	// They are shared: never modify them.
-	opStart      []attribute.KeyValue
-	attemptStart []attribute.KeyValue
-	// named is {payments.provider, payments.operation}.
-	named metric.MeasurementOption
+	// opStart and attemptStart start the spans. The SDK copies the
+	// attributes a span starts with once for the sampler and once for the
+	// span, then again into a larger slice when the span's end adds its
+	// own: so a span gets at its start only what the HTTP conventions ask a
+	// CLIENT span to give its sampler (http.request.method, server.address,
+	// server.port), and the rest at its end, in one slice. A sampler still
+	// finds the provider, the operation and the route in the spans' names.
+	opStart      []trace.SpanStartOption
+	attemptStart []trace.SpanStartOption
+	// attemptAttrs are attemptStart's attributes, which a resend's span
+	// starts with before its own.
+	attemptAttrs []attribute.KeyValue
+	// named is {payments.provider, payments.operation}, for the rate-limit
+	// wait histogram.
+	named []metric.RecordOption
 
-	opEnds      sync.Map // payments.Kind → metric.MeasurementOption
-	attemptEnds sync.Map // attemptKey → *attemptOpts
+	opEnds      sync.Map // payments.Kind → *opEnd
+	attemptEnds sync.Map // attemptKey → *attemptEnd
 	ends        atomic.Int64
 }
 
@@ -72,62 +94,104 @@ func newOpInfo(op payments.Operation) *opInfo {
 	if op.Route != "" {
 		i.attemptSpan += " " + op.Route
 	}
-	provider, name := keyProvider.String(string(op.Provider)), keyOperation.String(op.Name)
-	i.opStart = []attribute.KeyValue{provider, name}
-	i.attemptStart = []attribute.KeyValue{i.method, semconv.ServerAddress(i.srv.address), semconv.URLTemplate(op.Route), provider, name}
+	i.opStart = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindInternal)}
+	i.attemptAttrs = []attribute.KeyValue{i.method, semconv.ServerAddress(i.srv.address)}
 	if i.srv.port > 0 {
-		i.attemptStart = append(i.attemptStart, semconv.ServerPort(i.srv.port))
+		i.attemptAttrs = append(i.attemptAttrs, semconv.ServerPort(i.srv.port))
 	}
 	if i.method == semconv.HTTPRequestMethodOther {
-		i.attemptStart = append(i.attemptStart, semconv.HTTPRequestMethodOriginal(op.Method))
+		i.attemptAttrs = append(i.attemptAttrs, semconv.HTTPRequestMethodOriginal(op.Method))
 	}
-	i.named = metric.WithAttributeSet(attribute.NewSet(provider, name))
+	i.attemptStart = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(i.attemptAttrs...)}
+	i.named = []metric.RecordOption{metric.WithAttributeSet(attribute.NewSet(
+		keyProvider.String(string(op.Provider)), keyOperation.String(op.Name)))}
 	return i
 }
 
-// opEnd returns the attributes of an operation's metrics when it ended
-// with kind ("" for success): provider, operation, error.type.
-func (i *opInfo) opEnd(kind payments.Kind) metric.MeasurementOption {
+// opEnd is what an operation that ended with a given Kind records.
+type opEnd struct {
+	// record and add are the metrics' attributes: provider, operation,
+	// error.type.
+	record []metric.RecordOption
+	add    []metric.AddOption
+	// span holds the span's attributes, all given at its end, by attempt
+	// count: payments.provider, payments.operation, payments.attempts,
+	// error.type.
+	span [maxCachedAttempts + 1][]attribute.KeyValue
+	op   *opInfo            // the operation, for counts past maxCachedAttempts
+	kind attribute.KeyValue // error.type; invalid on success
+}
+
+// opEnd returns what an operation that ended with kind ("" for success)
+// records.
+func (i *opInfo) opEnd(kind payments.Kind) *opEnd {
 	if v, ok := i.opEnds.Load(kind); ok {
-		return v.(metric.MeasurementOption)
+		return v.(*opEnd)
 	}
+	e := &opEnd{op: i}
 	attrs := []attribute.KeyValue{keyProvider.String(string(i.op.Provider)), keyOperation.String(i.op.Name)}
 	if kind != "" {
-		attrs = append(attrs, semconv.ErrorTypeKey.String(string(kind)))
+		e.kind = semconv.ErrorTypeKey.String(string(kind))
+		attrs = append(attrs, e.kind)
 	}
 	o := metric.WithAttributeSet(attribute.NewSet(attrs...))
-	if i.ends.Add(1) <= maxEnds {
-		i.opEnds.Store(kind, o)
+	e.record, e.add = []metric.RecordOption{o}, []metric.AddOption{o}
+	for n := range e.span {
+		// Clipped, so that appending to it makes a copy.
+		e.span[n] = slices.Clip(e.spanAttrs(n))
 	}
-	return o
+	if i.ends.Add(1) <= maxEnds {
+		i.opEnds.Store(kind, e)
+	}
+	return e
 }
 
-// attemptKey is how an attempt ended, as its metrics tell it.
+// spanAttrs returns the span's attributes at the end of an operation of n
+// attempts: cached ones when it can, else a new slice, which the caller may
+// append to.
+func (e *opEnd) spanAttrs(n int) []attribute.KeyValue {
+	if n >= 0 && n < len(e.span) && e.span[n] != nil {
+		return e.span[n]
+	}
+	attrs := make([]attribute.KeyValue, 0, 6)
+	attrs = append(attrs, keyProvider.String(string(e.op.op.Provider)), keyOperation.String(e.op.op.Name), keyAttempts.Int(n))
+	if e.kind.Valid() {
+		attrs = append(attrs, e.kind)
+	}
+	return attrs
+}
+
+// attemptKey is how an attempt ended, as its metrics and its span tell it.
 type attemptKey struct {
-	status int
-	kind   payments.Kind
-	retry  bool // the attempt re-sent the request
+	status    int
+	kind      payments.Kind
+	resend    bool // the attempt re-sent the request
+	willRetry bool // the client sends the request again
 }
 
-// attemptOpts are the attribute sets of an attempt's metrics.
-type attemptOpts struct {
-	attempts metric.MeasurementOption // payments.client.attempts
-	http     attribute.Set            // http.client.request.duration
+// attemptEnd is what an attempt that ended in a given way records.
+type attemptEnd struct {
+	attempts []metric.AddOption    // payments.client.attempts
+	http     []metric.RecordOption // http.client.request.duration
+	// span is the span's attributes at the end: url.template,
+	// payments.provider, payments.operation, http.response.status_code,
+	// payments.will_retry, error.type.
+	span []attribute.KeyValue
 }
 
-func (i *opInfo) attemptEnd(k attemptKey) *attemptOpts {
+func (i *opInfo) attemptEnd(k attemptKey) *attemptEnd {
 	if v, ok := i.attemptEnds.Load(k); ok {
-		return v.(*attemptOpts)
+		return v.(*attemptEnd)
 	}
 	attrs := make([]attribute.KeyValue, 0, 7)
-	attrs = append(attrs, keyProvider.String(string(i.op.Provider)), keyOperation.String(i.op.Name), keyRetry.Bool(k.retry))
+	attrs = append(attrs, keyProvider.String(string(i.op.Provider)), keyOperation.String(i.op.Name), keyRetry.Bool(k.resend))
 	if k.status != 0 {
 		attrs = append(attrs, semconv.HTTPResponseStatusCode(k.status))
 	}
 	if k.kind != "" {
 		attrs = append(attrs, semconv.ErrorTypeKey.String(string(k.kind)))
 	}
-	o := &attemptOpts{attempts: metric.WithAttributeSet(attribute.NewSet(attrs...))}
+	e := &attemptEnd{attempts: []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(attrs...))}}
 	attrs = append(attrs[:0], i.method, semconv.ServerAddress(i.srv.address), semconv.URLTemplate(i.op.Route))
 	if i.srv.port > 0 {
 		attrs = append(attrs, semconv.ServerPort(i.srv.port))
@@ -138,9 +202,21 @@ func (i *opInfo) attemptEnd(k attemptKey) *attemptOpts {
 	if k.kind != "" {
 		attrs = append(attrs, semconv.ErrorTypeKey.String(string(k.kind)))
 	}
-	o.http = attribute.NewSet(attrs...)
-	if i.ends.Add(1) <= maxEnds {
-		i.attemptEnds.Store(k, o)
+	e.http = []metric.RecordOption{metric.WithAttributeSet(attribute.NewSet(attrs...))}
+	e.span = make([]attribute.KeyValue, 0, 6)
+	e.span = append(e.span, semconv.URLTemplate(i.op.Route), keyProvider.String(string(i.op.Provider)), keyOperation.String(i.op.Name))
+	if k.status != 0 {
+		e.span = append(e.span, semconv.HTTPResponseStatusCode(k.status))
 	}
-	return o
+	if k.willRetry {
+		e.span = append(e.span, keyWillRetry.Bool(true))
+	}
+	if k.kind != "" {
+		e.span = append(e.span, semconv.ErrorTypeKey.String(string(k.kind)))
+	}
+	e.span = slices.Clip(e.span)
+	if i.ends.Add(1) <= maxEnds {
+		i.attemptEnds.Store(k, e)
+	}
+	return e
 }

@@ -52,6 +52,14 @@
 // server.port is the port the base URL names, else 443: the library sends
 // plain http only to loopback simulators, whose base URL names a port.
 //
+// A sampler sees, at an attempt span's start, what the HTTP conventions
+// ask a CLIENT span to give it: http.request.method, server.address and
+// server.port, with http.request.resend_count and payments.retry.wait on a
+// resend. Every other attribute comes at the span's end, as does every
+// attribute of an operation span, whose name carries the provider and the
+// operation: the SDK copies the attributes a span starts with twice, and
+// all of them again when its end adds more.
+//
 // An operation fails when its last attempt did, or when its 2xx answer
 // could not be decoded (its attempt then succeeded). Errors an adapter
 // finds afterwards in an answer that decoded (a GraphQL error in Hero's 200,

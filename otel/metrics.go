@@ -53,21 +53,19 @@ func (m *instruments) init(meter metric.Meter) error {
 }
 
 // operationEnded records an operation's duration, and its error.
-func (m *instruments) operationEnded(ctx context.Context, info *opInfo, e payments.OperationEnd) {
-	set := info.opEnd(e.Kind)
-	m.opDuration.Record(ctx, e.Duration.Seconds(), set)
+func (m *instruments) operationEnded(ctx context.Context, end *opEnd, e payments.OperationEnd) {
+	m.opDuration.Record(ctx, e.Duration.Seconds(), end.record...)
 	if e.Kind != "" {
-		m.errors.Add(ctx, 1, set)
+		m.errors.Add(ctx, 1, end.add...)
 	}
 }
 
 // attemptEnded records an HTTP attempt: its count, its rate-limit wait, and
 // its duration as the HTTP conventions define it.
-func (m *instruments) attemptEnded(ctx context.Context, info *opInfo, number int, e payments.AttemptEnd) {
-	m.rateLimitWait.Record(ctx, e.RateLimitWait.Seconds(), info.named)
-	opts := info.attemptEnd(attemptKey{status: e.StatusCode, kind: e.Kind, retry: number > 0})
-	m.attempts.Add(ctx, 1, opts.attempts)
-	m.httpDuration.RecordSet(ctx, e.Duration.Seconds(), opts.http)
+func (m *instruments) attemptEnded(ctx context.Context, info *opInfo, end *attemptEnd, e payments.AttemptEnd) {
+	m.rateLimitWait.Record(ctx, e.RateLimitWait.Seconds(), info.named...)
+	m.attempts.Add(ctx, 1, end.attempts...)
+	m.httpDuration.Inst().Record(ctx, e.Duration.Seconds(), end.http...)
 }
 
 // deliveryAnswered counts a webhook delivery and records how long it took.

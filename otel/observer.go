@@ -80,66 +80,75 @@ func NewObserver(opts ...Option) (*Observer, error) {
 // span, child of the span in ctx, and returns ctx with it.
 func (o *Observer) StartOperation(ctx context.Context, op payments.Operation) (context.Context, func(payments.OperationEnd)) {
 	info := o.ops.get(op)
-	ctx, span := o.tracer.Start(ctx, info.opSpan, trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(info.opStart...))
-	return ctx, func(e payments.OperationEnd) {
-		o.m.operationEnded(ctx, info, e)
-		if !span.IsRecording() {
-			return
-		}
-		attrs := make([]attribute.KeyValue, 0, 4)
-		attrs = append(attrs, keyAttempts.Int(e.Attempts))
+	ctx, span := o.tracer.Start(ctx, info.opSpan, info.opStart...)
+	return ctx, func(e payments.OperationEnd) { o.operationEnded(ctx, info, span, e) }
+}
+
+// operationEnded records the end of the operation info that span traces.
+func (o *Observer) operationEnded(ctx context.Context, info *opInfo, span trace.Span, e payments.OperationEnd) {
+	end := info.opEnd(e.Kind)
+	o.m.operationEnded(ctx, end, e)
+	if !span.IsRecording() {
+		return
+	}
+	attrs := end.spanAttrs(e.Attempts)
+	if e.RetryWait > 0 || e.RateLimitWait >= minSpanWait {
+		// The cached attributes are clipped: this appends to a copy.
 		if e.RetryWait > 0 {
 			attrs = append(attrs, keyRetryWait.Float64(e.RetryWait.Seconds()))
 		}
 		if e.RateLimitWait >= minSpanWait {
 			attrs = append(attrs, keyRateLimitWait.Float64(e.RateLimitWait.Seconds()))
 		}
-		if e.Kind != "" {
-			attrs = append(attrs, semconv.ErrorTypeKey.String(string(e.Kind)))
-			span.SetStatus(codes.Error, string(e.Kind))
-		}
-		span.SetAttributes(attrs...)
-		span.End()
 	}
+	if e.Kind != "" {
+		span.SetStatus(codes.Error, string(e.Kind))
+	}
+	span.SetAttributes(attrs...)
+	span.End()
 }
 
 // StartAttempt implements payments.Observer: it starts the attempt's span,
 // child of the operation's (which is in ctx), and returns ctx with it.
 func (o *Observer) StartAttempt(ctx context.Context, a payments.Attempt) (context.Context, func(payments.AttemptEnd)) {
 	info := o.ops.get(a.Operation)
-	ctx, span := o.tracer.Start(ctx, info.attemptSpan, trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(info.attemptStart...))
-	if span.IsRecording() {
+	opts := info.attemptStart
+	if a.Number > 0 || a.RetryWait > 0 {
+		// A resend: its count and the wait before it are known at its start.
+		attrs := make([]attribute.KeyValue, 0, len(info.attemptAttrs)+2)
+		attrs = append(attrs, info.attemptAttrs...)
 		if a.Number > 0 {
-			span.SetAttributes(semconv.HTTPRequestResendCount(a.Number))
+			attrs = append(attrs, semconv.HTTPRequestResendCount(a.Number))
 		}
 		if a.RetryWait > 0 {
-			span.SetAttributes(keyRetryWait.Float64(a.RetryWait.Seconds()))
+			attrs = append(attrs, keyRetryWait.Float64(a.RetryWait.Seconds()))
 		}
+		opts = []trace.SpanStartOption{opts[0], trace.WithAttributes(attrs...)}
 	}
-	number := a.Number
-	return ctx, func(e payments.AttemptEnd) {
-		o.m.attemptEnded(ctx, info, number, e)
-		if !span.IsRecording() {
-			return
-		}
-		end := make([]attribute.KeyValue, 0, 4)
-		if e.StatusCode != 0 {
-			end = append(end, semconv.HTTPResponseStatusCode(e.StatusCode))
-		}
-		if e.RateLimitWait >= minSpanWait {
-			end = append(end, keyRateLimitWait.Float64(e.RateLimitWait.Seconds()))
-		}
-		if e.Retry {
-			end = append(end, keyWillRetry.Bool(true))
-		}
-		if e.Kind != "" {
-			end = append(end, semconv.ErrorTypeKey.String(string(e.Kind)))
-			// The status code or error.type says why: no description.
-			span.SetStatus(codes.Error, "")
-		}
-		span.SetAttributes(end...)
-		span.End()
+	ctx, span := o.tracer.Start(ctx, info.attemptSpan, opts...)
+	resend := a.Number > 0
+	return ctx, func(e payments.AttemptEnd) { o.attemptEnded(ctx, info, span, resend, e) }
+}
+
+// attemptEnded records the end of an attempt of the operation info, which
+// span traces; resend tells whether it sent the request again.
+func (o *Observer) attemptEnded(ctx context.Context, info *opInfo, span trace.Span, resend bool, e payments.AttemptEnd) {
+	end := info.attemptEnd(attemptKey{status: e.StatusCode, kind: e.Kind, resend: resend, willRetry: e.Retry})
+	o.m.attemptEnded(ctx, info, end, e)
+	if !span.IsRecording() {
+		return
 	}
+	attrs := end.span
+	if e.RateLimitWait >= minSpanWait {
+		// end.span is clipped: this appends to a copy.
+		attrs = append(attrs, keyRateLimitWait.Float64(e.RateLimitWait.Seconds()))
+	}
+	if e.Kind != "" {
+		// The status code or error.type says why: no description.
+		span.SetStatus(codes.Error, "")
+	}
+	span.SetAttributes(attrs...)
+	span.End()
 }
 
 // WebhookDelivery implements payments.Observer: it records the delivery's

@@ -128,7 +128,7 @@ func BenchmarkObserverHook(b *testing.B) {
 		{"observer=nop", []payments.Option{payments.WithObserver(nopObserver{})}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			benchkit.Side(b)
+			defer benchkit.CPU(b)()
 			opts := append([]payments.Option{payments.WithHTTPClient(&http.Client{Transport: canned{}})}, bc.opts...)
 			c, err := New(Config{Provider: payments.Moneroo, BaseURL: "https://api.moneroo.io", Settings: NewSettings(opts...),
 				Auth: BearerAuth("sk_test_key")})
