@@ -34,7 +34,7 @@ func (c *Client) CreateCheckoutIntent(ctx context.Context, body *CheckoutIntentR
 	var out CheckoutIntentCreated
 	resp, err := c.do(ctx, &httpx.Request{
 		Op: op, Method: http.MethodPost, Path: c.intentsPath,
-		Route: "/v5/organizations/{organizationSlug}/checkout-intents", JSON: body,
+		Route: "/v5/organizations/{organizationSlug}/checkout-intents", JSON: checkoutBody{body},
 		Check: func(resp *httpx.Response) error {
 			if !out.readAnswer(resp.Body) { // readview.go: one pass, or encoding/json
 				out = CheckoutIntentCreated{}

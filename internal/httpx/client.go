@@ -179,7 +179,7 @@ type Request struct {
 	Route  string
 	Query  url.Values
 	Header http.Header
-	JSON   any        // sent as a JSON body, if non-nil
+	JSON   any        // sent as a JSON body, if non-nil: json.Marshal's bytes, or a JSONAppender's
 	Form   url.Values // sent as a form body, if non-nil
 	// Idempotent marks a request that has the same effect sent twice as once,
 	// so it may be retried after a 5xx or a timeout. GET and HEAD always are.
@@ -328,6 +328,16 @@ type prepared struct {
 	budget budget
 }
 
+// JSONAppender is a request body that writes its own JSON: the very bytes
+// json.Marshal writes for it, without reflection (internal/jsonpass has the
+// pieces). Adapters' create bodies implement it, each held to json.Marshal
+// by a fuzz test. AppendJSON reports false when it cannot be sure of them
+// (a field it does not write as encoding/json would): json.Marshal then
+// writes the body.
+type JSONAppender interface {
+	AppendJSON(b []byte) ([]byte, bool)
+}
+
 // Header values httpx sets, made once: a request's header shares them.
 var (
 	jsonValue = []string{"application/json"}
@@ -339,7 +349,16 @@ func (c *Client) prepare(req *Request) (*prepared, error) {
 		noRetry: req.NoRetry, auth: !req.NoAuth, check: req.Check}
 	switch {
 	case req.JSON != nil:
-		b, err := json.Marshal(req.JSON)
+		var b []byte
+		var err error
+		if a, ok := req.JSON.(JSONAppender); ok {
+			b, ok = a.AppendJSON(make([]byte, 0, 1024))
+			if !ok {
+				b, err = json.Marshal(req.JSON)
+			}
+		} else {
+			b, err = json.Marshal(req.JSON)
+		}
 		if err != nil {
 			return nil, &payments.Error{Provider: c.cfg.Provider, Op: req.Op, Kind: payments.ErrInvalidRequest, Message: "cannot encode the request: " + err.Error(), Err: err}
 		}

@@ -549,3 +549,30 @@ func TestWithBackoffSetsTheWaits(t *testing.T) {
 		assert.LessOrEqual(t, d, hi, "attempt %d", attempt)
 	}
 }
+
+// appender writes its own body, or leaves it to json.Marshal.
+type appender struct {
+	Name string `json:"name"`
+	sure bool
+}
+
+func (a appender) AppendJSON(b []byte) ([]byte, bool) {
+	if !a.sure {
+		return append(b, "not this"...), false
+	}
+	return append(b, `{"name":"by hand"}`...), true
+}
+
+// A JSONAppender's bytes are the body; when it is not sure of them,
+// json.Marshal's are.
+func TestJSONAppenderWritesTheBody(t *testing.T) {
+	srv := newServer(t, status(200, `{}`))
+	c, _ := newClient(t, srv.URL)
+	_, err := c.Do(context.Background(), &Request{Op: "x", Method: http.MethodPost, Path: "/x", JSON: appender{Name: "marshalled", sure: true}}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, `{"name":"by hand"}`, string(srv.body))
+	assert.Equal(t, "application/json", srv.last.Header.Get("Content-Type"))
+	_, err = c.Do(context.Background(), &Request{Op: "x", Method: http.MethodPost, Path: "/x", JSON: appender{Name: "marshalled"}}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, `{"name":"marshalled"}`, string(srv.body))
+}

@@ -15,6 +15,9 @@
 //
 // The functions take the text b and the index i where a value starts, and
 // return the index just past it, or -1 to give up.
+//
+// The package also writes JSON as encoding/json writes it (write.go), for
+// the request bodies adapters write by hand (httpx.JSONAppender).
 package jsonpass
 
 import (
