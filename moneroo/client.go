@@ -98,7 +98,7 @@ func (c *Client) initialize(ctx context.Context, in *InitializeRequest) (*Initia
 	const op = "initialize payment"
 	var out envelope[Initialized]
 	resp, err := c.http.Do(ctx, &httpx.Request{
-		Op: op, Method: http.MethodPost, Path: pathInitialize, JSON: in,
+		Op: op, Method: http.MethodPost, Path: pathInitialize, JSON: initializeBody{in},
 		Check: func(resp *httpx.Response) error {
 			if err := decode(c, op, resp, &out, &out.Data); err != nil {
 				return err
