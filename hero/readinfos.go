@@ -102,7 +102,7 @@ func (p *PaymentInfo) members() jsonpass.Member {
 		case 0:
 			return jsonpass.Text(b, i, &p.PaymentID)
 		case 1:
-			return readBool(b, i, &p.IsSuccess)
+			return jsonpass.Bool(b, i, &p.IsSuccess)
 		case 2:
 			return jsonpass.Text(b, i, &p.Error)
 		case 3:
@@ -116,18 +116,4 @@ func (p *PaymentInfo) members() jsonpass.Member {
 		}
 		return jsonpass.Int64(b, i, &p.RefundedAmount)
 	})
-}
-
-// readBool reads true or false into *dst as encoding/json reads one into a
-// bool field: null leaves *dst as it is, any other type gives up.
-func readBool(b []byte, i int, dst *bool) int {
-	if i < len(b) && b[i] == 't' {
-		*dst = true
-		return jsonpass.Literal(b, i, "true")
-	}
-	if i < len(b) && b[i] == 'f' {
-		*dst = false
-		return jsonpass.Literal(b, i, "false")
-	}
-	return jsonpass.Literal(b, i, "null")
 }

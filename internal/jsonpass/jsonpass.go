@@ -367,6 +367,20 @@ func parseInt(s []byte) (int64, bool) {
 	return int64(u), true
 }
 
+// Bool reads true or false into *dst as encoding/json reads one into a bool
+// field: null leaves *dst as it is, any other type gives up.
+func Bool(b []byte, i int, dst *bool) int {
+	if i < len(b) && b[i] == 't' {
+		*dst = true
+		return Literal(b, i, "true")
+	}
+	if i < len(b) && b[i] == 'f' {
+		*dst = false
+		return Literal(b, i, "false")
+	}
+	return Literal(b, i, "null")
+}
+
 // Int is Int64 for an int field.
 func Int(b []byte, i int, dst *int) int {
 	var n int64

@@ -98,6 +98,11 @@ func FuzzValue(f *testing.F) {
 			require.NoError(t, json.Unmarshal(b, &want), "%q", b)
 			assert.Equal(t, want, s, "%q", b)
 		}
+		var v, wantV bool
+		if took(Bool(b, i, &v)) {
+			require.NoError(t, json.Unmarshal(b, &wantV), "%q", b)
+			assert.Equal(t, wantV, v, "%q", b)
+		}
 		var n, wantN int64
 		if took(Int64(b, i, &n)) {
 			require.NoError(t, json.Unmarshal(b, &wantN), "%q", b)
