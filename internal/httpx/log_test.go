@@ -259,3 +259,17 @@ func TestRedactorLearnsCheaplyAndReplacesLongestFirst(t *testing.T) {
 	allocs := testing.AllocsPerRun(20, func() { r.Learn(jwt + strconv.Itoa(rand.N(1<<30))) })
 	assert.Less(t, allocs, 40.0, "a URL- and JSON-safe token needs only its base64 forms")
 }
+
+// Redactors share the usual headers and keys: what one adds, another does
+// not get.
+func TestRedactorsShareNoAddedHeadersOrKeys(t *testing.T) {
+	a, b := NewRedactor(), NewRedactor()
+	a.AddHeaders("X-Merchant-Secret")
+	a.AddKeys("otp")
+	assert.Equal(t, []string{Redacted}, a.Header(http.Header{"X-Merchant-Secret": {"s3cr3t"}})["X-Merchant-Secret"])
+	assert.Equal(t, []string{"s3cr3t"}, b.Header(http.Header{"X-Merchant-Secret": {"s3cr3t"}})["X-Merchant-Secret"])
+	assert.Equal(t, `{"otp":"[REDACTED]"}`, a.String(`{"otp":"123456"}`))
+	assert.Equal(t, `{"otp":"123456"}`, b.String(`{"otp":"123456"}`))
+	assert.Equal(t, `{"token":"[REDACTED]"}`, b.String(`{"token":"123456"}`), "the usual keys, for both")
+	assert.Equal(t, []string{Redacted}, b.Header(http.Header{"Authorization": {"Bearer x"}})["Authorization"])
+}

@@ -37,7 +37,7 @@ type Redactor struct {
 	order   []*secretForms      // every secret, longest first; replaced, never changed, once shared
 	index   *formIndex          // every form of order; replaced with it
 	gen     uint64              // counts the changes of order
-	headers map[string]struct{} // canonical header names
+	headers map[string]struct{} // canonical header names; replaced, never changed, once shared
 	keys    *keySet             // JSON and form keys; replaced, never changed, once shared
 }
 
@@ -111,31 +111,57 @@ func (f form) in(b []byte) bool {
 // (Authorization, Cookie, ApiKey…) and keys (token, access_token,
 // client_secret, secret…).
 func NewRedactor() *Redactor {
-	r := &Redactor{known: map[string]struct{}{}, headers: map[string]struct{}{}, keys: newKeySet(), index: newFormIndex(nil)}
-	r.AddHeaders("Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "ApiKey", "Api-Key", "X-Api-Key")
-	r.AddKeys("authorization", "apikey", "api_key", "token", "access_token", "refresh_token", "id_token",
-		"client_secret", "secret", "password", "code_verifier", "webhook_secret", "secret_key")
-	return r
+	return &Redactor{known: map[string]struct{}{}, headers: defaultHeaders, keys: defaultKeys, index: newFormIndex(nil)}
+}
+
+// The usual secret-bearing headers and keys, made once and shared by every
+// Redactor: AddHeaders and AddKeys replace a Redactor's set by a copy, never
+// change one, so that a new client costs no copy of them.
+var (
+	defaultHeaders = headerSet(nil, "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "ApiKey", "Api-Key", "X-Api-Key")
+	defaultKeys    = keysWith(newKeySet(), "authorization", "apikey", "api_key", "token", "access_token", "refresh_token",
+		"id_token", "client_secret", "secret", "password", "code_verifier", "webhook_secret", "secret_key")
+)
+
+// headerSet returns a new set: the names of set, and names, canonical.
+func headerSet(set map[string]struct{}, names ...string) map[string]struct{} {
+	out := make(map[string]struct{}, len(set)+len(names))
+	for n := range set {
+		out[n] = struct{}{}
+	}
+	for _, n := range names {
+		out[http.CanonicalHeaderKey(n)] = struct{}{}
+	}
+	return out
+}
+
+// keysWith returns a copy of ks with keys added.
+func keysWith(ks *keySet, keys ...string) *keySet {
+	ks = ks.clone()
+	for _, k := range keys {
+		ks.add(k)
+	}
+	return ks
 }
 
 // AddHeaders marks header names whose values are always redacted.
 func (r *Redactor) AddHeaders(names ...string) {
+	if len(names) == 0 {
+		return
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, n := range names {
-		r.headers[http.CanonicalHeaderKey(n)] = struct{}{}
-	}
+	r.headers = headerSet(r.headers, names...) // readers keep the set they took
 }
 
 // AddKeys marks JSON and form keys whose values are always redacted.
 func (r *Redactor) AddKeys(keys ...string) {
+	if len(keys) == 0 {
+		return
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	ks := r.keys.clone()
-	for _, k := range keys {
-		ks.add(k)
-	}
-	r.keys = ks
+	r.keys = keysWith(r.keys, keys...)
 }
 
 // minSecret is the shortest secret redacted: shorter values would garble
