@@ -6,11 +6,11 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/unipay/payments"
 	"github.com/unipay/payments/helloasso/internal/checks"
 	"github.com/unipay/payments/internal/check"
+	"github.com/unipay/payments/internal/jsonpass"
 )
 
 // Options are HelloAsso's own checkout options, passed in
@@ -311,56 +311,9 @@ func metadataJSON(reference string, metadata map[string]string) json.RawMessage 
 		if k != referenceKey {
 			v = metadata[k]
 		}
-		b = appendJSONString(append(appendJSONString(b, k), ':'), v)
+		b = jsonpass.AppendStringRaw(append(jsonpass.AppendStringRaw(b, k), ':'), v)
 	}
 	return append(b, '}')
-}
-
-// appendJSONString appends s as encoding/json writes a string without HTML
-// escaping: quotes, backslashes and control characters escaped, U+2028 and
-// U+2029 too, invalid UTF-8 as U+FFFD.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(append(b, s[start:i]...), `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(append(b, s[start:i]...), '\\', 'u', '2', '0', '2', hex[r&0xf])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	return append(append(b, s[start:]...), '"')
 }
 
 // civilDate returns t's calendar day at midnight UTC, to compare days.

@@ -230,7 +230,7 @@ func TestMetadataJSONIsWhatEncodingJSONWrites(t *testing.T) {
 		nil,
 		{"cart": "c-981"},
 		{"z": "last", "a": "first", "é": "accent", "A": "upper"},
-		{"q": `say "hi" \\ back\slash`, "html": "<b>&amp;</b>", "ctl": "a\x00b\x01c\x1f\n\r\t\x7f", "seps": "\u2028 \u2029"},
+		{"q": `say "hi" \\ back\slash`, "html": "<b>&amp;</b>", "ctl": "a\x00b\x01c\x1f\n\r\t\x7f\b\f", "seps": "\u2028 \u2029"},
 		{"bad": "\xff\xfe ok \xe2\x82", "emoji": "🎾 Adhésion", "key \"quoted\"": "v"},
 	} {
 		want := map[string]string{"reference": "A<42>&\"x\""}

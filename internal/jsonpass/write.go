@@ -10,17 +10,23 @@ import (
 // a request body an adapter writes by hand (httpx.JSONAppender) is the very
 // bytes json.Marshal would send, without its reflection.
 
-// AppendString appends s as a JSON string, escaped as encoding/json escapes
+// AppendString appends s as a JSON string, escaped as json.Marshal escapes
 // it: quotes, backslashes, control characters, <, > and & (HTML-safe), the
 // line and paragraph separators U+2028 and U+2029, and invalid UTF-8 as
 // U+FFFD.
-func AppendString(b []byte, s string) []byte {
+func AppendString(b []byte, s string) []byte { return appendString(b, s, true) }
+
+// AppendStringRaw is AppendString without the HTML escaping: <, > and & as
+// they are, as a json.Encoder with SetEscapeHTML(false) writes them.
+func AppendStringRaw(b []byte, s string) []byte { return appendString(b, s, false) }
+
+func appendString(b []byte, s string, html bool) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if c >= 0x20 && c != '"' && c != '\\' && (!html || c != '<' && c != '>' && c != '&') {
 				i++
 				continue
 			}

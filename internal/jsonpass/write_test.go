@@ -1,7 +1,9 @@
 package jsonpass
 
 import (
+	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -16,6 +18,16 @@ func TestAppendStringWritesAsEncodingJSON(t *testing.T) {
 		want, err := json.Marshal(s)
 		require.NoError(t, err)
 		assert.Equal(t, string(want), string(AppendString(nil, s)), "%q", s)
+	}
+}
+
+func TestAppendStringRawWritesAsAnEncoderWithoutHTMLEscaping(t *testing.T) {
+	for _, s := range strings_ {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		require.NoError(t, enc.Encode(s))
+		assert.Equal(t, strings.TrimSuffix(b.String(), "\n"), string(AppendStringRaw(nil, s)), "%q", s)
 	}
 }
 
